@@ -1,0 +1,44 @@
+# The two commands of the README, and the developer's helpers. Every target installs
+# what it needs first (scripts/install-deps does nothing when all is present).
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+SOURCES = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null | grep -v '^tests/purity_fixture/')
+
+.PHONY: all deps configure build test run format format-check tidy clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DLOTTERY_WERROR=ON $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) --parallel $(JOBS)
+
+# Builds with warnings as errors and runs every test.
+test: build
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure --parallel $(JOBS)
+
+run: build
+	@echo "make run: the lottery-bot executable is not built yet (see the open issues);" >&2
+	@echo "          today the project is the core library and its tests: make test" >&2
+	@exit 1
+
+format:
+	@clang-format -i $(SOURCES)
+
+format-check:
+	@clang-format --dry-run --Werror $(SOURCES)
+
+tidy: configure
+	@clang-tidy -p $(BUILD_DIR) --quiet $(filter %.cpp,$(SOURCES))
+
+clean:
+	@rm -rf $(BUILD_DIR)

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+#include "lottery/core/account_number.hpp"
+#include "lottery/core/dependencies.hpp"
+#include "lottery/core/error.hpp"
+#include "lottery/core/requester.hpp"
+#include "lottery/core/verification_code.hpp"
+#include "lottery/core/winner.hpp"
+
+namespace lottery {
+
+struct ConfirmOutcome {
+  Winner winner;  // as it is now
+  bool already_confirmed{false};
+};
+
+struct VerifyOutcome {
+  std::optional<Winner> confirmed;  // the win confirmed now, or already confirmed
+  bool already_confirmed{false};
+  // Several pending wins and no account given: the admin must pick one of these.
+  std::vector<Winner> candidates;
+};
+
+// Winners confirming, admins verifying, and the claim window running out
+// (SPEC §3 R-CLAIM-*, R-EXPIRE-1).
+class ClaimService {
+ public:
+  explicit ClaimService(Dependencies dependencies) : deps_(std::move(dependencies)) {}
+
+  // The winner's button (R-CLAIM-2). Refusals of other pressers are audited.
+  [[nodiscard]] Result<ConfirmOutcome> confirm_by_button(TelegramUserId presser, WinnerId winner);
+  // /verify_winner CODE LOTTERY_ID [ACCOUNT] (R-CLAIM-3).
+  [[nodiscard]] Result<VerifyOutcome> verify_by_code(const Requester& requester,
+                                                     const VerificationCode& code,
+                                                     LotteryId lottery,
+                                                     const std::optional<AccountNumber>& account);
+  // Expires pending wins past their deadline and tells winners and admins; returns
+  // the wins expired now. Safe to run from several processes at once.
+  [[nodiscard]] Result<std::vector<Winner>> expire_due();
+  // Reminds pending winners whose window is nearly over; returns the wins reminded.
+  [[nodiscard]] Result<std::vector<Winner>> send_reminders();
+  // /extend_claim WINNER_ID [HOURS]: a fresh window for a pending or expired win that
+  // has not been redrawn; by default as long as the lottery's claim window.
+  [[nodiscard]] Result<Winner> extend_claim(const Requester& requester, WinnerId winner,
+                                            std::optional<std::chrono::hours> window);
+  // /prize_given WINNER_ID: the claimed prize was handed over.
+  [[nodiscard]] Result<Winner> record_prize_given(const Requester& requester, WinnerId winner);
+
+  static constexpr std::size_t kBatchLimit = 500;
+  static constexpr std::chrono::hours kMaxExtension{24 * 30};
+
+ private:
+  Dependencies deps_;
+};
+
+}  // namespace lottery

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "lottery/core/settings.hpp"
+#include "lottery/ports/clock.hpp"
+#include "lottery/ports/draw_randomness.hpp"
+#include "lottery/ports/random_source.hpp"
+#include "lottery/ports/transaction.hpp"
+
+namespace lottery {
+
+// What every use case needs from outside the core. The referenced ports must outlive
+// the services built from it.
+struct Dependencies {
+  TransactionManager& transactions;
+  Clock& clock;
+  RandomSource& random;  // secure: codes, tokens, lottery seeds
+  DrawRandomness& draw_randomness;
+  Settings settings;
+};
+
+}  // namespace lottery

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lottery/core/account_number.hpp"
+#include "lottery/core/ids.hpp"
+#include "lottery/core/time.hpp"
+
+namespace lottery {
+
+enum class LotteryStatus { kDraft, kOpen, kDrawn, kClosed };
+
+[[nodiscard]] std::string_view to_string(LotteryStatus status);
+[[nodiscard]] std::optional<LotteryStatus> parse_lottery_status(std::string_view text);
+
+struct Prize {
+  int place{0};  // 1..K
+  std::string text;
+
+  friend bool operator==(const Prize&, const Prize&) = default;
+};
+
+// The secret from which the lottery's draw stream is derived (see DrawRandomness).
+using DrawSeed = std::array<std::uint8_t, 32>;
+
+struct Lottery {
+  static constexpr std::size_t kMaxTitleLength = 200;
+  static constexpr std::size_t kMaxPrizeLength = 200;
+  static constexpr int kMaxPlaces = 100;
+
+  LotteryId id;
+  std::string title;
+  std::vector<Prize> prizes;  // sorted by place, places 1..K without gaps
+  LotteryStatus status{LotteryStatus::kOpen};
+  std::chrono::seconds claim_window{std::chrono::hours{24}};
+  DrawSeed seed{};
+  // How many steps of the draw's shuffle have been consumed (draw and redraws);
+  // a redraw replays the stream this far and continues from here.
+  std::uint64_t draw_cursor{0};
+  Instant created_at;
+  std::optional<Instant> drawn_at;
+
+  friend bool operator==(const Lottery&, const Lottery&) = default;
+};
+
+// An account's participation in a lottery. Ordinals count 0, 1, 2, ... per lottery in
+// the order of enrolment: they are the canonical order the draw shuffles.
+struct Entry {
+  LotteryId lottery;
+  std::uint64_t ordinal{0};
+  AccountId account;
+  AccountNumber number;
+  std::optional<UserId> owner;
+  bool is_active{true};
+
+  friend bool operator==(const Entry&, const Entry&) = default;
+};
+
+}  // namespace lottery

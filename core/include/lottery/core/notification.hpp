@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "lottery/core/account_number.hpp"
+#include "lottery/core/ids.hpp"
+#include "lottery/core/time.hpp"
+
+namespace lottery {
+
+// What happened; the chat layer renders each kind into Russian text. The fields a kind
+// uses are listed beside it; the others stay empty.
+enum class NotificationKind {
+  kWinnerDrawn,        // to the winner: lottery, winner, place, prize, account, deadline
+  kWinConfirmed,       // to the winner: lottery, winner, place, prize, account, method
+  kWinExpired,         // to the winner: lottery, winner, place, prize, account
+  kClaimReminder,      // to the winner: lottery, winner, place, prize, account, deadline
+  kClaimExtended,      // to the winner: lottery, winner, place, prize, account, deadline
+  kAccountAdded,       // to the owner: account
+  kAdminWinConfirmed,  // to each admin: lottery, winner, place, prize, account, method
+  kAdminWinsExpired,   // to each admin: lottery, count (expired wins now awaiting /redraw)
+  kAdminDrawn,         // to each admin: lottery, count (places filled), detail (empty places)
+  kAdminRedrawn,       // to each admin: lottery, count (places redrawn), detail (left empty)
+  kResultsPublished,   // to the public chat: lottery (results are read when rendering)
+  kResultsUpdated,     // to the public chat: lottery, after a redraw
+};
+
+[[nodiscard]] std::string_view to_string(NotificationKind kind);
+[[nodiscard]] std::optional<NotificationKind> parse_notification_kind(std::string_view text);
+
+// One message to send, stored in the outbox in the transaction that caused it.
+struct Notification {
+  NotificationId id;  // assigned by the outbox
+  ChatId chat;
+  NotificationKind kind{NotificationKind::kWinnerDrawn};
+  std::optional<LotteryId> lottery;
+  std::string lottery_title;
+  std::optional<WinnerId> winner;
+  int place{0};
+  std::string prize;
+  std::optional<AccountNumber> account;
+  std::optional<Instant> deadline;
+  std::int64_t count{0};
+  std::string detail;
+  Instant created_at;
+
+  friend bool operator==(const Notification&, const Notification&) = default;
+};
+
+}  // namespace lottery

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lottery/core/account.hpp"
+#include "lottery/core/dependencies.hpp"
+#include "lottery/core/error.hpp"
+#include "lottery/core/lottery.hpp"
+#include "lottery/core/reports.hpp"
+#include "lottery/core/requester.hpp"
+#include "lottery/core/user.hpp"
+#include "lottery/core/winner.hpp"
+
+namespace lottery {
+
+struct WinView {
+  Winner winner;
+  std::string lottery_title;
+};
+
+struct MyAccount {
+  User user;
+  std::vector<Account> active_accounts;
+  std::vector<WinView> wins;  // newest first
+  Instant now;
+};
+
+struct WinnerRow {
+  Winner winner;
+  std::optional<User> user;
+};
+
+struct LotteryWinners {
+  Lottery lottery;
+  std::vector<WinnerRow> rows;  // by place then round
+  Instant now;
+};
+
+struct Stats {
+  std::vector<WinnersByCardRow> winners_by_card;
+  std::vector<TopAccountRow> top_accounts;
+  std::vector<UnclaimedRow> unclaimed;
+};
+
+// Read-only views: /my_account, /winner_status, /check_unclaimed, /stats (SPEC §4, §6).
+class QueryService {
+ public:
+  explicit QueryService(Dependencies dependencies) : deps_(std::move(dependencies)) {}
+
+  // The registered user's card, phone, code, active accounts and wins.
+  [[nodiscard]] Result<MyAccount> my_account(TelegramUserId telegram_id);
+  // Every win of the lottery, all rounds, with the winning users.
+  [[nodiscard]] Result<LotteryWinners> winner_status(const Requester& requester, LotteryId lottery);
+  // The lottery's wins that are not claimed yet: pending and expired.
+  [[nodiscard]] Result<LotteryWinners> unclaimed(const Requester& requester, LotteryId lottery);
+  // The three reports of SPEC §6.
+  [[nodiscard]] Result<Stats> stats(const Requester& requester);
+
+  static constexpr std::size_t kTopAccounts = 20;
+
+ private:
+  Dependencies deps_;
+};
+
+}  // namespace lottery

@@ -1,0 +1,217 @@
+#include "lottery/core/account_service.hpp"
+
+#include <string>
+
+#include "support.hpp"
+
+namespace lottery {
+namespace {
+
+constexpr std::size_t kMaxBulkLines = 10000;
+
+Notification account_added(const Account& account, Instant now) {
+  Notification notification;
+  notification.kind = NotificationKind::kAccountAdded;
+  notification.account = account.number;
+  notification.created_at = now;
+  return notification;
+}
+
+// Hands the pending wins of a just-linked account to its owner (R-UNOWNED-1): the
+// owner gets the normal winner message with the time that is left.
+std::vector<Winner> link_pending_wins(Transaction& transaction, const Account& account,
+                                      const User& owner, Instant now, const Actor& actor) {
+  std::vector<Winner> linked;
+  for (Winner win : transaction.winners().pending_by_account(account.id)) {
+    transaction.winners().set_user(win.id, owner.id);
+    win.user = owner.id;
+    detail::audit(transaction, now, actor, AuditAction::kWinLinked, win.lottery, win.id,
+                  "user " + std::to_string(owner.id.value()));
+    if (win.is_confirmable(now)) {
+      const auto lottery = transaction.lotteries().find(win.lottery);
+      detail::notify_user(transaction, owner.id,
+                          detail::win_notification(NotificationKind::kWinnerDrawn, ChatId{}, win,
+                                                   lottery ? lottery->title : std::string{}, now));
+    }
+    linked.push_back(std::move(win));
+  }
+  return linked;
+}
+
+Result<AddAccountOutcome> add_account_in(Transaction& transaction,
+                                         const std::optional<ClubCard>& card,
+                                         const AccountNumber& number, Instant now,
+                                         const Actor& actor) {
+  std::optional<User> holder;
+  if (card) {
+    holder = transaction.users().find_by_club_card(*card);
+    if (holder && !holder->is_registered) holder.reset();
+  }
+  const std::string card_text = card ? " card " + card->str() : std::string{};
+  auto existing = transaction.accounts().find_by_number(number);
+  if (!existing) {
+    Account account{AccountId{}, number, std::nullopt, true, now};
+    if (holder) account.owner = holder->id;
+    auto inserted = transaction.accounts().insert(account);
+    if (!inserted) return tl::unexpected(inserted.error());
+    account.id = *inserted;
+    detail::audit(transaction, now, actor, AuditAction::kAccountAdded, std::nullopt, std::nullopt,
+                  number.str() + card_text);
+    if (holder) detail::notify_user(transaction, holder->id, account_added(account, now));
+    return AddAccountOutcome{
+        holder ? AddAccountResult::kAdded : AddAccountResult::kAddedWithoutOwner,
+        account,
+        holder,
+        {}};
+  }
+
+  Account account = std::move(*existing);
+  const bool same_owner = account.owner && holder && *account.owner == holder->id;
+  if (account.owner && !same_owner) {
+    // A bare number names the account without claiming anything about its owner.
+    if (!card) return AddAccountOutcome{AddAccountResult::kAlreadyThere, account, {}, {}};
+    return fail(ErrorCode::kAccountOwnedByAnother, number.str());
+  }
+  if (account.owner || !holder) {
+    if (account.is_active) {
+      return AddAccountOutcome{AddAccountResult::kAlreadyThere, account, holder, {}};
+    }
+    account.is_active = true;
+    transaction.accounts().update(account);
+    detail::audit(transaction, now, actor, AuditAction::kAccountAdded, std::nullopt, std::nullopt,
+                  number.str() + " reactivated");
+    if (holder) detail::notify_user(transaction, holder->id, account_added(account, now));
+    return AddAccountOutcome{AddAccountResult::kReactivated, account, holder, {}};
+  }
+
+  account.owner = holder->id;
+  account.is_active = true;
+  transaction.accounts().update(account);
+  detail::audit(transaction, now, actor, AuditAction::kAccountLinked, std::nullopt, std::nullopt,
+                number.str() + card_text);
+  detail::notify_user(transaction, holder->id, account_added(account, now));
+  auto linked = link_pending_wins(transaction, account, *holder, now, actor);
+  return AddAccountOutcome{AddAccountResult::kLinked, account, holder, std::move(linked)};
+}
+
+struct ParsedLine {
+  std::optional<ClubCard> card;
+  AccountNumber number;
+};
+
+// "CLUB_CARD ACCOUNT" or a bare account number (which may itself contain spaces).
+Result<ParsedLine> parse_line(std::string_view line) {
+  if (auto bare = AccountNumber::parse(line)) return ParsedLine{std::nullopt, *bare};
+  const auto first_non_space = line.find_first_not_of(" \t");
+  const auto separator = line.find_first_of(" \t", first_non_space);
+  if (separator == std::string_view::npos)
+    return tl::unexpected(AccountNumber::parse(line).error());
+  auto card = ClubCard::parse(line.substr(0, separator));
+  if (!card) return tl::unexpected(card.error());
+  auto number = AccountNumber::parse(line.substr(separator));
+  if (!number) return tl::unexpected(number.error());
+  return ParsedLine{*card, *number};
+}
+
+}  // namespace
+
+Result<AddAccountOutcome> AccountService::add_account(const Requester& requester,
+                                                      const std::optional<ClubCard>& card,
+                                                      const AccountNumber& number) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) {
+    return add_account_in(transaction, card, number, deps_.clock.now(), *actor);
+  });
+}
+
+Result<BulkAddReport> AccountService::add_accounts(const Requester& requester,
+                                                   std::string_view lines,
+                                                   std::optional<LotteryId> enrol_in) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<BulkAddReport> {
+        const Instant now = deps_.clock.now();
+        std::optional<Lottery> lottery;
+        if (enrol_in) {
+          auto found = detail::load_lottery_for_enrolment(transaction, *enrol_in);
+          if (!found) return tl::unexpected(found.error());
+          lottery = std::move(*found);
+        }
+        BulkAddReport report;
+        std::vector<AccountNumber> to_enrol;
+        std::size_t line_number = 0;
+        std::size_t start = 0;
+        while (start <= lines.size()) {
+          const std::size_t end = std::min(lines.find('\n', start), lines.size());
+          const std::string_view line = lines.substr(start, end - start);
+          start = end + 1;
+          ++line_number;
+          if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+          if (line_number > kMaxBulkLines) {
+            return fail(ErrorCode::kInvalidArgument, "too many lines");
+          }
+          auto parsed = parse_line(line);
+          Result<AddAccountOutcome> outcome =
+              parsed ? add_account_in(transaction, parsed->card, parsed->number, now, *actor)
+                     : tl::unexpected(parsed.error());
+          if (!outcome) {
+            report.refused.push_back(RefusedLine{line_number, std::string(line), outcome.error()});
+            continue;
+          }
+          switch (outcome->result) {
+            case AddAccountResult::kAdded:
+            case AddAccountResult::kReactivated:
+              ++report.added;
+              break;
+            case AddAccountResult::kAddedWithoutOwner:
+              ++report.added_without_owner;
+              break;
+            case AddAccountResult::kLinked:
+              ++report.linked;
+              break;
+            case AddAccountResult::kAlreadyThere:
+              ++report.already_there;
+              break;
+          }
+          to_enrol.push_back(outcome->account.number);
+        }
+        if (lottery) {
+          report.enrolment = detail::enrol_accounts(transaction, *lottery, to_enrol, now, *actor);
+        }
+        return report;
+      });
+}
+
+Result<Account> AccountService::deactivate_account(const Requester& requester,
+                                                   const AccountNumber& number) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<Account> {
+        auto account = transaction.accounts().find_by_number(number);
+        if (!account) return fail(ErrorCode::kUnknownAccount, number.str());
+        if (!account->is_active) return fail(ErrorCode::kAccountInactive, number.str());
+        account->is_active = false;
+        transaction.accounts().update(*account);
+        detail::audit(transaction, deps_.clock.now(), *actor, AuditAction::kAccountDeactivated,
+                      std::nullopt, std::nullopt, number.str());
+        return *account;
+      });
+}
+
+Result<UserAccounts> AccountService::list_accounts(const Requester& requester,
+                                                   TelegramUserId telegram_id) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<UserAccounts> {
+        auto user = transaction.users().find_by_telegram_id(telegram_id);
+        if (!user) return fail(ErrorCode::kUnknownUser, std::to_string(telegram_id.value()));
+        auto accounts = transaction.accounts().list_by_owner(user->id);
+        return UserAccounts{std::move(*user), std::move(accounts)};
+      });
+}
+
+}  // namespace lottery

@@ -1,0 +1,258 @@
+#include "lottery/core/claim_service.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "support.hpp"
+
+namespace lottery {
+namespace {
+
+std::string lottery_title(Transaction& transaction, LotteryId lottery) {
+  const auto found = transaction.lotteries().find(lottery);
+  return found ? found->title : std::string{};
+}
+
+// Records a confirmation that just applied: audit, the winner's and the admins'
+// messages (R-CLAIM-4), and the lottery's closing once every win is settled.
+void after_claim(Transaction& transaction, const Settings& settings, const Winner& win, Instant now,
+                 const Actor& actor, AuditAction action) {
+  detail::audit(transaction, now, actor, action, win.lottery, win.id,
+                std::string(to_string(*win.claimed_how)));
+  const std::string title = lottery_title(transaction, win.lottery);
+  Notification message =
+      detail::win_notification(NotificationKind::kWinConfirmed, ChatId{}, win, title, now);
+  message.detail = std::string(to_string(*win.claimed_how));
+  if (win.user) detail::notify_user(transaction, *win.user, message);
+  message.kind = NotificationKind::kAdminWinConfirmed;
+  detail::notify_admins(transaction, settings, message);
+  detail::close_if_settled(transaction, win.lottery, now, actor);
+}
+
+// The error for a win that can no longer be confirmed.
+Error unconfirmable(const Winner& win) {
+  return Error{win.status == WinStatus::kRedrawn ? ErrorCode::kWinRedrawn : ErrorCode::kWinExpired,
+               std::to_string(win.id.value())};
+}
+
+}  // namespace
+
+Result<ConfirmOutcome> ClaimService::confirm_by_button(TelegramUserId presser, WinnerId winner_id) {
+  const Actor actor{ActorKind::kUser, presser};
+  std::optional<LotteryId> refused_lottery;
+  bool refused_presser = false;
+  auto result = detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<ConfirmOutcome> {
+        const Instant now = deps_.clock.now();
+        auto win = transaction.winners().find(winner_id);
+        if (!win) {
+          refused_presser = true;
+          return fail(ErrorCode::kUnknownWinner, std::to_string(winner_id.value()));
+        }
+        const auto account = transaction.accounts().find(win->account);
+        const auto user = transaction.users().find_by_telegram_id(presser);
+        const bool is_owner =
+            user && user->is_registered && account && account->owner && *account->owner == user->id;
+        if (!is_owner) {
+          refused_presser = true;
+          refused_lottery = win->lottery;
+          return fail(ErrorCode::kNotYourWin, std::to_string(winner_id.value()));
+        }
+        if (win->status == WinStatus::kClaimed) return ConfirmOutcome{*win, true};
+        if (!win->is_confirmable(now)) return tl::unexpected(unconfirmable(*win));
+        if (!transaction.winners().claim(win->id, now, ClaimMethod::kButton, std::nullopt)) {
+          // A concurrent confirmation or expiry settled it first.
+          auto current = transaction.winners().find(winner_id);
+          if (current && current->status == WinStatus::kClaimed) {
+            return ConfirmOutcome{*current, true};
+          }
+          return tl::unexpected(unconfirmable(current.value_or(*win)));
+        }
+        win->status = WinStatus::kClaimed;
+        win->claimed_at = now;
+        win->claimed_how = ClaimMethod::kButton;
+        after_claim(transaction, deps_.settings, *win, now, actor, AuditAction::kWinConfirmed);
+        return ConfirmOutcome{*win, false};
+      });
+  if (!result && refused_presser) {
+    // R-CLAIM-2: someone pressed a button that is not theirs; keep a trace of it.
+    const Error refusal = result.error();
+    (void)detail::in_transaction(deps_.transactions, [&](Transaction& transaction) -> Result<bool> {
+      detail::audit(
+          transaction, deps_.clock.now(), actor, AuditAction::kWinConfirmRefused, refused_lottery,
+          refused_lottery ? std::optional{winner_id} : std::nullopt,
+          std::string(to_string(refusal.code)) + " winner " + std::to_string(winner_id.value()));
+      return true;
+    });
+  }
+  return result;
+}
+
+Result<VerifyOutcome> ClaimService::verify_by_code(const Requester& requester,
+                                                   const VerificationCode& code,
+                                                   LotteryId lottery_id,
+                                                   const std::optional<AccountNumber>& account) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<VerifyOutcome> {
+        const Instant now = deps_.clock.now();
+        const auto user = transaction.users().find_by_code(code);
+        if (!user) return fail(ErrorCode::kUnknownCode, code.str());
+        if (auto lottery = detail::load_lottery(transaction, lottery_id); !lottery) {
+          return tl::unexpected(lottery.error());
+        }
+        std::vector<Winner> wins;
+        for (Winner& win : transaction.winners().list_by_user(user->id)) {
+          if (win.lottery != lottery_id || win.status == WinStatus::kRedrawn) continue;
+          if (account && win.account_number != *account) continue;
+          wins.push_back(std::move(win));
+        }
+        std::vector<Winner> pending;
+        std::copy_if(wins.begin(), wins.end(), std::back_inserter(pending),
+                     [](const Winner& win) { return win.status == WinStatus::kPending; });
+        if (pending.empty()) {
+          const auto claimed = std::find_if(wins.begin(), wins.end(),
+                                            [](const Winner& win) { return win.is_claimed(); });
+          if (claimed != wins.end()) return VerifyOutcome{*claimed, true, {}};
+          if (!wins.empty()) return tl::unexpected(unconfirmable(wins.front()));
+          return fail(ErrorCode::kNoPendingWin, account ? account->str() : code.str());
+        }
+        if (pending.size() > 1) return VerifyOutcome{std::nullopt, false, std::move(pending)};
+        Winner win = std::move(pending.front());
+        if (!win.is_confirmable(now)) return tl::unexpected(unconfirmable(win));
+        if (!transaction.winners().claim(win.id, now, ClaimMethod::kAdminCode,
+                                         actor->telegram_id)) {
+          throw StorageError(StorageError::Kind::kConflict, "win changed during verification");
+        }
+        win.status = WinStatus::kClaimed;
+        win.claimed_at = now;
+        win.claimed_how = ClaimMethod::kAdminCode;
+        after_claim(transaction, deps_.settings, win, now, *actor,
+                    AuditAction::kWinVerifiedByAdmin);
+        return VerifyOutcome{win, false, {}};
+      });
+}
+
+Result<std::vector<Winner>> ClaimService::expire_due() {
+  const Actor system{ActorKind::kSystem, std::nullopt};
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<std::vector<Winner>> {
+        const Instant now = deps_.clock.now();
+        std::vector<Winner> expired;
+        std::map<LotteryId, std::int64_t> per_lottery;
+        for (Winner& win : transaction.winners().due_for_expiry(now, kBatchLimit)) {
+          if (!transaction.winners().expire(win.id, now)) continue;
+          win.status = WinStatus::kExpired;
+          detail::audit(transaction, now, system, AuditAction::kWinExpired, win.lottery, win.id);
+          if (win.user) {
+            detail::notify_user(
+                transaction, *win.user,
+                detail::win_notification(NotificationKind::kWinExpired, ChatId{}, win,
+                                         lottery_title(transaction, win.lottery), now));
+          }
+          ++per_lottery[win.lottery];
+          expired.push_back(std::move(win));
+        }
+        for (const auto& [lottery, count] : per_lottery) {
+          Notification summary;
+          summary.kind = NotificationKind::kAdminWinsExpired;
+          summary.lottery = lottery;
+          summary.lottery_title = lottery_title(transaction, lottery);
+          summary.count = count;
+          summary.created_at = now;
+          detail::notify_admins(transaction, deps_.settings, summary);
+        }
+        return expired;
+      });
+}
+
+Result<std::vector<Winner>> ClaimService::send_reminders() {
+  const Actor system{ActorKind::kSystem, std::nullopt};
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<std::vector<Winner>> {
+        const Instant now = deps_.clock.now();
+        std::vector<Winner> reminded;
+        for (Winner& win : transaction.winners().due_for_reminder(now, kBatchLimit)) {
+          if (!transaction.winners().mark_reminded(win.id)) continue;
+          win.reminded = true;
+          detail::audit(transaction, now, system, AuditAction::kWinReminded, win.lottery, win.id);
+          if (win.user) {
+            detail::notify_user(
+                transaction, *win.user,
+                detail::win_notification(NotificationKind::kClaimReminder, ChatId{}, win,
+                                         lottery_title(transaction, win.lottery), now));
+          }
+          reminded.push_back(std::move(win));
+        }
+        return reminded;
+      });
+}
+
+Result<Winner> ClaimService::extend_claim(const Requester& requester, WinnerId winner_id,
+                                          std::optional<std::chrono::hours> window) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  if (window && (*window < std::chrono::hours{1} || *window > kMaxExtension)) {
+    return fail(ErrorCode::kInvalidDuration, std::to_string(window->count()));
+  }
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<Winner> {
+        auto win = transaction.winners().find(winner_id);
+        if (!win) return fail(ErrorCode::kUnknownWinner, std::to_string(winner_id.value()));
+        if (win->status == WinStatus::kClaimed) {
+          return fail(ErrorCode::kWinAlreadyClaimed, std::to_string(winner_id.value()));
+        }
+        if (win->status == WinStatus::kRedrawn) {
+          return fail(ErrorCode::kWinRedrawn, std::to_string(winner_id.value()));
+        }
+        auto lottery = detail::load_lottery(transaction, win->lottery);
+        if (!lottery) return tl::unexpected(lottery.error());
+        const Instant now = deps_.clock.now();
+        const Duration length = window ? Duration{*window} : Duration{lottery->claim_window};
+        win->deadline = now + length;
+        win->remind_at = detail::remind_time(now, win->deadline, deps_.settings.reminder_divisor);
+        win->reminded = false;
+        win->status = WinStatus::kPending;
+        if (!transaction.winners().extend(win->id, win->deadline, win->remind_at)) {
+          throw StorageError(StorageError::Kind::kConflict, "win changed during the extension");
+        }
+        detail::audit(
+            transaction, now, *actor, AuditAction::kWinExtended, win->lottery, win->id,
+            "hours " +
+                std::to_string(std::chrono::duration_cast<std::chrono::hours>(length).count()));
+        if (win->user) {
+          detail::notify_user(transaction, *win->user,
+                              detail::win_notification(NotificationKind::kClaimExtended, ChatId{},
+                                                       *win, lottery->title, now));
+        }
+        return *win;
+      });
+}
+
+Result<Winner> ClaimService::record_prize_given(const Requester& requester, WinnerId winner_id) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<Winner> {
+        auto win = transaction.winners().find(winner_id);
+        if (!win) return fail(ErrorCode::kUnknownWinner, std::to_string(winner_id.value()));
+        if (win->status != WinStatus::kClaimed) {
+          return fail(ErrorCode::kWinNotClaimed, std::to_string(winner_id.value()));
+        }
+        if (win->prize_given_at) {
+          return fail(ErrorCode::kPrizeAlreadyGiven, std::to_string(winner_id.value()));
+        }
+        const Instant now = deps_.clock.now();
+        if (!transaction.winners().mark_prize_given(win->id, now)) {
+          throw StorageError(StorageError::Kind::kConflict, "prize recorded concurrently");
+        }
+        win->prize_given_at = now;
+        detail::audit(transaction, now, *actor, AuditAction::kPrizeHandedOver, win->lottery,
+                      win->id);
+        return *win;
+      });
+}
+
+}  // namespace lottery

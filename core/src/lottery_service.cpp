@@ -1,0 +1,387 @@
+#include "lottery/core/lottery_service.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+#include <unordered_set>
+
+#include "lottery/core/draw.hpp"
+#include "support.hpp"
+
+namespace lottery {
+namespace {
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+// A token for the win's verification record: 128 random bits in hex.
+std::string random_token(RandomSource& random) {
+  std::array<std::uint8_t, 16> bytes{};
+  random.fill(bytes);
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  std::string token;
+  token.reserve(bytes.size() * 2);
+  for (const std::uint8_t byte : bytes) {
+    token.push_back(kHex[byte >> 4]);
+    token.push_back(kHex[byte & 0x0f]);
+  }
+  return token;
+}
+
+std::string places_text(const std::vector<Prize>& prizes) {
+  std::string text;
+  for (const Prize& prize : prizes) {
+    if (!text.empty()) text += ", ";
+    text += std::to_string(prize.place);
+  }
+  return text;
+}
+
+Result<void> validate_prizes(const std::vector<Prize>& prizes) {
+  if (prizes.empty() || prizes.size() > static_cast<std::size_t>(Lottery::kMaxPlaces)) {
+    return fail(ErrorCode::kInvalidPrizes, "count");
+  }
+  for (std::size_t i = 0; i < prizes.size(); ++i) {
+    if (prizes[i].place != static_cast<int>(i) + 1) {
+      return fail(ErrorCode::kInvalidPrizes, "place " + std::to_string(i + 1));
+    }
+    if (trim(prizes[i].text).empty() || prizes[i].text.size() > Lottery::kMaxPrizeLength) {
+      return fail(ErrorCode::kInvalidPrizes, "prize " + std::to_string(i + 1));
+    }
+  }
+  return {};
+}
+
+// Stores a new pending win for `pick` and queues its audit and messages.
+Winner store_win(Transaction& transaction, RandomSource& random, const Settings& settings,
+                 const Lottery& lottery, const Prize& prize, const Pick& pick, int round,
+                 Instant now, const Actor& actor) {
+  const Instant deadline = now + lottery.claim_window;
+  Winner winner{.lottery = lottery.id,
+                .place = prize.place,
+                .prize = prize.text,
+                .account = pick.entry.account,
+                .account_number = pick.entry.number,
+                .user = pick.entry.owner,
+                .round = round,
+                .draw_step = pick.step,
+                .status = WinStatus::kPending,
+                .deadline = deadline,
+                .remind_at = detail::remind_time(now, deadline, settings.reminder_divisor),
+                .created_at = now};
+  WinnerVerification verification{WinnerId{},      random_token(random), false,
+                                  winner.deadline, std::nullopt,         std::nullopt};
+  winner.id = transaction.winners().insert(winner, verification);
+  detail::audit(transaction, now, actor, AuditAction::kWinCreated, lottery.id, winner.id,
+                "place " + std::to_string(winner.place) + " round " + std::to_string(round) +
+                    " account " + winner.account_number.str() + " step " +
+                    std::to_string(pick.step));
+  if (winner.user) {
+    detail::notify_user(transaction, *winner.user,
+                        detail::win_notification(NotificationKind::kWinnerDrawn, ChatId{}, winner,
+                                                 lottery.title, now));
+  }
+  return winner;
+}
+
+Notification lottery_notification(NotificationKind kind, const Lottery& lottery, Instant now) {
+  Notification notification;
+  notification.kind = kind;
+  notification.lottery = lottery.id;
+  notification.lottery_title = lottery.title;
+  notification.created_at = now;
+  return notification;
+}
+
+void announce(Transaction& transaction, const Settings& settings, NotificationKind kind,
+              const Lottery& lottery, Instant now) {
+  if (!settings.announce_chat) return;
+  Notification notification = lottery_notification(kind, lottery, now);
+  notification.chat = *settings.announce_chat;
+  (void)transaction.outbox().enqueue(notification);
+}
+
+}  // namespace
+
+namespace detail {
+
+Result<Lottery> load_lottery_for_enrolment(Transaction& transaction, LotteryId lottery) {
+  auto found = load_lottery(transaction, lottery);
+  if (found && found->status != LotteryStatus::kOpen && found->status != LotteryStatus::kDraft) {
+    return fail(ErrorCode::kLotteryNotOpen, std::to_string(lottery.value()));
+  }
+  return found;
+}
+
+EnrolReport enrol_accounts(Transaction& transaction, const Lottery& lottery,
+                           std::span<const AccountNumber> accounts, Instant now,
+                           const Actor& actor) {
+  EnrolReport report;
+  for (const AccountNumber& number : accounts) {
+    const auto account = transaction.accounts().find_by_number(number);
+    if (!account) {
+      report.unknown.push_back(number);
+    } else if (!account->is_active) {
+      report.inactive.push_back(number);
+    } else if (transaction.entries().add(lottery.id, account->id)) {
+      ++report.added;
+    } else {
+      ++report.already_enrolled;
+    }
+  }
+  report.total_entries = transaction.entries().count(lottery.id);
+  if (report.added > 0) {
+    audit(transaction, now, actor, AuditAction::kEntriesAdded, lottery.id, std::nullopt,
+          "added " + std::to_string(report.added));
+  }
+  return report;
+}
+
+}  // namespace detail
+
+Result<std::vector<Prize>> LotteryService::parse_prizes(std::string_view text) {
+  std::vector<Prize> prizes;
+  std::size_t line_number = 0;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view line = trim(text.substr(start, end - start));
+    start = end + 1;
+    ++line_number;
+    if (line.empty()) continue;
+    const std::string where = "line " + std::to_string(line_number);
+    int place = 0;
+    const auto [rest, error] = std::from_chars(line.data(), line.data() + line.size(), place);
+    const std::string_view prize = trim(line.substr(static_cast<std::size_t>(rest - line.data())));
+    if (error != std::errc{} || place < 1 || place > Lottery::kMaxPlaces || prize.empty() ||
+        (rest != line.data() + line.size() && *rest != ' ' && *rest != '\t') ||
+        prize.size() > Lottery::kMaxPrizeLength) {
+      return fail(ErrorCode::kInvalidPrizes, where);
+    }
+    prizes.push_back(Prize{place, std::string(prize)});
+  }
+  std::sort(prizes.begin(), prizes.end(),
+            [](const Prize& a, const Prize& b) { return a.place < b.place; });
+  if (auto valid = validate_prizes(prizes); !valid) return tl::unexpected(valid.error());
+  return prizes;
+}
+
+Result<Lottery> LotteryService::create(const Requester& requester, std::string_view title,
+                                       std::vector<Prize> prizes,
+                                       std::optional<std::chrono::seconds> claim_window) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  const std::string_view clean_title = trim(title);
+  if (clean_title.empty() || clean_title.size() > Lottery::kMaxTitleLength) {
+    return fail(ErrorCode::kInvalidTitle);
+  }
+  if (auto valid = validate_prizes(prizes); !valid) return tl::unexpected(valid.error());
+  const auto window = claim_window.value_or(deps_.settings.claim_window);
+  if (window <= std::chrono::seconds::zero()) return fail(ErrorCode::kInvalidDuration);
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<Lottery> {
+        Lottery lottery;
+        lottery.title = std::string(clean_title);
+        lottery.prizes = prizes;
+        lottery.status = LotteryStatus::kOpen;
+        lottery.claim_window = window;
+        deps_.random.fill(lottery.seed);
+        lottery.created_at = deps_.clock.now();
+        lottery.id = transaction.lotteries().insert(lottery);
+        detail::audit(transaction, lottery.created_at, *actor, AuditAction::kLotteryCreated,
+                      lottery.id, std::nullopt, lottery.title);
+        return lottery;
+      });
+}
+
+Result<std::vector<Lottery>> LotteryService::list(const Requester& requester) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(deps_.transactions,
+                                [&](Transaction& transaction) -> Result<std::vector<Lottery>> {
+                                  return transaction.lotteries().list();
+                                });
+}
+
+Result<Lottery> LotteryService::find(const Requester& requester, LotteryId lottery) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) {
+    return detail::load_lottery(transaction, lottery);
+  });
+}
+
+Result<EnrolReport> LotteryService::enrol(const Requester& requester, LotteryId lottery,
+                                          std::span<const AccountNumber> accounts) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<EnrolReport> {
+        auto found = detail::load_lottery_for_enrolment(transaction, lottery);
+        if (!found) return tl::unexpected(found.error());
+        return detail::enrol_accounts(transaction, *found, accounts, deps_.clock.now(), *actor);
+      });
+}
+
+Result<EnrolReport> LotteryService::enrol_all_active(const Requester& requester,
+                                                     LotteryId lottery) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<EnrolReport> {
+        auto found = detail::load_lottery_for_enrolment(transaction, lottery);
+        if (!found) return tl::unexpected(found.error());
+        EnrolReport report;
+        report.added = transaction.entries().add_all_active(lottery);
+        report.total_entries = transaction.entries().count(lottery);
+        if (report.added > 0) {
+          detail::audit(transaction, deps_.clock.now(), *actor, AuditAction::kEntriesAdded, lottery,
+                        std::nullopt, "added all active: " + std::to_string(report.added));
+        }
+        return report;
+      });
+}
+
+Result<DrawReport> LotteryService::draw(const Requester& requester, LotteryId lottery_id) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<DrawReport> {
+        auto lottery = transaction.lotteries().find_for_update(lottery_id);
+        if (!lottery) return fail(ErrorCode::kUnknownLottery, std::to_string(lottery_id.value()));
+        if (lottery->status == LotteryStatus::kDrawn || lottery->status == LotteryStatus::kClosed) {
+          return fail(ErrorCode::kAlreadyDrawn, std::to_string(lottery_id.value()));
+        }
+        if (lottery->status != LotteryStatus::kOpen) {
+          return fail(ErrorCode::kLotteryNotOpen, std::to_string(lottery_id.value()));
+        }
+        const Instant now = deps_.clock.now();
+        DrawReport report;
+        report.entries = transaction.entries().count(lottery_id);
+        const auto stream = deps_.draw_randomness.stream(lottery_id, lottery->seed);
+        LazyShuffle shuffle(report.entries, *stream);
+        const Selection selection = select_eligible(
+            shuffle,
+            [&](std::span<const std::uint64_t> ordinals) {
+              return transaction.entries().at(lottery_id, ordinals);
+            },
+            {}, lottery->prizes.size());
+        if (selection.picks.empty()) {
+          return fail(ErrorCode::kNoEntries, std::to_string(lottery_id.value()));
+        }
+        if (!transaction.lotteries().mark_drawn(lottery_id, now, shuffle.steps())) {
+          return fail(ErrorCode::kAlreadyDrawn, std::to_string(lottery_id.value()));
+        }
+        lottery->status = LotteryStatus::kDrawn;
+        lottery->drawn_at = now;
+        lottery->draw_cursor = shuffle.steps();
+
+        for (std::size_t i = 0; i < selection.picks.size(); ++i) {
+          report.winners.push_back(store_win(transaction, deps_.random, deps_.settings, *lottery,
+                                             lottery->prizes[i], selection.picks[i], 1, now,
+                                             *actor));
+        }
+        report.empty_places.assign(
+            lottery->prizes.begin() + static_cast<std::ptrdiff_t>(selection.picks.size()),
+            lottery->prizes.end());
+        report.skipped_steps = selection.skipped_steps;
+        detail::audit(transaction, now, *actor, AuditAction::kLotteryDrawn, lottery_id,
+                      std::nullopt,
+                      "entries " + std::to_string(report.entries) + " steps " +
+                          std::to_string(shuffle.steps()) + " empty places [" +
+                          places_text(report.empty_places) + "]");
+        Notification summary = lottery_notification(NotificationKind::kAdminDrawn, *lottery, now);
+        summary.count = static_cast<std::int64_t>(report.winners.size());
+        summary.detail = places_text(report.empty_places);
+        detail::notify_admins(transaction, deps_.settings, summary);
+        announce(transaction, deps_.settings, NotificationKind::kResultsPublished, *lottery, now);
+        report.lottery = std::move(*lottery);
+        return report;
+      });
+}
+
+Result<RedrawReport> LotteryService::redraw(const Requester& requester, LotteryId lottery_id) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<RedrawReport> {
+        auto lottery = transaction.lotteries().find_for_update(lottery_id);
+        if (!lottery) return fail(ErrorCode::kUnknownLottery, std::to_string(lottery_id.value()));
+        if (lottery->status != LotteryStatus::kDrawn) {
+          return fail(lottery->status == LotteryStatus::kClosed ? ErrorCode::kNoExpiredWins
+                                                                : ErrorCode::kNotDrawn,
+                      std::to_string(lottery_id.value()));
+        }
+        const Instant now = deps_.clock.now();
+        RedrawReport report;
+        for (Winner& win : transaction.winners().list_by_lottery(lottery_id)) {
+          // A win past its deadline is expired even if the expiry job has not run yet.
+          if (win.status == WinStatus::kPending && win.deadline <= now &&
+              transaction.winners().expire(win.id, now)) {
+            win.status = WinStatus::kExpired;
+            detail::audit(transaction, now, *actor, AuditAction::kWinExpired, lottery_id, win.id);
+            if (win.user) {
+              detail::notify_user(transaction, *win.user,
+                                  detail::win_notification(NotificationKind::kWinExpired, ChatId{},
+                                                           win, lottery->title, now));
+            }
+          }
+          if (win.status == WinStatus::kExpired) report.replaced.push_back(std::move(win));
+        }
+        if (report.replaced.empty()) {
+          return fail(ErrorCode::kNoExpiredWins, std::to_string(lottery_id.value()));
+        }
+
+        const auto winning = transaction.winners().winning_accounts(lottery_id);
+        const std::unordered_set<AccountId> excluded(winning.begin(), winning.end());
+        const auto stream = deps_.draw_randomness.stream(lottery_id, lottery->seed);
+        LazyShuffle shuffle(transaction.entries().count(lottery_id), *stream);
+        while (shuffle.steps() < lottery->draw_cursor && shuffle.next()) {
+        }
+        const Selection selection = select_eligible(
+            shuffle,
+            [&](std::span<const std::uint64_t> ordinals) {
+              return transaction.entries().at(lottery_id, ordinals);
+            },
+            excluded, report.replaced.size());
+
+        for (std::size_t i = 0; i < report.replaced.size(); ++i) {
+          Winner& old = report.replaced[i];
+          if (!transaction.winners().mark_redrawn(old.id)) {
+            throw StorageError(StorageError::Kind::kConflict, "win changed during the redraw");
+          }
+          old.status = WinStatus::kRedrawn;
+          detail::audit(transaction, now, *actor, AuditAction::kWinRedrawn, lottery_id, old.id,
+                        "place " + std::to_string(old.place));
+          const Prize prize{old.place, old.prize};
+          if (i < selection.picks.size()) {
+            report.winners.push_back(store_win(transaction, deps_.random, deps_.settings, *lottery,
+                                               prize, selection.picks[i], old.round + 1, now,
+                                               *actor));
+          } else {
+            report.empty_places.push_back(prize);
+          }
+        }
+        transaction.lotteries().set_draw_cursor(lottery_id, shuffle.steps());
+        lottery->draw_cursor = shuffle.steps();
+        detail::audit(transaction, now, *actor, AuditAction::kLotteryRedrawn, lottery_id,
+                      std::nullopt,
+                      "redrawn " + std::to_string(report.winners.size()) + " empty places [" +
+                          places_text(report.empty_places) + "]");
+        Notification summary = lottery_notification(NotificationKind::kAdminRedrawn, *lottery, now);
+        summary.count = static_cast<std::int64_t>(report.winners.size());
+        summary.detail = places_text(report.empty_places);
+        detail::notify_admins(transaction, deps_.settings, summary);
+        announce(transaction, deps_.settings, NotificationKind::kResultsUpdated, *lottery, now);
+        detail::close_if_settled(transaction, lottery_id, now, *actor);
+        if (auto current = transaction.lotteries().find(lottery_id)) lottery = std::move(current);
+        report.lottery = std::move(*lottery);
+        return report;
+      });
+}
+
+}  // namespace lottery

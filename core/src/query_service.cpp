@@ -1,0 +1,82 @@
+#include "lottery/core/query_service.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "support.hpp"
+
+namespace lottery {
+namespace {
+
+Result<LotteryWinners> lottery_winners(Transaction& transaction, LotteryId lottery_id, Instant now,
+                                       bool unclaimed_only) {
+  auto lottery = detail::load_lottery(transaction, lottery_id);
+  if (!lottery) return tl::unexpected(lottery.error());
+  LotteryWinners view{std::move(*lottery), {}, now};
+  std::map<UserId, std::optional<User>> users;
+  for (Winner& win : transaction.winners().list_by_lottery(lottery_id)) {
+    if (unclaimed_only && win.status != WinStatus::kPending && win.status != WinStatus::kExpired) {
+      continue;
+    }
+    std::optional<User> user;
+    if (win.user) {
+      auto [cached, inserted] = users.try_emplace(*win.user);
+      if (inserted) cached->second = transaction.users().find(*win.user);
+      user = cached->second;
+    }
+    view.rows.push_back(WinnerRow{std::move(win), std::move(user)});
+  }
+  return view;
+}
+
+}  // namespace
+
+Result<MyAccount> QueryService::my_account(TelegramUserId telegram_id) {
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<MyAccount> {
+        auto user = transaction.users().find_by_telegram_id(telegram_id);
+        if (!user || !user->is_registered) return fail(ErrorCode::kNotRegistered);
+        MyAccount view{*user, {}, {}, deps_.clock.now()};
+        for (Account& account : transaction.accounts().list_by_owner(user->id)) {
+          if (account.is_active) view.active_accounts.push_back(std::move(account));
+        }
+        std::map<LotteryId, std::string> titles;
+        for (Winner& win : transaction.winners().list_by_user(user->id)) {
+          auto [title, inserted] = titles.try_emplace(win.lottery);
+          if (inserted) {
+            const auto lottery = transaction.lotteries().find(win.lottery);
+            title->second = lottery ? lottery->title : std::string{};
+          }
+          view.wins.push_back(WinView{std::move(win), title->second});
+        }
+        return view;
+      });
+}
+
+Result<LotteryWinners> QueryService::winner_status(const Requester& requester, LotteryId lottery) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) {
+    return lottery_winners(transaction, lottery, deps_.clock.now(), false);
+  });
+}
+
+Result<LotteryWinners> QueryService::unclaimed(const Requester& requester, LotteryId lottery) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) {
+    return lottery_winners(transaction, lottery, deps_.clock.now(), true);
+  });
+}
+
+Result<Stats> QueryService::stats(const Requester& requester) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) -> Result<Stats> {
+    return Stats{transaction.reports().winners_by_card(),
+                 transaction.reports().top_accounts(kTopAccounts),
+                 transaction.reports().unclaimed_past_window(deps_.clock.now())};
+  });
+}
+
+}  // namespace lottery

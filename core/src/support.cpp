@@ -1,0 +1,31 @@
+#include "support.hpp"
+
+#include <algorithm>
+
+namespace lottery::detail {
+
+void close_if_settled(Transaction& transaction, LotteryId lottery, Instant now,
+                      const Actor& actor) {
+  const auto found = transaction.lotteries().find(lottery);
+  if (!found || found->status != LotteryStatus::kDrawn) return;
+  const auto wins = transaction.winners().list_by_lottery(lottery);
+  const bool open = std::any_of(wins.begin(), wins.end(), [](const Winner& winner) {
+    return winner.status == WinStatus::kPending || winner.status == WinStatus::kExpired;
+  });
+  if (open) return;
+  transaction.lotteries().set_status(lottery, LotteryStatus::kClosed);
+  audit(transaction, now, actor, AuditAction::kLotteryClosed, lottery, std::nullopt);
+}
+
+Result<Lottery> load_lottery(Transaction& transaction, LotteryId lottery) {
+  auto found = transaction.lotteries().find(lottery);
+  if (!found) return fail(ErrorCode::kUnknownLottery, std::to_string(lottery.value()));
+  return std::move(*found);
+}
+
+Instant remind_time(Instant start, Instant deadline, int divisor) {
+  const Duration window = deadline - start;
+  return deadline - window / std::max(divisor, 1);
+}
+
+}  // namespace lottery::detail

@@ -1,0 +1,115 @@
+#pragma once
+
+// Helpers shared by the use cases; internal to the core.
+
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "lottery/core/audit_event.hpp"
+#include "lottery/core/dependencies.hpp"
+#include "lottery/core/error.hpp"
+#include "lottery/core/lottery.hpp"
+#include "lottery/core/lottery_service.hpp"
+#include "lottery/core/notification.hpp"
+#include "lottery/core/requester.hpp"
+#include "lottery/core/winner.hpp"
+#include "lottery/ports/storage_error.hpp"
+#include "lottery/ports/transaction.hpp"
+
+namespace lottery::detail {
+
+// Runs `work` in a transaction and commits it when the work succeeds; an Error result
+// rolls everything back. A conflict with a concurrent transaction is retried a few
+// times; storage failures become Error values, so no exception leaves a use case.
+template <class Work>
+auto in_transaction(TransactionManager& transactions, Work&& work)
+    -> std::invoke_result_t<Work&, Transaction&> {
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      auto transaction = transactions.begin();
+      auto result = work(*transaction);
+      if (result) transaction->commit();
+      return result;
+    } catch (const StorageError& error) {
+      if (error.kind() == StorageError::Kind::kConflict) {
+        if (attempt < kAttempts) continue;
+        return fail(ErrorCode::kConflict, error.what());
+      }
+      return fail(ErrorCode::kStorageUnavailable, error.what());
+    }
+  }
+}
+
+// The acting admin, or kNotAdmin.
+inline Result<Actor> require_admin(const Requester& requester, const Settings& settings) {
+  const Actor actor = requester.actor(settings);
+  if (!actor.is_admin()) return fail(ErrorCode::kNotAdmin);
+  return actor;
+}
+
+inline void audit(Transaction& transaction, Instant at, const Actor& actor, AuditAction action,
+                  std::optional<LotteryId> lottery, std::optional<WinnerId> winner,
+                  std::string details = {}) {
+  transaction.audit().append(AuditEvent{at, actor, action, lottery, winner, std::move(details)});
+}
+
+// A notification about one win, to `chat`.
+inline Notification win_notification(NotificationKind kind, ChatId chat, const Winner& winner,
+                                     const std::string& lottery_title, Instant now) {
+  Notification notification;
+  notification.chat = chat;
+  notification.kind = kind;
+  notification.lottery = winner.lottery;
+  notification.lottery_title = lottery_title;
+  notification.winner = winner.id;
+  notification.place = winner.place;
+  notification.prize = winner.prize;
+  notification.account = winner.account_number;
+  notification.deadline = winner.deadline;
+  notification.created_at = now;
+  return notification;
+}
+
+// Queues the notification for the registered user `user`, if they still are one.
+inline void notify_user(Transaction& transaction, UserId user, Notification notification) {
+  const auto found = transaction.users().find(user);
+  if (!found || !found->is_registered) return;
+  notification.chat = private_chat_of(found->telegram_id);
+  (void)transaction.outbox().enqueue(notification);
+}
+
+// Queues one copy of the notification for each admin's private chat.
+inline void notify_admins(Transaction& transaction, const Settings& settings,
+                          Notification notification) {
+  for (const TelegramUserId admin : settings.admins) {
+    notification.chat = private_chat_of(admin);
+    (void)transaction.outbox().enqueue(notification);
+  }
+}
+
+// A lottery is closed once it was drawn and none of its wins is still open
+// (pending or expired).
+void close_if_settled(Transaction& transaction, LotteryId lottery, Instant now, const Actor& actor);
+
+// Loads the lottery or fails with kUnknownLottery.
+Result<Lottery> load_lottery(Transaction& transaction, LotteryId lottery);
+
+// When a still-pending winner is reminded: when 1/divisor of the window is left.
+Instant remind_time(Instant start, Instant deadline, int divisor);
+
+}  // namespace lottery::detail
+
+namespace lottery::detail {
+
+// Loads the lottery for enrolment: kUnknownLottery, or kLotteryNotOpen once drawn.
+Result<Lottery> load_lottery_for_enrolment(Transaction& transaction, LotteryId lottery);
+
+// Enrols the listed accounts in an open lottery and audits it; unknown and inactive
+// accounts are reported, not enrolled.
+EnrolReport enrol_accounts(Transaction& transaction, const Lottery& lottery,
+                           std::span<const AccountNumber> accounts, Instant now,
+                           const Actor& actor);
+
+}  // namespace lottery::detail

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <memory>
+
+#include "lottery/ports/account_repository.hpp"
+#include "lottery/ports/audit_log.hpp"
+#include "lottery/ports/entry_repository.hpp"
+#include "lottery/ports/lottery_repository.hpp"
+#include "lottery/ports/outbox.hpp"
+#include "lottery/ports/report_queries.hpp"
+#include "lottery/ports/user_repository.hpp"
+#include "lottery/ports/winner_repository.hpp"
+
+namespace lottery {
+
+// A unit of work: everything done through its repositories commits together or not
+// at all. Destroying it without commit() rolls everything back.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  [[nodiscard]] virtual UserRepository& users() = 0;
+  [[nodiscard]] virtual AccountRepository& accounts() = 0;
+  [[nodiscard]] virtual LotteryRepository& lotteries() = 0;
+  [[nodiscard]] virtual EntryRepository& entries() = 0;
+  [[nodiscard]] virtual WinnerRepository& winners() = 0;
+  [[nodiscard]] virtual ReportQueries& reports() = 0;
+  [[nodiscard]] virtual Outbox& outbox() = 0;
+  [[nodiscard]] virtual AuditLog& audit() = 0;
+
+  // Makes every change durable at once. Throws StorageError (nothing committed) when
+  // the store fails or a concurrent transaction conflicts.
+  virtual void commit() = 0;
+};
+
+// Opens units of work. Any repository call may throw StorageError.
+class TransactionManager {
+ public:
+  virtual ~TransactionManager() = default;
+
+  // Starts a transaction; throws StorageError when the store cannot be reached.
+  [[nodiscard]] virtual std::unique_ptr<Transaction> begin() = 0;
+};
+
+}  // namespace lottery

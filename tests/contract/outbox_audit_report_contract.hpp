@@ -1,0 +1,177 @@
+#pragma once
+
+#include "contract_fixture.hpp"
+
+namespace lottery::contract {
+
+template <class Backend>
+class OutboxContract : public ContractTest<Backend> {};
+TYPED_TEST_SUITE_P(OutboxContract);
+
+TYPED_TEST_P(OutboxContract, KeepsEveryFieldAndTheOrder) {
+  Notification full;
+  full.chat = ChatId{-1001234567890LL};
+  full.kind = NotificationKind::kWinnerDrawn;
+  full.lottery = this->add_lottery();
+  full.lottery_title = "Новогодний <розыгрыш>";
+  full.place = 3;
+  full.prize = "iPhone 15";
+  full.account = number("11-22-33-44-55-66-77");
+  full.deadline = kT0 + std::chrono::hours{24};
+  full.count = 5;
+  full.detail = "3, 4";
+  full.created_at = kT0;
+  Notification bare;
+  bare.chat = ChatId{77};
+  bare.kind = NotificationKind::kAdminWinsExpired;
+  bare.created_at = kT0;
+  const auto [first, second] = this->committed([&](Transaction& transaction) {
+    return std::pair{transaction.outbox().enqueue(full), transaction.outbox().enqueue(bare)};
+  });
+  full.id = first;
+  bare.id = second;
+  this->read([&](Transaction& transaction) {
+    EXPECT_EQ(transaction.outbox().pending(10), (std::vector<Notification>{full, bare}));
+    EXPECT_EQ(transaction.outbox().pending(1), (std::vector<Notification>{full}));
+  });
+  this->committed([&](Transaction& transaction) { transaction.outbox().mark_sent(first, kT0); });
+  this->read([&](Transaction& transaction) {
+    EXPECT_EQ(transaction.outbox().pending(10), (std::vector<Notification>{bare}));
+  });
+}
+
+REGISTER_TYPED_TEST_SUITE_P(OutboxContract, KeepsEveryFieldAndTheOrder);
+
+template <class Backend>
+class AuditLogContract : public ContractTest<Backend> {};
+TYPED_TEST_SUITE_P(AuditLogContract);
+
+TYPED_TEST_P(AuditLogContract, AppendsAndListsPerLotteryInOrder) {
+  const LotteryId lottery = this->add_lottery();
+  const LotteryId other = this->add_lottery();
+  const AuditEvent first{kT0,
+                         Actor{ActorKind::kAdmin, TelegramUserId{9}},
+                         AuditAction::kLotteryDrawn,
+                         lottery,
+                         std::nullopt,
+                         "entries 10"};
+  const AuditEvent unrelated{kT0,
+                             Actor{ActorKind::kSystem, std::nullopt},
+                             AuditAction::kUserRegistered,
+                             std::nullopt,
+                             std::nullopt,
+                             ""};
+  const AuditEvent elsewhere{kT0,
+                             Actor{ActorKind::kSystem, std::nullopt},
+                             AuditAction::kLotteryCreated,
+                             other,
+                             std::nullopt,
+                             "B"};
+  const AuditEvent second{kT0 + std::chrono::seconds{1},
+                          Actor{ActorKind::kUser, TelegramUserId{5}},
+                          AuditAction::kWinConfirmRefused,
+                          lottery,
+                          std::nullopt,
+                          "not_your_win"};
+  this->committed([&](Transaction& transaction) {
+    for (const auto& event : {first, unrelated, elsewhere, second}) {
+      transaction.audit().append(event);
+    }
+  });
+  this->read([&](Transaction& transaction) {
+    EXPECT_EQ(transaction.audit().for_lottery(lottery), (std::vector<AuditEvent>{first, second}));
+  });
+}
+
+REGISTER_TYPED_TEST_SUITE_P(AuditLogContract, AppendsAndListsPerLotteryInOrder);
+
+template <class Backend>
+class ReportQueriesContract : public ContractTest<Backend> {};
+TYPED_TEST_SUITE_P(ReportQueriesContract);
+
+TYPED_TEST_P(ReportQueriesContract, AnswersTheThreeReports) {
+  const UserId anna = this->add_user(1, "2223");
+  const UserId boris = this->add_user(2, "1111");
+  const AccountId mine = this->add_account("11-00-00-00-00-00-00", anna);
+  const AccountId his = this->add_account("22-00-00-00-00-00-00", boris);
+  const AccountId ownerless = this->add_account("33-00-00-00-00-00-00");
+  const LotteryId first = this->add_lottery("Первый");
+  const LotteryId second = this->add_lottery("Второй");
+  this->committed([&](Transaction& transaction) {
+    for (const AccountId account : {mine, his, ownerless}) {
+      (void)transaction.entries().add(first, account);
+    }
+    (void)transaction.entries().add(second, mine);
+  });
+  const WinnerId anna_first =
+      this->add_winner(this->make_winner(first, mine, "11-00-00-00-00-00-00", anna, 1));
+  this->add_winner(this->make_winner(first, ownerless, "33-00-00-00-00-00-00", std::nullopt, 2));
+  this->add_winner(this->make_winner(second, mine, "11-00-00-00-00-00-00", anna, 1));
+  EXPECT_TRUE(this->committed([&](Transaction& transaction) {
+    return transaction.winners().claim(anna_first, kT0, ClaimMethod::kButton, std::nullopt);
+  }));
+
+  this->read([&](Transaction& transaction) {
+    const auto by_card = transaction.reports().winners_by_card();
+    ASSERT_EQ(by_card.size(), 1U);
+    EXPECT_EQ(by_card[0], (WinnersByCardRow{card("2223"), "Имя 1", 2, 1}));
+
+    const auto top = transaction.reports().top_accounts(2);
+    ASSERT_EQ(top.size(), 2U);
+    EXPECT_EQ(top[0], (TopAccountRow{number("11-00-00-00-00-00-00"), card("2223"), 2}));
+    EXPECT_EQ(top[1], (TopAccountRow{number("22-00-00-00-00-00-00"), card("1111"), 1}));
+    const auto all = transaction.reports().top_accounts(10);
+    ASSERT_EQ(all.size(), 3U);
+    EXPECT_EQ(all[2].club_card, std::nullopt);
+
+    EXPECT_TRUE(transaction.reports().unclaimed_past_window(kT0 + std::chrono::hours{24}).empty());
+    const auto unclaimed =
+        transaction.reports().unclaimed_past_window(kT0 + std::chrono::hours{25});
+    ASSERT_EQ(unclaimed.size(), 2U);
+    for (const auto& row : unclaimed) EXPECT_NE(row.winner, anna_first);
+    const auto ownerless_row = std::find_if(unclaimed.begin(), unclaimed.end(),
+                                            [](const auto& row) { return !row.club_card; });
+    ASSERT_NE(ownerless_row, unclaimed.end());
+    EXPECT_EQ(ownerless_row->lottery_title, "Первый");
+    EXPECT_EQ(ownerless_row->place, 2);
+    EXPECT_EQ(ownerless_row->account.str(), "33-00-00-00-00-00-00");
+  });
+}
+
+REGISTER_TYPED_TEST_SUITE_P(ReportQueriesContract, AnswersTheThreeReports);
+
+template <class Backend>
+class TransactionContract : public ContractTest<Backend> {};
+TYPED_TEST_SUITE_P(TransactionContract);
+
+TYPED_TEST_P(TransactionContract, UncommittedWorkIsRolledBack) {
+  {
+    auto transaction = this->store().begin();
+    (void)transaction->users().insert(this->make_user(1, "2223"));
+    (void)transaction->lotteries().insert(this->make_lottery());
+    // destroyed without commit
+  }
+  this->read([&](Transaction& transaction) {
+    EXPECT_EQ(transaction.users().find_by_telegram_id(TelegramUserId{1}), std::nullopt);
+    EXPECT_TRUE(transaction.lotteries().list().empty());
+  });
+}
+
+TYPED_TEST_P(TransactionContract, ATransactionSeesItsOwnWritesAndCommitsThemTogether) {
+  this->committed([&](Transaction& transaction) {
+    const UserId id = transaction.users().insert(this->make_user(1, "2223")).value();
+    EXPECT_EQ(transaction.users().find(id)->telegram_id, TelegramUserId{1});
+    (void)transaction.accounts().insert(
+        Account{AccountId{}, number("11-00-00-00-00-00-00"), id, true, kT0});
+  });
+  this->read([&](Transaction& transaction) {
+    const auto user = transaction.users().find_by_telegram_id(TelegramUserId{1});
+    ASSERT_TRUE(user);
+    EXPECT_EQ(transaction.accounts().list_by_owner(user->id).size(), 1U);
+  });
+}
+
+REGISTER_TYPED_TEST_SUITE_P(TransactionContract, UncommittedWorkIsRolledBack,
+                            ATransactionSeesItsOwnWritesAndCommitsThemTogether);
+
+}  // namespace lottery::contract

@@ -1,0 +1,156 @@
+#pragma once
+
+#include "contract_fixture.hpp"
+
+namespace lottery::contract {
+
+template <class Backend>
+class UserRepositoryContract : public ContractTest<Backend> {};
+TYPED_TEST_SUITE_P(UserRepositoryContract);
+
+TYPED_TEST_P(UserRepositoryContract, InsertedUserIsFoundByEveryKey) {
+  User user = this->make_user(1001, "2223", "AB23CD45");
+  user.phone = Phone::parse("+79123456789").value();
+  const UserId id = this->committed(
+      [&](Transaction& transaction) { return transaction.users().insert(user).value(); });
+  user.id = id;
+  this->read([&](Transaction& transaction) {
+    EXPECT_EQ(transaction.users().find(id), user);
+    EXPECT_EQ(transaction.users().find_by_telegram_id(TelegramUserId{1001}), user);
+    EXPECT_EQ(transaction.users().find_by_club_card(card("2223")), user);
+    EXPECT_EQ(transaction.users().find_by_code(code("ab23cd45")), user);
+    EXPECT_EQ(transaction.users().find(UserId{id.value() + 1000}), std::nullopt);
+    EXPECT_EQ(transaction.users().find_by_telegram_id(TelegramUserId{9}), std::nullopt);
+    EXPECT_EQ(transaction.users().find_by_club_card(card("1")), std::nullopt);
+    EXPECT_EQ(transaction.users().find_by_code(code("ZZZZZZZZ")), std::nullopt);
+  });
+}
+
+TYPED_TEST_P(UserRepositoryContract, KeepsLargeTelegramIdsAndUnicodeNames) {
+  User user = this->make_user(8'000'000'000'123LL, "00042");
+  user.first_name = "Ёлка <b>&amp;</b> '; DROP TABLE users; --";
+  user.username = "";
+  user.id = this->committed(
+      [&](Transaction& transaction) { return transaction.users().insert(user).value(); });
+  this->read([&](Transaction& transaction) {
+    EXPECT_EQ(transaction.users().find_by_telegram_id(TelegramUserId{8'000'000'000'123LL}), user);
+  });
+}
+
+TYPED_TEST_P(UserRepositoryContract, UnregisteredUserHasNoCardNorCode) {
+  const UserId id = this->add_user(1);
+  this->read([&](Transaction& transaction) {
+    const auto user = transaction.users().find(id).value();
+    EXPECT_FALSE(user.is_registered);
+    EXPECT_FALSE(user.club_card);
+    EXPECT_FALSE(user.verification_code);
+    EXPECT_FALSE(user.phone);
+  });
+  // Several users without cards or codes do not clash.
+  this->add_user(2);
+}
+
+TYPED_TEST_P(UserRepositoryContract, RefusesDuplicates) {
+  this->add_user(1, "2223", "AB23CD45");
+  this->read([&](Transaction& transaction) {
+    EXPECT_EQ(transaction.users().insert(this->make_user(1, "9999", "ZZZZZZZZ")).error().code,
+              ErrorCode::kAlreadyRegistered);
+  });
+  this->read([&](Transaction& transaction) {
+    EXPECT_EQ(transaction.users().insert(this->make_user(2, "2223", "ZZZZZZZZ")).error().code,
+              ErrorCode::kCardTaken);
+  });
+  this->read([&](Transaction& transaction) {
+    EXPECT_EQ(transaction.users().insert(this->make_user(3, "3333", "AB23CD45")).error().code,
+              ErrorCode::kCodeTaken);
+  });
+}
+
+TYPED_TEST_P(UserRepositoryContract, UpdateOverwritesAndKeepsUniqueness) {
+  const UserId first = this->add_user(1, "1111", "AAAAAAAA");
+  const UserId second = this->add_user(2);
+  this->committed([&](Transaction& transaction) {
+    User user = transaction.users().find(second).value();
+    user.club_card = card("2222");
+    user.verification_code = code("BBBBBBBB");
+    user.is_registered = true;
+    user.phone = Phone::parse("+10000000").value();
+    ASSERT_TRUE(transaction.users().update(user));
+  });
+  this->read([&](Transaction& transaction) {
+    const User user = transaction.users().find(second).value();
+    EXPECT_TRUE(user.is_registered);
+    EXPECT_EQ(user.club_card, card("2222"));
+    EXPECT_EQ(user.phone->str(), "+10000000");
+    User clash = transaction.users().find(first).value();
+    clash.club_card = card("2222");
+    EXPECT_EQ(transaction.users().update(clash).error().code, ErrorCode::kCardTaken);
+  });
+}
+
+REGISTER_TYPED_TEST_SUITE_P(UserRepositoryContract, InsertedUserIsFoundByEveryKey,
+                            KeepsLargeTelegramIdsAndUnicodeNames, UnregisteredUserHasNoCardNorCode,
+                            RefusesDuplicates, UpdateOverwritesAndKeepsUniqueness);
+
+template <class Backend>
+class AccountRepositoryContract : public ContractTest<Backend> {};
+TYPED_TEST_SUITE_P(AccountRepositoryContract);
+
+TYPED_TEST_P(AccountRepositoryContract, InsertsAndFinds) {
+  const UserId owner = this->add_user(1, "2223");
+  const AccountId id = this->add_account("11-22-33-44-55-66-77", owner);
+  const AccountId ownerless = this->add_account("22-33-44-55-66-77-88");
+  this->read([&](Transaction& transaction) {
+    const Account expected{id, number("11-22-33-44-55-66-77"), owner, true, kT0};
+    EXPECT_EQ(transaction.accounts().find(id), expected);
+    EXPECT_EQ(transaction.accounts().find_by_number(number("11223344556677")), expected);
+    EXPECT_EQ(transaction.accounts().find(ownerless)->owner, std::nullopt);
+    EXPECT_EQ(transaction.accounts().find_by_number(number("99999999999999")), std::nullopt);
+  });
+}
+
+TYPED_TEST_P(AccountRepositoryContract, RefusesADuplicateNumber) {
+  this->add_account("11-22-33-44-55-66-77");
+  this->read([&](Transaction& transaction) {
+    const auto again = transaction.accounts().insert(
+        Account{AccountId{}, number("11-22-33-44-55-66-77"), std::nullopt, true, kT0});
+    EXPECT_EQ(again.error().code, ErrorCode::kAccountExists);
+  });
+}
+
+TYPED_TEST_P(AccountRepositoryContract, UpdatesOwnerAndActivity) {
+  const UserId owner = this->add_user(1, "2223");
+  const AccountId id = this->add_account("11-22-33-44-55-66-77");
+  this->committed([&](Transaction& transaction) {
+    Account account = transaction.accounts().find(id).value();
+    account.owner = owner;
+    account.is_active = false;
+    transaction.accounts().update(account);
+  });
+  this->read([&](Transaction& transaction) {
+    const Account account = transaction.accounts().find(id).value();
+    EXPECT_EQ(account.owner, owner);
+    EXPECT_FALSE(account.is_active);
+  });
+}
+
+TYPED_TEST_P(AccountRepositoryContract, ListsAnOwnersAccountsByNumber) {
+  const UserId owner = this->add_user(1, "2223");
+  const UserId other = this->add_user(2, "4445");
+  this->add_account("33-00-00-00-00-00-00", owner);
+  this->add_account("11-00-00-00-00-00-00", owner, false);
+  this->add_account("22-00-00-00-00-00-00", other);
+  this->add_account("44-00-00-00-00-00-00");
+  this->read([&](Transaction& transaction) {
+    const auto listed = transaction.accounts().list_by_owner(owner);
+    ASSERT_EQ(listed.size(), 2U);
+    EXPECT_EQ(listed[0].number.str(), "11-00-00-00-00-00-00");
+    EXPECT_FALSE(listed[0].is_active);
+    EXPECT_EQ(listed[1].number.str(), "33-00-00-00-00-00-00");
+  });
+}
+
+REGISTER_TYPED_TEST_SUITE_P(AccountRepositoryContract, InsertsAndFinds, RefusesADuplicateNumber,
+                            UpdatesOwnerAndActivity, ListsAnOwnersAccountsByNumber);
+
+}  // namespace lottery::contract

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string_view>
+#include <vector>
+
+#include "lottery/core/account.hpp"
+#include "lottery/core/audit_event.hpp"
+#include "lottery/core/lottery.hpp"
+#include "lottery/core/notification.hpp"
+#include "lottery/core/user.hpp"
+#include "lottery/core/winner.hpp"
+#include "lottery/ports/transaction.hpp"
+
+namespace lottery::testing {
+
+// Everything the in-memory store holds; tests read it through MemoryStore::snapshot().
+struct MemoryState {
+  std::map<std::int64_t, User> users;
+  std::map<std::int64_t, Account> accounts;
+  std::map<std::int64_t, Lottery> lotteries;
+  std::map<std::int64_t, std::vector<AccountId>> entries;  // by lottery; index = ordinal
+  std::map<std::int64_t, Winner> winners;
+  std::map<std::int64_t, WinnerVerification> verifications;  // by winner id
+  std::vector<Notification> outbox;
+  std::set<std::int64_t> sent_notifications;
+  std::vector<AuditEvent> audit;
+  std::int64_t last_id{0};  // one sequence for every table, as simple as it gets
+};
+
+// An in-memory implementation of every storage port. Transactions run one at a time
+// (each holds the store's lock from begin to its end) on a copy of the state that
+// replaces the store's state on commit, so rollback and atomicity are real.
+class MemoryStore : public TransactionManager {
+ public:
+  std::unique_ptr<Transaction> begin() override;
+
+  // The committed state.
+  [[nodiscard]] MemoryState snapshot() const;
+
+  // Called before every write with the operation's name ("winners.insert", ...) and
+  // before every commit ("commit"); a test throws from it to inject a failure.
+  void set_write_hook(std::function<void(std::string_view)> hook);
+
+ private:
+  friend class MemoryTransaction;
+  mutable std::mutex mutex_;
+  MemoryState state_;
+  std::function<void(std::string_view)> write_hook_;
+};
+
+}  // namespace lottery::testing

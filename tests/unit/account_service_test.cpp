@@ -1,0 +1,193 @@
+#include <gtest/gtest.h>
+
+#include "core_fixture.hpp"
+
+namespace lottery::testing {
+namespace {
+
+class AccountServiceTest : public CoreTest {};
+
+TEST_F(AccountServiceTest, AddsAnAccountToTheCardHolderAndTellsThem) {
+  const User user = register_user(1, "2223");
+  const auto outcome = accounts().add_account(admin(), card("2223"), account("11223344556677"));
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->result, AddAccountResult::kAdded);
+  EXPECT_EQ(outcome->account.owner, user.id);
+  EXPECT_TRUE(outcome->account.is_active);
+  EXPECT_EQ(outcome->account.number.str(), "11-22-33-44-55-66-77");
+
+  const auto messages = outbox_of(ChatId{1});
+  ASSERT_EQ(messages.size(), 1U);
+  EXPECT_EQ(messages[0].kind, NotificationKind::kAccountAdded);
+  EXPECT_EQ(messages[0].account, account("11-22-33-44-55-66-77"));
+  EXPECT_EQ(audit_actions().back(), AuditAction::kAccountAdded);
+}
+
+TEST_F(AccountServiceTest, AnUnknownCardOrNoCardGivesAnOwnerlessAccount) {
+  const auto unknown = accounts().add_account(admin(), card("9999"), account("11223344556677"));
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->result, AddAccountResult::kAddedWithoutOwner);
+  EXPECT_FALSE(unknown->account.owner);
+  const auto bare = accounts().add_account(admin(), std::nullopt, account("22334455667788"));
+  EXPECT_EQ(bare->result, AddAccountResult::kAddedWithoutOwner);
+  EXPECT_TRUE(store_.snapshot().outbox.empty());
+}
+
+TEST_F(AccountServiceTest, AddingTwiceChangesNothing) {
+  register_user(1, "2223");
+  add_account("2223", "11223344556677");
+  const auto before = store_.snapshot();
+  const auto again = accounts().add_account(admin(), card("2223"), account("11-22-33-44-55-66-77"));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->result, AddAccountResult::kAlreadyThere);
+  EXPECT_EQ(store_.snapshot().accounts, before.accounts);
+  EXPECT_EQ(store_.snapshot().outbox, before.outbox);
+}
+
+TEST_F(AccountServiceTest, RefusesAnAccountOfAnotherCard) {
+  register_user(1, "2223");
+  register_user(2, "4445");
+  add_account("2223", "11223344556677");
+  const auto before = store_.snapshot();
+  const auto taken = accounts().add_account(admin(), card("4445"), account("11223344556677"));
+  ASSERT_FALSE(taken);
+  EXPECT_EQ(taken.error().code, ErrorCode::kAccountOwnedByAnother);
+  EXPECT_EQ(store_.snapshot().accounts, before.accounts);
+}
+
+TEST_F(AccountServiceTest, NonAdminsAreRefusedAndNothingChanges) {
+  register_user(1, "2223");
+  const auto before = store_.snapshot();
+  const auto as_client = Requester::telegram(TelegramUserId{1});
+  EXPECT_EQ(accounts().add_account(as_client, card("2223"), account("11223344556677")).error().code,
+            ErrorCode::kNotAdmin);
+  EXPECT_EQ(accounts().add_accounts(as_client, "11223344556677", std::nullopt).error().code,
+            ErrorCode::kNotAdmin);
+  EXPECT_EQ(accounts().deactivate_account(as_client, account("11223344556677")).error().code,
+            ErrorCode::kNotAdmin);
+  EXPECT_EQ(accounts().list_accounts(as_client, TelegramUserId{1}).error().code,
+            ErrorCode::kNotAdmin);
+  EXPECT_EQ(store_.snapshot().accounts, before.accounts);
+  EXPECT_EQ(store_.snapshot().audit, before.audit);
+}
+
+TEST_F(AccountServiceTest, TheOperatorConsoleActsAsAnAdmin) {
+  EXPECT_TRUE(accounts().add_account(Requester::system(), std::nullopt, account("11223344556677")));
+}
+
+TEST_F(AccountServiceTest, DeactivatesAndReactivates) {
+  register_user(1, "2223");
+  add_account("2223", "11223344556677");
+  const auto off = accounts().deactivate_account(admin(), account("11223344556677"));
+  ASSERT_TRUE(off);
+  EXPECT_FALSE(off->is_active);
+  EXPECT_EQ(accounts().deactivate_account(admin(), account("11223344556677")).error().code,
+            ErrorCode::kAccountInactive);
+  EXPECT_EQ(accounts().deactivate_account(admin(), account("99999999999999")).error().code,
+            ErrorCode::kUnknownAccount);
+  const auto back = accounts().add_account(admin(), card("2223"), account("11223344556677"));
+  EXPECT_EQ(back->result, AddAccountResult::kReactivated);
+  EXPECT_TRUE(back->account.is_active);
+}
+
+TEST_F(AccountServiceTest, ListsAUsersAccounts) {
+  register_user(1, "2223");
+  add_account("2223", "22222222222222");
+  add_account("2223", "11111111111111");
+  const auto listed = accounts().list_accounts(admin(), TelegramUserId{1});
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->accounts.size(), 2U);
+  EXPECT_EQ(listed->accounts[0].number.str(), "11-11-11-11-11-11-11");
+  EXPECT_EQ(accounts().list_accounts(admin(), TelegramUserId{404}).error().code,
+            ErrorCode::kUnknownUser);
+}
+
+TEST_F(AccountServiceTest, BulkAddCountsEachOutcomeWithLineNumbers) {
+  register_user(1, "2223");
+  register_user(2, "4445");
+  add_account("4445", "99-99-99-99-99-99-99");
+  const Lottery lottery = create_lottery(1);
+  const std::string lines =
+      "2223 11-22-33-44-55-66-77\n"     // 1 added
+      "\n"                              // 2 blank
+      "22 33 44 55 66 77 88\n"          // 3 bare: ownerless
+      "2223 11223344556677\n"           // 4 already there
+      "2223 12-34\n"                    // 5 bad account
+      "abc 11-22-33-44-55-66-00\n"      // 6 bad card
+      "2223 99-99-99-99-99-99-99\n"     // 7 another card's account
+      "7777 33-33-33-33-33-33-33\r\n";  // 8 unknown card: ownerless
+  const auto report = accounts().add_accounts(admin(), lines, lottery.id);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->added, 1U);
+  EXPECT_EQ(report->added_without_owner, 2U);
+  EXPECT_EQ(report->already_there, 1U);
+  ASSERT_EQ(report->refused.size(), 3U);
+  EXPECT_EQ(report->refused[0].line, 5U);
+  EXPECT_EQ(report->refused[0].error.code, ErrorCode::kInvalidAccountNumber);
+  EXPECT_EQ(report->refused[1].line, 6U);
+  EXPECT_EQ(report->refused[1].error.code, ErrorCode::kInvalidClubCard);
+  EXPECT_EQ(report->refused[2].line, 7U);
+  EXPECT_EQ(report->refused[2].error.code, ErrorCode::kAccountOwnedByAnother);
+  ASSERT_TRUE(report->enrolment);
+  EXPECT_EQ(report->enrolment->added, 3U);  // the accounts of lines 1 (and 4), 3 and 8
+  EXPECT_EQ(report->enrolment->total_entries, 3U);
+}
+
+TEST_F(AccountServiceTest, BulkAddIntoADrawnLotteryChangesNothing) {
+  const Lottery lottery = create_lottery(1);
+  enrol(lottery.id, make_accounts(2));
+  ASSERT_TRUE(lotteries().draw(admin(), lottery.id));
+  const auto before = store_.snapshot();
+  const auto report = accounts().add_accounts(admin(), "11223344556677", lottery.id);
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().code, ErrorCode::kLotteryNotOpen);
+  EXPECT_EQ(store_.snapshot().accounts, before.accounts);
+}
+
+// R-UNOWNED-1: an ownerless account wins; when an admin links it to its owner while
+// the win is pending, the owner gets the normal winner message with the time left.
+TEST_F(AccountServiceTest, LinkingAnOwnerlessWinnerHandsTheWinToTheOwner) {
+  settings_.announce_chat = kAnnounceChat;
+  const Lottery lottery = create_lottery(1);
+  const Account ownerless = add_account(std::nullopt, "11-22-33-44-55-66-77");
+  enrol(lottery.id, {ownerless});
+  const auto drawn = lotteries().draw(admin(), lottery.id).value();
+  ASSERT_EQ(drawn.winners.size(), 1U);
+  EXPECT_FALSE(drawn.winners[0].user);
+  EXPECT_EQ(outbox_of_kind(NotificationKind::kResultsPublished).size(), 1U);
+
+  clock_.advance(std::chrono::hours{5});
+  const User owner = register_user(1, "2223");
+  const auto linked = accounts().add_account(admin(), card("2223"), ownerless.number);
+  ASSERT_TRUE(linked);
+  EXPECT_EQ(linked->result, AddAccountResult::kLinked);
+  EXPECT_EQ(linked->account.owner, owner.id);
+  ASSERT_EQ(linked->linked_wins.size(), 1U);
+  EXPECT_EQ(linked->linked_wins[0].user, owner.id);
+
+  const auto messages = outbox_of(ChatId{1});
+  ASSERT_EQ(messages.size(), 2U);
+  EXPECT_EQ(messages[0].kind, NotificationKind::kAccountAdded);
+  EXPECT_EQ(messages[1].kind, NotificationKind::kWinnerDrawn);
+  EXPECT_EQ(messages[1].deadline, FakeClock::kStart + std::chrono::hours{24});
+  EXPECT_EQ(store_.snapshot().winners.begin()->second.user, owner.id);
+
+  // Now the owner's button works.
+  EXPECT_TRUE(claims().confirm_by_button(TelegramUserId{1}, drawn.winners[0].id));
+}
+
+TEST_F(AccountServiceTest, LinkingAfterTheDeadlineSendsNoWinnerMessage) {
+  const Lottery lottery = create_lottery(1);
+  const Account ownerless = add_account(std::nullopt, "11-22-33-44-55-66-77");
+  enrol(lottery.id, {ownerless});
+  ASSERT_TRUE(lotteries().draw(admin(), lottery.id));
+  clock_.advance(std::chrono::hours{25});
+  register_user(1, "2223");
+  ASSERT_TRUE(accounts().add_account(admin(), card("2223"), ownerless.number));
+  for (const auto& message : outbox_of(ChatId{1})) {
+    EXPECT_NE(message.kind, NotificationKind::kWinnerDrawn);
+  }
+}
+
+}  // namespace
+}  // namespace lottery::testing

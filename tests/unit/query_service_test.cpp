@@ -1,0 +1,130 @@
+#include <gtest/gtest.h>
+
+#include "core_fixture.hpp"
+#include "lottery/ports/storage_error.hpp"
+#include "mocks/mock_ports.hpp"
+
+namespace lottery::testing {
+namespace {
+
+using std::chrono::hours;
+using ::testing::Invoke;
+
+class QueryTest : public CoreTest {};
+
+TEST_F(QueryTest, MyAccountShowsActiveAccountsAndWins) {
+  EXPECT_EQ(queries().my_account(TelegramUserId{1}).error().code, ErrorCode::kNotRegistered);
+  register_user(1, "2223");
+  const Lottery lottery = create_lottery(1, "Летний розыгрыш");
+  enrol(lottery.id, {add_account("2223", "11-22-33-44-55-66-77")});
+  add_account("2223", "22-22-22-22-22-22-22");
+  ASSERT_TRUE(accounts().deactivate_account(admin(), account("22-22-22-22-22-22-22")));
+  ASSERT_TRUE(lotteries().draw(admin(), lottery.id));
+
+  const auto view = queries().my_account(TelegramUserId{1});
+  ASSERT_TRUE(view);
+  EXPECT_EQ(view->user.club_card, card("2223"));
+  ASSERT_EQ(view->active_accounts.size(), 1U);
+  EXPECT_EQ(view->active_accounts[0].number.str(), "11-22-33-44-55-66-77");
+  ASSERT_EQ(view->wins.size(), 1U);
+  EXPECT_EQ(view->wins[0].lottery_title, "Летний розыгрыш");
+  EXPECT_EQ(view->wins[0].winner.status, WinStatus::kPending);
+}
+
+TEST_F(QueryTest, WinnerStatusAndUnclaimedListTheWinsWithTheirUsers) {
+  const User owner = register_user(1, "2223", "Анна");
+  const Lottery lottery = create_lottery(2);
+  enrol(lottery.id, {add_account("2223", "11-22-33-44-55-66-77"),
+                     add_account(std::nullopt, "33-44-55-66-77-88-99")});
+  const auto wins = lotteries().draw(admin(), lottery.id).value().winners;
+  for (const Winner& win : wins) {
+    if (win.user) {
+      ASSERT_TRUE(claims().confirm_by_button(TelegramUserId{1}, win.id));
+    }
+  }
+  const auto status = queries().winner_status(admin(), lottery.id);
+  ASSERT_TRUE(status);
+  ASSERT_EQ(status->rows.size(), 2U);
+  for (const WinnerRow& row : status->rows) {
+    if (row.winner.user) {
+      EXPECT_EQ(row.user->first_name, "Анна");
+      EXPECT_EQ(row.winner.status, WinStatus::kClaimed);
+    } else {
+      EXPECT_FALSE(row.user);
+    }
+  }
+  const auto unclaimed = queries().unclaimed(admin(), lottery.id);
+  ASSERT_EQ(unclaimed->rows.size(), 1U);
+  EXPECT_EQ(unclaimed->rows[0].winner.account_number.str(), "33-44-55-66-77-88-99");
+  EXPECT_EQ(
+      queries().winner_status(Requester::telegram(TelegramUserId{1}), lottery.id).error().code,
+      ErrorCode::kNotAdmin);
+  EXPECT_EQ(queries().unclaimed(admin(), LotteryId{404}).error().code, ErrorCode::kUnknownLottery);
+}
+
+TEST_F(QueryTest, StatsHasTheThreeReports) {
+  register_user(1, "2223", "Анна");
+  const Lottery first = create_lottery(1);
+  const Account mine = add_account("2223", "11-22-33-44-55-66-77");
+  enrol(first.id, {mine});
+  const Winner win = lotteries().draw(admin(), first.id).value().winners.at(0);
+  ASSERT_TRUE(claims().confirm_by_button(TelegramUserId{1}, win.id));
+  const Lottery second = create_lottery(1);
+  enrol(second.id, {mine, add_account(std::nullopt, "99-99-99-99-99-99-99")});
+  ASSERT_TRUE(lotteries().draw(admin(), second.id));
+  clock_.advance(hours{25});
+
+  const auto stats = queries().stats(admin());
+  ASSERT_TRUE(stats);
+  ASSERT_FALSE(stats->winners_by_card.empty());
+  EXPECT_EQ(stats->winners_by_card[0].club_card, card("2223"));
+  EXPECT_EQ(stats->winners_by_card[0].claimed_wins, 1);
+  ASSERT_EQ(stats->top_accounts.size(), 2U);
+  EXPECT_EQ(stats->top_accounts[0].account, mine.number);
+  EXPECT_EQ(stats->top_accounts[0].participations, 2);
+  EXPECT_EQ(stats->top_accounts[0].club_card, card("2223"));
+  EXPECT_FALSE(stats->top_accounts[1].club_card);
+  ASSERT_EQ(stats->unclaimed.size(), 1U);
+  EXPECT_EQ(stats->unclaimed[0].lottery, second.id);
+  EXPECT_EQ(queries().stats(Requester::telegram(TelegramUserId{1})).error().code,
+            ErrorCode::kNotAdmin);
+}
+
+// The use cases turn storage failures into Error values and retry conflicts.
+class StorageFailureTest : public CoreTest {
+ protected:
+  MockTransactionManager transactions_;
+  Dependencies failing_deps() {
+    return Dependencies{transactions_, clock_, random_, draw_randomness_, settings_};
+  }
+};
+
+TEST_F(StorageFailureTest, AnUnreachableStoreBecomesAnError) {
+  EXPECT_CALL(transactions_, begin()).WillOnce(Invoke([]() -> std::unique_ptr<Transaction> {
+    throw StorageError(StorageError::Kind::kUnavailable, "connection refused");
+  }));
+  const auto result = QueryService(failing_deps()).my_account(TelegramUserId{1});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kStorageUnavailable);
+}
+
+TEST_F(StorageFailureTest, ConflictsAreRetriedThenReported) {
+  register_user(1, "2223");
+  int attempts = 0;
+  EXPECT_CALL(transactions_, begin()).Times(3).WillRepeatedly(Invoke([&]() {
+    if (++attempts < 3) throw StorageError(StorageError::Kind::kConflict, "serialization failure");
+    return store_.begin();
+  }));
+  EXPECT_TRUE(QueryService(failing_deps()).my_account(TelegramUserId{1}));
+
+  EXPECT_CALL(transactions_, begin())
+      .Times(3)
+      .WillRepeatedly(Invoke([]() -> std::unique_ptr<Transaction> {
+        throw StorageError(StorageError::Kind::kConflict, "serialization failure");
+      }));
+  EXPECT_EQ(QueryService(failing_deps()).my_account(TelegramUserId{1}).error().code,
+            ErrorCode::kConflict);
+}
+
+}  // namespace
+}  // namespace lottery::testing
