@@ -110,11 +110,13 @@ void announce(Transaction& transaction, const Settings& settings, NotificationKi
 namespace detail {
 
 Result<Lottery> load_lottery_for_enrolment(Transaction& transaction, LotteryId lottery) {
-  auto found = load_lottery(transaction, lottery);
-  if (found && found->status != LotteryStatus::kOpen && found->status != LotteryStatus::kDraft) {
+  // Locked, so no enrolment can slip in after a concurrent draw has counted the entries.
+  auto found = transaction.lotteries().find_for_update(lottery);
+  if (!found) return fail(ErrorCode::kUnknownLottery, std::to_string(lottery.value()));
+  if (found->status != LotteryStatus::kOpen && found->status != LotteryStatus::kDraft) {
     return fail(ErrorCode::kLotteryNotOpen, std::to_string(lottery.value()));
   }
-  return found;
+  return std::move(*found);
 }
 
 EnrolReport enrol_accounts(Transaction& transaction, const Lottery& lottery,

@@ -19,7 +19,8 @@ class LotteryRepository {
   [[nodiscard]] virtual LotteryId insert(const Lottery& lottery) = 0;
   // The lottery with this id, if any.
   [[nodiscard]] virtual std::optional<Lottery> find(LotteryId id) = 0;
-  // Like find, and holds the lottery locked against other draws and redraws until
+  // Like find, and holds the lottery locked against concurrent draws, redraws and
+  // enrolments until
   // this transaction ends.
   [[nodiscard]] virtual std::optional<Lottery> find_for_update(LotteryId id) = 0;
   // Every lottery, newest first.
