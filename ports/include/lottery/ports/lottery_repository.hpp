@@ -20,8 +20,7 @@ class LotteryRepository {
   // The lottery with this id, if any.
   [[nodiscard]] virtual std::optional<Lottery> find(LotteryId id) = 0;
   // Like find, and holds the lottery locked against concurrent draws, redraws and
-  // enrolments until
-  // this transaction ends.
+  // enrolments until this transaction ends.
   [[nodiscard]] virtual std::optional<Lottery> find_for_update(LotteryId id) = 0;
   // Every lottery, newest first.
   [[nodiscard]] virtual std::vector<Lottery> list() = 0;
