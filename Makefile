@@ -22,9 +22,10 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD_DIR) --parallel $(JOBS)
 
-# Builds with warnings as errors and runs every test.
+# Builds with warnings as errors and runs every test, the database ones against a
+# throwaway PostgreSQL of their own (scripts/with-postgres) and SQLite files.
 test: build
-	@ctest --test-dir $(BUILD_DIR) --output-on-failure --parallel $(JOBS)
+	@scripts/with-postgres ctest --test-dir $(BUILD_DIR) --output-on-failure --parallel $(JOBS)
 
 run: build
 	@echo "make run: the lottery-bot executable is not built yet (see the open issues);" >&2

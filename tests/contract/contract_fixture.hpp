@@ -57,15 +57,31 @@ class ContractTest : public ::testing::Test {
     return work(*transaction);
   }
 
+  // A valid code made from the Telegram id, distinct for distinct ids.
+  static std::string code_for(std::int64_t telegram_id) {
+    std::string text(VerificationCode::kLength, VerificationCode::kAlphabet[0]);
+    auto value = static_cast<std::uint64_t>(telegram_id);
+    for (std::size_t i = text.size(); i-- > 0 && value > 0;) {
+      text[i] = VerificationCode::kAlphabet[value % VerificationCode::kAlphabet.size()];
+      value /= VerificationCode::kAlphabet.size();
+    }
+    return text;
+  }
+
   static User make_user(std::int64_t telegram_id, std::optional<std::string_view> club_card = {},
                         std::optional<std::string_view> verification = {}) {
     User user;
     user.telegram_id = TelegramUserId{telegram_id};
     user.username = "user" + std::to_string(telegram_id);
     user.first_name = "Имя " + std::to_string(telegram_id);
-    if (club_card) user.club_card = card(*club_card);
-    if (verification) user.verification_code = code(*verification);
-    user.is_registered = club_card.has_value();
+    // A registered user has a card and a code (the stores may enforce it).
+    if (club_card) {
+      user.club_card = card(*club_card);
+      user.is_registered = true;
+      user.verification_code = code(verification.value_or(code_for(telegram_id)));
+    } else if (verification) {
+      user.verification_code = code(*verification);
+    }
     user.created_at = kT0;
     return user;
   }

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lottery/db/database_url.hpp"
+#include "lottery/ports/transaction.hpp"
+
+namespace lottery::db {
+
+// A migration that failed: the file, and the database's own words.
+class MigrationError : public std::runtime_error {
+ public:
+  MigrationError(std::string file, const std::string& reason)
+      : std::runtime_error(file + ": " + reason), file_(std::move(file)) {}
+  [[nodiscard]] const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+};
+
+struct MigrationReport {
+  std::vector<std::string> applied;  // file names applied now, in order
+  // Set when a database of the first bot (no migration table) was found: the
+  // migrations its shape corresponds to were recorded without being run.
+  std::vector<std::string> adopted;
+};
+
+// Every storage port on SOCI, over PostgreSQL or SQLite. A pool of sessions serves
+// the transactions: each begin() takes a session for the transaction's lifetime.
+class Database : public TransactionManager {
+ public:
+  // Connects `pool_size` sessions (SQLite: files are created as needed). Throws
+  // StorageError when the database cannot be reached.
+  [[nodiscard]] static std::unique_ptr<Database> connect(const DatabaseUrl& url,
+                                                         std::size_t pool_size = 4);
+  ~Database() override;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  [[nodiscard]] std::unique_ptr<Transaction> begin() override;
+
+  [[nodiscard]] Dialect dialect() const;
+  [[nodiscard]] const std::string& database_name() const;
+
+  // Applies the migrations not applied yet, each in its own transaction, in order.
+  // Applying twice is a no-op. Throws MigrationError naming the file that failed; that
+  // file's changes are rolled back and the ones before it stay.
+  MigrationReport migrate();
+  // The migration files not applied yet.
+  [[nodiscard]] std::vector<std::string> pending_migrations();
+  // Deletes every row of every table, keeping the schema and the migration history.
+  void clear_all_data();
+
+  struct Impl;  // the session pool; opaque outside the adapter
+
+ private:
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lottery::db

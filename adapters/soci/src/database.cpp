@@ -1,0 +1,395 @@
+#include "lottery/db/database.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+
+#include "embedded_migrations.hpp"
+#include "repositories.hpp"
+#include "sql_script.hpp"
+#include "sql_support.hpp"
+
+namespace lottery::db {
+namespace {
+
+// An arbitrary constant: the PostgreSQL advisory lock that serialises migrations of
+// bot processes starting at the same time.
+constexpr long long kMigrationLock = 7274002;
+
+void identity(sqlite_api::sqlite3_context* context, int /*count*/,
+              sqlite_api::sqlite3_value** values) {
+  sqlite_api::sqlite3_result_value(context, values[0]);
+}
+
+// What every new or reconnected session needs before its first statement.
+void prepare_session(soci::session& session, Dialect dialect) {
+  if (dialect == Dialect::kPostgresql) {
+    session << "SET client_min_messages = warning";
+    return;
+  }
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
+  // The SQL shared with PostgreSQL converts times and flags through these functions;
+  // SQLite already stores microseconds and 0/1, so they are identities here.
+  for (const char* name : {"lottery_us", "lottery_ts", "lottery_flag"}) {
+    if (sqlite_api::sqlite3_create_function_v2(backend->conn_, name, 1,
+                                               SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                               &identity, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      throw StorageError(StorageError::Kind::kUnavailable, "cannot register SQLite functions");
+    }
+  }
+  session << "PRAGMA foreign_keys = ON";
+  session << "PRAGMA busy_timeout = 5000";
+  std::string mode;
+  session << "PRAGMA journal_mode = WAL", soci::into(mode);
+  session << "PRAGMA synchronous = NORMAL";
+}
+
+std::string quoted_identifier(const std::string& name) {
+  std::string quoted = "\"";
+  for (const char c : name) {
+    if (c == '"') quoted.push_back('"');
+    quoted.push_back(c);
+  }
+  quoted.push_back('"');
+  return quoted;
+}
+
+}  // namespace
+
+// A fixed set of connected sessions; a transaction leases one for its lifetime.
+struct Database::Impl {
+  DatabaseUrl url;
+  std::mutex mutex;
+  std::condition_variable released;
+  std::vector<std::unique_ptr<soci::session>> sessions;
+  std::vector<soci::session*> idle;
+
+  // A leased session, returned to the pool when the lease ends.
+  class Lease {
+   public:
+    Lease(Impl& pool, soci::session& session) : pool_(&pool), session_(&session) {}
+    Lease(Lease&& other) noexcept
+        : pool_(std::exchange(other.pool_, nullptr)), session_(other.session_) {}
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (pool_) pool_->release(*session_);
+    }
+    soci::session& session() { return *session_; }
+
+   private:
+    Impl* pool_;
+    soci::session* session_;
+  };
+
+  Lease lease() {
+    std::unique_lock lock(mutex);
+    released.wait(lock, [&] { return !idle.empty(); });
+    soci::session* session = idle.back();
+    idle.pop_back();
+    return Lease(*this, *session);
+  }
+
+  void release(soci::session& session) {
+    {
+      std::lock_guard lock(mutex);
+      idle.push_back(&session);
+    }
+    released.notify_one();
+  }
+
+  void open(soci::session& session) const {
+    if (url.dialect == Dialect::kPostgresql) {
+      session.open(*soci::factory_postgresql(), url.connect_string);
+    } else {
+      session.open(*soci::factory_sqlite3(), url.connect_string);
+    }
+    prepare_session(session, url.dialect);
+  }
+
+  // A session that lost its connection (a database restart, a network cut) is
+  // reconnected once before the caller gives up.
+  void reconnect(soci::session& session) const {
+    session.close();
+    open(session);
+  }
+
+  const std::vector<EmbeddedMigration>& migrations() const {
+    return url.dialect == Dialect::kPostgresql ? postgresql_migrations() : sqlite_migrations();
+  }
+};
+
+namespace {
+
+class SqlTransaction : public Transaction {
+ public:
+  SqlTransaction(Database::Impl::Lease lease, std::unique_ptr<soci::transaction> transaction,
+                 Dialect dialect)
+      : lease_(std::move(lease)),
+        transaction_(std::move(transaction)),
+        repositories_(make_repositories(lease_.session(), dialect)) {}
+
+  UserRepository& users() override { return *repositories_.users; }
+  AccountRepository& accounts() override { return *repositories_.accounts; }
+  LotteryRepository& lotteries() override { return *repositories_.lotteries; }
+  EntryRepository& entries() override { return *repositories_.entries; }
+  WinnerRepository& winners() override { return *repositories_.winners; }
+  ReportQueries& reports() override { return *repositories_.reports; }
+  Outbox& outbox() override { return *repositories_.outbox; }
+  AuditLog& audit() override { return *repositories_.audit; }
+
+  void commit() override {
+    guarded([&] { transaction_->commit(); });
+  }
+
+ private:
+  // Destroyed in reverse: the repositories, then the transaction (rolled back unless
+  // committed), then the lease (the session goes back to the pool).
+  Database::Impl::Lease lease_;
+  std::unique_ptr<soci::transaction> transaction_;
+  Repositories repositories_;
+};
+
+}  // namespace
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::~Database() = default;
+
+std::unique_ptr<Database> Database::connect(const DatabaseUrl& url, std::size_t pool_size) {
+  auto impl = std::make_unique<Impl>();
+  impl->url = url;
+  guarded([&] {
+    for (std::size_t i = 0; i < std::max<std::size_t>(pool_size, 1); ++i) {
+      auto session = std::make_unique<soci::session>();
+      impl->open(*session);
+      impl->idle.push_back(session.get());
+      impl->sessions.push_back(std::move(session));
+    }
+  });
+  return std::unique_ptr<Database>(new Database(std::move(impl)));
+}
+
+std::unique_ptr<Transaction> Database::begin() {
+  auto lease = impl_->lease();
+  std::unique_ptr<soci::transaction> transaction;
+  try {
+    transaction = std::make_unique<soci::transaction>(lease.session());
+  } catch (const soci::soci_error&) {
+    guarded([&] {
+      impl_->reconnect(lease.session());
+      transaction = std::make_unique<soci::transaction>(lease.session());
+    });
+  }
+  return std::make_unique<SqlTransaction>(std::move(lease), std::move(transaction),
+                                          impl_->url.dialect);
+}
+
+Dialect Database::dialect() const { return impl_->url.dialect; }
+
+const std::string& Database::database_name() const { return impl_->url.database_name; }
+
+namespace {
+
+bool table_exists(soci::session& session, Dialect dialect, const std::string& table) {
+  long long count = 0;
+  std::string name = table;
+  if (dialect == Dialect::kPostgresql) {
+    session << "SELECT count(*) FROM information_schema.tables "
+               "WHERE table_schema = current_schema() AND table_name = :name",
+        soci::use(name, "name"), soci::into(count);
+  } else {
+    session << "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :name",
+        soci::use(name, "name"), soci::into(count);
+  }
+  return count > 0;
+}
+
+bool column_exists(soci::session& session, Dialect dialect, const std::string& table,
+                   const std::string& column) {
+  long long count = 0;
+  std::string table_name = table;
+  std::string column_name = column;
+  if (dialect == Dialect::kPostgresql) {
+    session << "SELECT count(*) FROM information_schema.columns WHERE table_schema = "
+               "current_schema() AND table_name = :table AND column_name = :column",
+        soci::use(table_name, "table"), soci::use(column_name, "column"), soci::into(count);
+  } else {
+    session << "SELECT count(*) FROM pragma_table_info(:table) WHERE name = :column",
+        soci::use(table_name, "table"), soci::use(column_name, "column"), soci::into(count);
+  }
+  return count > 0;
+}
+
+std::set<std::string> applied_migrations(soci::session& session) {
+  std::set<std::string> applied;
+  soci::rowset<std::string> rows = (session.prepare << "SELECT version FROM schema_migrations");
+  for (const auto& version : rows) applied.insert(version);
+  return applied;
+}
+
+// The migrations a database of the first bot already has: its tables exist, the
+// migration history does not.
+std::vector<std::string> legacy_baseline(soci::session& session, Dialect dialect,
+                                         const std::vector<EmbeddedMigration>& migrations) {
+  if (!table_exists(session, dialect, "users")) return {};
+  if (table_exists(session, dialect, "accounts")) {
+    throw MigrationError("schema_migrations",
+                         "the database has tables but no migration history, and its shape is "
+                         "not the first bot's; refusing to guess");
+  }
+  const std::size_t count = column_exists(session, dialect, "users", "club_card_number") ? 2 : 1;
+  std::vector<std::string> baseline;
+  for (std::size_t i = 0; i < count && i < migrations.size(); ++i) {
+    baseline.emplace_back(migrations[i].file);
+  }
+  return baseline;
+}
+
+void begin_exclusive(soci::session& session, Dialect dialect) {
+  // SQLite: take the write lock at once, so two processes migrate one after the other.
+  if (dialect == Dialect::kSqlite) {
+    session << "BEGIN IMMEDIATE";
+  } else {
+    session.begin();
+  }
+}
+
+}  // namespace
+
+MigrationReport Database::migrate() {
+  auto lease = impl_->lease();
+  soci::session& session = lease.session();
+  const Dialect dialect = impl_->url.dialect;
+  const auto& migrations = impl_->migrations();
+  MigrationReport report;
+
+  struct AdvisoryLock {
+    soci::session& session;
+    bool held;
+    ~AdvisoryLock() {
+      if (!held) return;
+      try {
+        session << "SELECT pg_advisory_unlock(" + std::to_string(kMigrationLock) + ")";
+      } catch (...) {
+        // The lock ends with the session anyway.
+      }
+    }
+  };
+  guarded([&] {
+    if (dialect == Dialect::kPostgresql) {
+      session << "SELECT pg_advisory_lock(" + std::to_string(kMigrationLock) + ")";
+    }
+  });
+  const AdvisoryLock lock{session, dialect == Dialect::kPostgresql};
+
+  guarded([&] {
+    begin_exclusive(session, dialect);
+    try {
+      if (!table_exists(session, dialect, "schema_migrations")) {
+        report.adopted = legacy_baseline(session, dialect, migrations);
+        session << (dialect == Dialect::kPostgresql
+                        ? "CREATE TABLE schema_migrations (version VARCHAR(255) PRIMARY KEY, "
+                          "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+                        : "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, "
+                          "applied_at INTEGER NOT NULL DEFAULT (CAST((julianday('now') - "
+                          "2440587.5) * 86400000000 AS INTEGER)))");
+        for (std::string version : report.adopted) {
+          session << "INSERT INTO schema_migrations (version) VALUES (:version)",
+              soci::use(version, "version");
+        }
+      }
+      session.commit();
+    } catch (...) {
+      session.rollback();
+      throw;
+    }
+  });
+
+  for (const EmbeddedMigration& migration : migrations) {
+    const std::string file(migration.file);
+    try {
+      begin_exclusive(session, dialect);
+      try {
+        if (applied_migrations(session).contains(file)) {
+          session.rollback();
+          continue;
+        }
+        for (const std::string& statement : split_sql_script(migration.sql)) session << statement;
+        std::string version = file;
+        session << "INSERT INTO schema_migrations (version) VALUES (:version)",
+            soci::use(version, "version");
+        session.commit();
+        report.applied.push_back(file);
+      } catch (...) {
+        session.rollback();
+        throw;
+      }
+    } catch (const soci::soci_error& error) {
+      throw MigrationError(file, error.get_error_message());
+    }
+  }
+  return report;
+}
+
+std::vector<std::string> Database::pending_migrations() {
+  auto lease = impl_->lease();
+  soci::session& session = lease.session();
+  const auto& migrations = impl_->migrations();
+  return guarded([&] {
+    std::set<std::string> applied;
+    if (table_exists(session, impl_->url.dialect, "schema_migrations")) {
+      applied = applied_migrations(session);
+    } else {
+      const auto baseline = legacy_baseline(session, impl_->url.dialect, migrations);
+      applied.insert(baseline.begin(), baseline.end());
+    }
+    std::vector<std::string> pending;
+    for (const EmbeddedMigration& migration : migrations) {
+      if (!applied.contains(std::string(migration.file))) pending.emplace_back(migration.file);
+    }
+    return pending;
+  });
+}
+
+void Database::clear_all_data() {
+  auto lease = impl_->lease();
+  soci::session& session = lease.session();
+  const Dialect dialect = impl_->url.dialect;
+  guarded([&] {
+    std::vector<std::string> tables;
+    soci::rowset<std::string> rows =
+        (session.prepare << (dialect == Dialect::kPostgresql
+                                 ? "SELECT tablename FROM pg_tables WHERE schemaname = "
+                                   "current_schema() AND tablename <> 'schema_migrations' "
+                                   "ORDER BY tablename"
+                                 : "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                                   "name <> 'schema_migrations' AND name NOT LIKE 'sqlite_%' "
+                                   "ORDER BY name"));
+    for (const auto& table : rows) tables.push_back(table);
+    if (tables.empty()) return;
+    soci::transaction transaction(session);
+    if (dialect == Dialect::kPostgresql) {
+      std::string statement = "TRUNCATE ";
+      for (std::size_t i = 0; i < tables.size(); ++i) {
+        if (i > 0) statement += ", ";
+        statement += quoted_identifier(tables[i]);
+      }
+      session << statement + " RESTART IDENTITY CASCADE";
+    } else {
+      session << "PRAGMA defer_foreign_keys = ON";
+      for (const std::string& table : tables) session << "DELETE FROM " + quoted_identifier(table);
+      if (table_exists(session, dialect, "sqlite_sequence")) {
+        session << "DELETE FROM sqlite_sequence";
+      }
+    }
+    transaction.commit();
+  });
+}
+
+}  // namespace lottery::db

@@ -1,0 +1,1010 @@
+#include "repositories.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "sql_support.hpp"
+
+namespace lottery::db {
+namespace {
+
+using soci::into;
+using soci::use;
+
+// ---------------------------------------------------------------------------------
+// Users
+
+constexpr const char* kUserColumns =
+    "SELECT id, telegram_id, username, first_name, club_card_number, phone, "
+    "lottery_flag(is_registered), verification_code, lottery_us(created_at) FROM users ";
+
+User user_from(const soci::row& row) {
+  User user;
+  user.id = UserId{integer(row, 0)};
+  user.telegram_id = TelegramUserId{integer(row, 1)};
+  user.username = text(row, 2);
+  user.first_name = text(row, 3);
+  if (const auto card = optional_text(row, 4))
+    user.club_card = must(ClubCard::parse(*card), "card");
+  if (const auto phone = optional_text(row, 5)) user.phone = must(Phone::parse(*phone), "phone");
+  user.is_registered = integer(row, 6) != 0;
+  if (const auto code = optional_text(row, 7)) {
+    user.verification_code = must(VerificationCode::parse(*code), "verification code");
+  }
+  user.created_at = instant(row, 8);
+  return user;
+}
+
+class SqlUsers : public UserRepository {
+ public:
+  explicit SqlUsers(soci::session& session) : session_(session) {}
+
+  std::optional<User> find(UserId id) override {
+    long long key = id.value();
+    return one(std::string(kUserColumns) + "WHERE id = :key", key);
+  }
+  std::optional<User> find_by_telegram_id(TelegramUserId telegram_id) override {
+    long long key = telegram_id.value();
+    return one(std::string(kUserColumns) + "WHERE telegram_id = :key", key);
+  }
+  std::optional<User> find_by_club_card(const ClubCard& card) override {
+    std::string key = card.str();
+    return one(std::string(kUserColumns) + "WHERE club_card_number = :key", key);
+  }
+  std::optional<User> find_by_code(const VerificationCode& code) override {
+    std::string key = code.str();
+    return one(std::string(kUserColumns) + "WHERE verification_code = :key", key);
+  }
+
+  Result<UserId> insert(const User& user) override {
+    if (auto unique = check_unique(user); !unique) return tl::unexpected(unique.error());
+    return guarded([&]() -> Result<UserId> {
+      Bound bound(user);
+      long long created_at = micros(user.created_at);
+      long long id = 0;
+      session_ << "INSERT INTO users (telegram_id, username, first_name, club_card_number, "
+                  "phone, is_registered, verification_code, created_at) VALUES (:telegram_id, "
+                  ":username, :first_name, :card, :phone, :registered, :code, "
+                  "lottery_ts(:created_at)) RETURNING id",
+          use(bound.telegram_id, "telegram_id"), use(bound.username, "username"),
+          use(bound.first_name, "first_name"), use(bound.card.value, bound.card.indicator, "card"),
+          use(bound.phone.value, bound.phone.indicator, "phone"),
+          use(bound.registered, "registered"), use(bound.code.value, bound.code.indicator, "code"),
+          use(created_at, "created_at"), into(id);
+      return UserId{id};
+    });
+  }
+
+  Result<void> update(const User& user) override {
+    if (auto unique = check_unique(user); !unique) return unique;
+    return guarded([&]() -> Result<void> {
+      Bound bound(user);
+      long long id = user.id.value();
+      session_ << "UPDATE users SET telegram_id = :telegram_id, username = :username, "
+                  "first_name = :first_name, club_card_number = :card, phone = :phone, "
+                  "is_registered = :registered, verification_code = :code WHERE id = :id",
+          use(bound.telegram_id, "telegram_id"), use(bound.username, "username"),
+          use(bound.first_name, "first_name"), use(bound.card.value, bound.card.indicator, "card"),
+          use(bound.phone.value, bound.phone.indicator, "phone"),
+          use(bound.registered, "registered"), use(bound.code.value, bound.code.indicator, "code"),
+          use(id, "id");
+      return {};
+    });
+  }
+
+ private:
+  // A user's columns as bindable values, alive while the statement runs.
+  struct Bound {
+    explicit Bound(const User& user)
+        : telegram_id(user.telegram_id.value()),
+          username(user.username),
+          first_name(user.first_name),
+          registered(user.is_registered ? 1 : 0) {
+      if (user.club_card) card = {user.club_card->str(), soci::i_ok};
+      if (user.phone) phone = {user.phone->str(), soci::i_ok};
+      if (user.verification_code) code = {user.verification_code->str(), soci::i_ok};
+    }
+    long long telegram_id;
+    std::string username;
+    std::string first_name;
+    int registered;
+    Nullable<std::string> card;
+    Nullable<std::string> phone;
+    Nullable<std::string> code;
+  };
+
+  template <class Key>
+  std::optional<User> one(const std::string& sql, Key& key) {
+    return guarded([&]() -> std::optional<User> {
+      soci::rowset<soci::row> rows = (session_.prepare << sql, use(key, "key"));
+      for (const auto& row : rows) return user_from(row);
+      return std::nullopt;
+    });
+  }
+
+  // The store's unique keys, checked first so the refusal names the key; a concurrent
+  // insert that slips past fails on the constraint and is retried as a conflict.
+  Result<void> check_unique(const User& user) {
+    const auto other = [&](const std::optional<User>& found) {
+      return found && found->id != user.id;
+    };
+    if (other(find_by_telegram_id(user.telegram_id))) return fail(ErrorCode::kAlreadyRegistered);
+    if (user.club_card && other(find_by_club_card(*user.club_card))) {
+      return fail(ErrorCode::kCardTaken, user.club_card->str());
+    }
+    if (user.verification_code && other(find_by_code(*user.verification_code))) {
+      return fail(ErrorCode::kCodeTaken);
+    }
+    return {};
+  }
+
+  soci::session& session_;
+};
+
+// ---------------------------------------------------------------------------------
+// Accounts
+
+constexpr const char* kAccountColumns =
+    "SELECT id, account_number, owner_id, lottery_flag(is_active), lottery_us(created_at) "
+    "FROM accounts ";
+
+Account account_from(const soci::row& row) {
+  std::optional<UserId> owner;
+  if (const auto id = optional_integer(row, 2)) owner = UserId{*id};
+  return Account{AccountId{integer(row, 0)},
+                 must(AccountNumber::parse(text(row, 1)), "account number"), owner,
+                 integer(row, 3) != 0, instant(row, 4)};
+}
+
+class SqlAccounts : public AccountRepository {
+ public:
+  explicit SqlAccounts(soci::session& session) : session_(session) {}
+
+  std::optional<Account> find(AccountId id) override {
+    long long key = id.value();
+    return one(std::string(kAccountColumns) + "WHERE id = :key", key);
+  }
+  std::optional<Account> find_by_number(const AccountNumber& number) override {
+    std::string key = number.str();
+    return one(std::string(kAccountColumns) + "WHERE account_number = :key", key);
+  }
+  Result<AccountId> insert(const Account& account) override {
+    if (find_by_number(account.number)) {
+      return fail(ErrorCode::kAccountExists, account.number.str());
+    }
+    return guarded([&]() -> Result<AccountId> {
+      std::string number = account.number.str();
+      auto owner = nullable<long long>(owner_value(account));
+      int active = account.is_active ? 1 : 0;
+      long long created_at = micros(account.created_at);
+      long long id = 0;
+      session_ << "INSERT INTO accounts (account_number, owner_id, is_active, created_at) "
+                  "VALUES (:number, :owner, :active, lottery_ts(:created_at)) RETURNING id",
+          use(number, "number"), use(owner.value, owner.indicator, "owner"), use(active, "active"),
+          use(created_at, "created_at"), into(id);
+      return AccountId{id};
+    });
+  }
+  void update(const Account& account) override {
+    guarded([&] {
+      auto owner = nullable<long long>(owner_value(account));
+      int active = account.is_active ? 1 : 0;
+      long long id = account.id.value();
+      session_ << "UPDATE accounts SET owner_id = :owner, is_active = :active WHERE id = :id",
+          use(owner.value, owner.indicator, "owner"), use(active, "active"), use(id, "id");
+    });
+  }
+  std::vector<Account> list_by_owner(UserId owner) override {
+    return guarded([&] {
+      long long key = owner.value();
+      std::vector<Account> accounts;
+      soci::rowset<soci::row> rows =
+          (session_.prepare << std::string(kAccountColumns) +
+                                   "WHERE owner_id = :owner ORDER BY account_number",
+           use(key, "owner"));
+      for (const auto& row : rows) accounts.push_back(account_from(row));
+      return accounts;
+    });
+  }
+
+ private:
+  static std::optional<long long> owner_value(const Account& account) {
+    if (!account.owner) return std::nullopt;
+    return account.owner->value();
+  }
+
+  template <class Key>
+  std::optional<Account> one(const std::string& sql, Key& key) {
+    return guarded([&]() -> std::optional<Account> {
+      soci::rowset<soci::row> rows = (session_.prepare << sql, use(key, "key"));
+      for (const auto& row : rows) return account_from(row);
+      return std::nullopt;
+    });
+  }
+
+  soci::session& session_;
+};
+
+// ---------------------------------------------------------------------------------
+// Lotteries
+
+constexpr const char* kLotteryColumns =
+    "SELECT id, title, status, claim_window_seconds, seed_hex, draw_cursor, "
+    "lottery_us(created_at), lottery_us(drawn_at) FROM lotteries ";
+
+std::string seed_to_hex(const DrawSeed& seed) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (const std::uint8_t byte : seed) {
+    hex.push_back(kHex[byte >> 4]);
+    hex.push_back(kHex[byte & 0x0f]);
+  }
+  return hex;
+}
+
+DrawSeed seed_from_hex(const std::string& hex) {
+  DrawSeed seed{};
+  if (hex.size() != seed.size() * 2) corrupt("lottery seed");
+  const auto nibble = [](char c) -> std::uint8_t {
+    if (c >= '0' && c <= '9') return static_cast<std::uint8_t>(c - '0');
+    if (c >= 'a' && c <= 'f') return static_cast<std::uint8_t>(c - 'a' + 10);
+    if (c >= 'A' && c <= 'F') return static_cast<std::uint8_t>(c - 'A' + 10);
+    corrupt("lottery seed");
+  };
+  for (std::size_t i = 0; i < seed.size(); ++i) {
+    seed[i] = static_cast<std::uint8_t>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+  }
+  return seed;
+}
+
+Lottery lottery_from(const soci::row& row) {
+  Lottery lottery;
+  lottery.id = LotteryId{integer(row, 0)};
+  lottery.title = text(row, 1);
+  lottery.status = must(parse_lottery_status(text(row, 2)), "lottery status");
+  lottery.claim_window = std::chrono::seconds{integer(row, 3)};
+  lottery.seed = seed_from_hex(text(row, 4));
+  lottery.draw_cursor = static_cast<std::uint64_t>(integer(row, 5));
+  lottery.created_at = instant(row, 6);
+  lottery.drawn_at = optional_instant(row, 7);
+  return lottery;
+}
+
+class SqlLotteries : public LotteryRepository {
+ public:
+  SqlLotteries(soci::session& session, Dialect dialect) : session_(session), dialect_(dialect) {}
+
+  LotteryId insert(const Lottery& lottery) override {
+    return guarded([&] {
+      std::string title = lottery.title;
+      std::string status(to_string(lottery.status));
+      long long window = lottery.claim_window.count();
+      std::string seed = seed_to_hex(lottery.seed);
+      long long cursor = static_cast<long long>(lottery.draw_cursor);
+      long long created_at = micros(lottery.created_at);
+      long long id = 0;
+      session_ << "INSERT INTO lotteries (title, status, claim_window_seconds, seed_hex, "
+                  "draw_cursor, created_at) VALUES (:title, :status, :window, :seed, :cursor, "
+                  "lottery_ts(:created_at)) RETURNING id",
+          use(title, "title"), use(status, "status"), use(window, "window"), use(seed, "seed"),
+          use(cursor, "cursor"), use(created_at, "created_at"), into(id);
+      int place = 0;
+      std::string prize;
+      soci::statement insert_prize =
+          (session_.prepare << "INSERT INTO lottery_prizes (lottery_id, place, prize) "
+                               "VALUES (:lottery, :place, :prize)",
+           use(id, "lottery"), use(place, "place"), use(prize, "prize"));
+      for (const Prize& each : lottery.prizes) {
+        place = each.place;
+        prize = each.text;
+        insert_prize.execute(true);
+      }
+      return LotteryId{id};
+    });
+  }
+
+  std::optional<Lottery> find(LotteryId id) override { return find_one(id, false); }
+
+  std::optional<Lottery> find_for_update(LotteryId id) override { return find_one(id, true); }
+
+  std::vector<Lottery> list() override {
+    return guarded([&] {
+      std::vector<Lottery> lotteries;
+      soci::rowset<soci::row> rows =
+          (session_.prepare << std::string(kLotteryColumns) + "ORDER BY created_at DESC, id DESC");
+      for (const auto& row : rows) lotteries.push_back(lottery_from(row));
+      // All prizes in one query, not one per lottery.
+      std::map<std::int64_t, std::vector<Prize>> prizes;
+      soci::rowset<soci::row> prize_rows =
+          (session_.prepare << "SELECT lottery_id, place, prize FROM lottery_prizes "
+                               "ORDER BY lottery_id, place");
+      for (const auto& row : prize_rows) {
+        prizes[integer(row, 0)].push_back(Prize{static_cast<int>(integer(row, 1)), text(row, 2)});
+      }
+      for (Lottery& lottery : lotteries) lottery.prizes = std::move(prizes[lottery.id.value()]);
+      return lotteries;
+    });
+  }
+
+  bool mark_drawn(LotteryId id, Instant drawn_at, std::uint64_t cursor) override {
+    return guarded([&] {
+      long long key = id.value();
+      long long at = micros(drawn_at);
+      long long steps = static_cast<long long>(cursor);
+      soci::statement statement =
+          (session_.prepare << "UPDATE lotteries SET status = 'drawn', drawn_at = lottery_ts(:at), "
+                               "draw_cursor = :cursor WHERE id = :id AND status = 'open'",
+           use(at, "at"), use(steps, "cursor"), use(key, "id"));
+      statement.execute(true);
+      return statement.get_affected_rows() == 1;
+    });
+  }
+
+  void set_draw_cursor(LotteryId id, std::uint64_t cursor) override {
+    guarded([&] {
+      long long key = id.value();
+      long long steps = static_cast<long long>(cursor);
+      session_ << "UPDATE lotteries SET draw_cursor = :cursor WHERE id = :id", use(steps, "cursor"),
+          use(key, "id");
+    });
+  }
+
+  void set_status(LotteryId id, LotteryStatus status) override {
+    guarded([&] {
+      long long key = id.value();
+      std::string value(to_string(status));
+      session_ << "UPDATE lotteries SET status = :status WHERE id = :id", use(value, "status"),
+          use(key, "id");
+    });
+  }
+
+ private:
+  std::optional<Lottery> find_one(LotteryId id, bool for_update) {
+    return guarded([&]() -> std::optional<Lottery> {
+      long long key = id.value();
+      if (for_update && dialect_ == Dialect::kSqlite) {
+        // SQLite locks the whole database for writing; take that lock now, as
+        // PostgreSQL's FOR UPDATE takes the row's, so a concurrent draw waits here.
+        session_ << "UPDATE lotteries SET id = id WHERE id = :id", use(key, "id");
+      }
+      const std::string sql = std::string(kLotteryColumns) + "WHERE id = :id" +
+                              (for_update && dialect_ == Dialect::kPostgresql ? " FOR UPDATE" : "");
+      std::optional<Lottery> lottery;
+      soci::rowset<soci::row> rows = (session_.prepare << sql, use(key, "id"));
+      for (const auto& row : rows) lottery = lottery_from(row);
+      if (!lottery) return std::nullopt;
+      soci::rowset<soci::row> prize_rows =
+          (session_.prepare << "SELECT place, prize FROM lottery_prizes WHERE lottery_id = :id "
+                               "ORDER BY place",
+           use(key, "id"));
+      for (const auto& row : prize_rows) {
+        lottery->prizes.push_back(Prize{static_cast<int>(integer(row, 0)), text(row, 1)});
+      }
+      return lottery;
+    });
+  }
+
+  soci::session& session_;
+  Dialect dialect_;
+};
+
+// ---------------------------------------------------------------------------------
+// Entries
+
+class SqlEntries : public EntryRepository {
+ public:
+  SqlEntries(soci::session& session, Dialect dialect) : session_(session), dialect_(dialect) {}
+
+  bool add(LotteryId lottery, AccountId account) override {
+    return guarded([&] {
+      long long lottery_id = lottery.value();
+      long long lottery_again = lottery.value();
+      long long account_id = account.value();
+      soci::statement statement =
+          (session_.prepare
+               << "INSERT INTO participations (lottery_id, account_id, ordinal) "
+                  "SELECT :lottery, :account, COALESCE(MAX(ordinal) + 1, 0) FROM participations "
+                  "WHERE lottery_id = :lottery_again "
+                  "ON CONFLICT (lottery_id, account_id) DO NOTHING",
+           use(lottery_id, "lottery"), use(account_id, "account"),
+           use(lottery_again, "lottery_again"));
+      statement.execute(true);
+      return statement.get_affected_rows() == 1;
+    });
+  }
+
+  std::uint64_t add_all_active(LotteryId lottery) override {
+    return guarded([&] {
+      long long lottery_id = lottery.value();
+      long long for_base = lottery.value();
+      long long for_exists = lottery.value();
+      soci::statement statement =
+          (session_.prepare
+               << "INSERT INTO participations (lottery_id, account_id, ordinal) "
+                  "SELECT :lottery, a.id, base.next + row_number() OVER (ORDER BY a.id) - 1 "
+                  "FROM accounts a CROSS JOIN (SELECT COALESCE(MAX(ordinal) + 1, 0) AS next "
+                  "FROM participations WHERE lottery_id = :for_base) base "
+                  "WHERE a.is_active = TRUE AND NOT EXISTS (SELECT 1 FROM participations p "
+                  "WHERE p.lottery_id = :for_exists AND p.account_id = a.id)",
+           use(lottery_id, "lottery"), use(for_base, "for_base"), use(for_exists, "for_exists"));
+      statement.execute(true);
+      return static_cast<std::uint64_t>(statement.get_affected_rows());
+    });
+  }
+
+  std::uint64_t count(LotteryId lottery) override {
+    return guarded([&] {
+      long long key = lottery.value();
+      long long count = 0;
+      session_ << "SELECT count(*) FROM participations WHERE lottery_id = :lottery",
+          use(key, "lottery"), into(count);
+      return static_cast<std::uint64_t>(count);
+    });
+  }
+
+  std::vector<Entry> at(LotteryId lottery, std::span<const std::uint64_t> ordinals) override {
+    if (ordinals.empty()) return {};
+    return guarded([&] {
+      long long key = lottery.value();
+      // The ordinals travel as one JSON array parameter: one query, no SQL built from data.
+      std::string list = "[";
+      for (std::size_t i = 0; i < ordinals.size(); ++i) {
+        if (i > 0) list.push_back(',');
+        list += std::to_string(ordinals[i]);
+      }
+      list.push_back(']');
+      const char* wanted = dialect_ == Dialect::kPostgresql
+                               ? "(SELECT CAST(value AS BIGINT) FROM "
+                                 "json_array_elements_text(CAST(:ordinals AS json)))"
+                               : "(SELECT value FROM json_each(:ordinals))";
+      std::map<std::uint64_t, Entry> found;
+      soci::rowset<soci::row> rows =
+          (session_.prepare << std::string("SELECT p.ordinal, a.id, a.account_number, a.owner_id, "
+                                           "lottery_flag(a.is_active) FROM participations p "
+                                           "JOIN accounts a ON a.id = p.account_id "
+                                           "WHERE p.lottery_id = :lottery AND p.ordinal IN ") +
+                                   wanted,
+           use(key, "lottery"), use(list, "ordinals"));
+      for (const auto& row : rows) {
+        std::optional<UserId> owner;
+        if (const auto id = optional_integer(row, 3)) owner = UserId{*id};
+        const auto ordinal = static_cast<std::uint64_t>(integer(row, 0));
+        found.emplace(ordinal, Entry{lottery, ordinal, AccountId{integer(row, 1)},
+                                     must(AccountNumber::parse(text(row, 2)), "account number"),
+                                     owner, integer(row, 4) != 0});
+      }
+      std::vector<Entry> entries;
+      entries.reserve(ordinals.size());
+      for (const std::uint64_t ordinal : ordinals) {
+        const auto entry = found.find(ordinal);
+        if (entry == found.end()) corrupt("no entry at ordinal " + std::to_string(ordinal));
+        entries.push_back(entry->second);
+      }
+      return entries;
+    });
+  }
+
+  bool contains(LotteryId lottery, AccountId account) override {
+    return guarded([&] {
+      long long lottery_id = lottery.value();
+      long long account_id = account.value();
+      long long count = 0;
+      session_ << "SELECT count(*) FROM participations WHERE lottery_id = :lottery "
+                  "AND account_id = :account",
+          use(lottery_id, "lottery"), use(account_id, "account"), into(count);
+      return count > 0;
+    });
+  }
+
+ private:
+  soci::session& session_;
+  Dialect dialect_;
+};
+
+// ---------------------------------------------------------------------------------
+// Winners
+
+constexpr const char* kWinnerColumns =
+    "SELECT id, lottery_id, place, prize, account_id, account_number, user_id, round, "
+    "draw_step, status, lottery_us(claimed_at), claimed_how, lottery_us(deadline), "
+    "lottery_us(remind_at), lottery_flag(reminded), lottery_us(created_at), "
+    "lottery_us(prize_given_at) FROM winners ";
+
+Winner winner_from(const soci::row& row) {
+  std::optional<UserId> user;
+  if (const auto id = optional_integer(row, 6)) user = UserId{*id};
+  std::optional<ClaimMethod> how;
+  if (const auto method = optional_text(row, 11)) how = must(parse_claim_method(*method), "method");
+  return Winner{.id = WinnerId{integer(row, 0)},
+                .lottery = LotteryId{integer(row, 1)},
+                .place = static_cast<int>(integer(row, 2)),
+                .prize = text(row, 3),
+                .account = AccountId{integer(row, 4)},
+                .account_number = must(AccountNumber::parse(text(row, 5)), "account number"),
+                .user = user,
+                .round = static_cast<int>(integer(row, 7)),
+                .draw_step = static_cast<std::uint64_t>(integer(row, 8)),
+                .status = must(parse_win_status(text(row, 9)), "win status"),
+                .claimed_at = optional_instant(row, 10),
+                .claimed_how = how,
+                .deadline = instant(row, 12),
+                .remind_at = instant(row, 13),
+                .reminded = integer(row, 14) != 0,
+                .created_at = instant(row, 15),
+                .prize_given_at = optional_instant(row, 16)};
+}
+
+class SqlWinners : public WinnerRepository {
+ public:
+  explicit SqlWinners(soci::session& session) : session_(session) {}
+
+  WinnerId insert(const Winner& winner, const WinnerVerification& verification) override {
+    return guarded([&] {
+      long long lottery = winner.lottery.value();
+      int place = winner.place;
+      std::string prize = winner.prize;
+      long long account = winner.account.value();
+      std::string number = winner.account_number.str();
+      Nullable<long long> user;
+      if (winner.user) user = {winner.user->value(), soci::i_ok};
+      int round = winner.round;
+      long long step = static_cast<long long>(winner.draw_step);
+      std::string status(to_string(winner.status));
+      long long deadline = micros(winner.deadline);
+      long long remind_at = micros(winner.remind_at);
+      int reminded = winner.reminded ? 1 : 0;
+      long long created_at = micros(winner.created_at);
+      int claimed = winner.is_claimed() ? 1 : 0;
+      long long id = 0;
+      session_ << "INSERT INTO winners (lottery_id, place, prize, account_id, account_number, "
+                  "user_id, round, draw_step, status, is_claimed, deadline, remind_at, reminded, "
+                  "created_at) VALUES (:lottery, :place, :prize, :account, :number, :user, "
+                  ":round, :step, :status, :claimed, lottery_ts(:deadline), "
+                  "lottery_ts(:remind_at), :reminded, lottery_ts(:created_at)) RETURNING id",
+          use(lottery, "lottery"), use(place, "place"), use(prize, "prize"),
+          use(account, "account"), use(number, "number"), use(user.value, user.indicator, "user"),
+          use(round, "round"), use(step, "step"), use(status, "status"), use(claimed, "claimed"),
+          use(deadline, "deadline"), use(remind_at, "remind_at"), use(reminded, "reminded"),
+          use(created_at, "created_at"), into(id);
+      std::string token = verification.token;
+      int verified = verification.is_verified ? 1 : 0;
+      long long expires_at = micros(verification.expires_at);
+      session_ << "INSERT INTO winner_verifications (winner_id, verification_token, is_verified, "
+                  "expires_at) VALUES (:winner, :token, :verified, lottery_ts(:expires_at))",
+          use(id, "winner"), use(token, "token"), use(verified, "verified"),
+          use(expires_at, "expires_at");
+      return WinnerId{id};
+    });
+  }
+
+  std::optional<Winner> find(WinnerId id) override {
+    long long key = id.value();
+    auto found = select(std::string(kWinnerColumns) + "WHERE id = :key", key);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+  }
+
+  std::optional<WinnerVerification> verification(WinnerId id) override {
+    return guarded([&]() -> std::optional<WinnerVerification> {
+      long long key = id.value();
+      soci::rowset<soci::row> rows =
+          (session_.prepare << "SELECT winner_id, verification_token, lottery_flag(is_verified), "
+                               "lottery_us(expires_at), lottery_us(verified_at), verified_by "
+                               "FROM winner_verifications WHERE winner_id = :key",
+           use(key, "key"));
+      for (const auto& row : rows) {
+        std::optional<TelegramUserId> by;
+        if (const auto admin = optional_integer(row, 5)) by = TelegramUserId{*admin};
+        return WinnerVerification{WinnerId{integer(row, 0)}, text(row, 1),
+                                  integer(row, 2) != 0,      instant(row, 3),
+                                  optional_instant(row, 4),  by};
+      }
+      return std::nullopt;
+    });
+  }
+
+  std::vector<Winner> list_by_lottery(LotteryId lottery) override {
+    long long key = lottery.value();
+    return select(std::string(kWinnerColumns) + "WHERE lottery_id = :key ORDER BY place, round",
+                  key);
+  }
+
+  std::vector<Winner> list_by_user(UserId user) override {
+    long long key = user.value();
+    return select(
+        std::string(kWinnerColumns) + "WHERE user_id = :key ORDER BY created_at DESC, id DESC",
+        key);
+  }
+
+  std::vector<Winner> pending_by_account(AccountId account) override {
+    long long key = account.value();
+    return select(
+        std::string(kWinnerColumns) + "WHERE account_id = :key AND status = 'pending' ORDER BY id",
+        key);
+  }
+
+  std::vector<AccountId> winning_accounts(LotteryId lottery) override {
+    return guarded([&] {
+      long long key = lottery.value();
+      std::vector<AccountId> accounts;
+      soci::rowset<soci::row> rows =
+          (session_.prepare << "SELECT DISTINCT account_id FROM winners WHERE lottery_id = :key "
+                               "ORDER BY account_id",
+           use(key, "key"));
+      for (const auto& row : rows) accounts.emplace_back(integer(row, 0));
+      return accounts;
+    });
+  }
+
+  std::vector<Winner> due_for_expiry(Instant now, std::size_t limit) override {
+    return guarded([&] {
+      long long at = micros(now);
+      long long most = static_cast<long long>(limit);
+      std::vector<Winner> winners;
+      soci::rowset<soci::row> rows =
+          (session_.prepare << std::string(kWinnerColumns) +
+                                   "WHERE status = 'pending' AND deadline <= lottery_ts(:now) "
+                                   "ORDER BY deadline, id LIMIT :most",
+           use(at, "now"), use(most, "most"));
+      for (const auto& row : rows) winners.push_back(winner_from(row));
+      return winners;
+    });
+  }
+
+  std::vector<Winner> due_for_reminder(Instant now, std::size_t limit) override {
+    return guarded([&] {
+      long long at = micros(now);
+      long long again = micros(now);
+      long long most = static_cast<long long>(limit);
+      std::vector<Winner> winners;
+      soci::rowset<soci::row> rows =
+          (session_.prepare << std::string(kWinnerColumns) +
+                                   "WHERE status = 'pending' AND reminded = FALSE "
+                                   "AND remind_at <= lottery_ts(:now) "
+                                   "AND deadline > lottery_ts(:again) "
+                                   "ORDER BY remind_at, id LIMIT :most",
+           use(at, "now"), use(again, "again"), use(most, "most"));
+      for (const auto& row : rows) winners.push_back(winner_from(row));
+      return winners;
+    });
+  }
+
+  bool claim(WinnerId id, Instant now, ClaimMethod how,
+             std::optional<TelegramUserId> admin) override {
+    return guarded([&] {
+      long long key = id.value();
+      long long at = micros(now);
+      long long before = micros(now);
+      std::string method(to_string(how));
+      if (!changed((session_.prepare << "UPDATE winners SET status = 'claimed', is_claimed = TRUE, "
+                                        "claimed_at = lottery_ts(:at), claimed_how = :how "
+                                        "WHERE id = :id AND status = 'pending' "
+                                        "AND deadline > lottery_ts(:before)",
+                    use(at, "at"), use(method, "how"), use(key, "id"), use(before, "before")))) {
+        return false;
+      }
+      Nullable<long long> by;
+      if (admin) by = {admin->value(), soci::i_ok};
+      session_ << "UPDATE winner_verifications SET is_verified = TRUE, "
+                  "verified_at = lottery_ts(:at), verified_by = :by WHERE winner_id = :id",
+          use(at, "at"), use(by.value, by.indicator, "by"), use(key, "id");
+      return true;
+    });
+  }
+
+  bool expire(WinnerId id, Instant now) override {
+    return guarded([&] {
+      long long key = id.value();
+      long long at = micros(now);
+      return changed((session_.prepare << "UPDATE winners SET status = 'expired' WHERE id = :id "
+                                          "AND status = 'pending' AND deadline <= lottery_ts(:at)",
+                      use(key, "id"), use(at, "at")));
+    });
+  }
+
+  bool mark_redrawn(WinnerId id) override {
+    return guarded([&] {
+      long long key = id.value();
+      return changed((session_.prepare << "UPDATE winners SET status = 'redrawn' WHERE id = :id "
+                                          "AND status = 'expired'",
+                      use(key, "id")));
+    });
+  }
+
+  bool extend(WinnerId id, Instant deadline, Instant remind_at) override {
+    return guarded([&] {
+      long long key = id.value();
+      long long until = micros(deadline);
+      long long remind = micros(remind_at);
+      if (!changed((session_.prepare << "UPDATE winners SET status = 'pending', "
+                                        "deadline = lottery_ts(:until), "
+                                        "remind_at = lottery_ts(:remind), reminded = FALSE "
+                                        "WHERE id = :id AND status IN ('pending', 'expired')",
+                    use(until, "until"), use(remind, "remind"), use(key, "id")))) {
+        return false;
+      }
+      session_ << "UPDATE winner_verifications SET expires_at = lottery_ts(:until) "
+                  "WHERE winner_id = :id",
+          use(until, "until"), use(key, "id");
+      return true;
+    });
+  }
+
+  bool mark_reminded(WinnerId id) override {
+    return guarded([&] {
+      long long key = id.value();
+      return changed((session_.prepare << "UPDATE winners SET reminded = TRUE WHERE id = :id "
+                                          "AND status = 'pending' AND reminded = FALSE",
+                      use(key, "id")));
+    });
+  }
+
+  bool mark_prize_given(WinnerId id, Instant at) override {
+    return guarded([&] {
+      long long key = id.value();
+      long long when = micros(at);
+      return changed((session_.prepare << "UPDATE winners SET prize_given_at = lottery_ts(:at) "
+                                          "WHERE id = :id AND status = 'claimed' "
+                                          "AND prize_given_at IS NULL",
+                      use(when, "at"), use(key, "id")));
+    });
+  }
+
+  void set_user(WinnerId id, UserId user) override {
+    guarded([&] {
+      long long key = id.value();
+      long long owner = user.value();
+      session_ << "UPDATE winners SET user_id = :user WHERE id = :id", use(owner, "user"),
+          use(key, "id");
+    });
+  }
+
+ private:
+  // Runs a conditional change; true when it touched exactly one row.
+  static bool changed(soci::statement statement) {
+    statement.execute(true);
+    return statement.get_affected_rows() == 1;
+  }
+
+  std::vector<Winner> select(const std::string& sql, long long& key) {
+    return guarded([&] {
+      std::vector<Winner> winners;
+      soci::rowset<soci::row> rows = (session_.prepare << sql, use(key, "key"));
+      for (const auto& row : rows) winners.push_back(winner_from(row));
+      return winners;
+    });
+  }
+
+  soci::session& session_;
+};
+
+// ---------------------------------------------------------------------------------
+// Reports
+
+class SqlReports : public ReportQueries {
+ public:
+  explicit SqlReports(soci::session& session) : session_(session) {}
+
+  std::vector<WinnersByCardRow> winners_by_card() override {
+    return guarded([&] {
+      std::vector<WinnersByCardRow> report;
+      soci::rowset<soci::row> rows =
+          (session_.prepare
+           << "SELECT u.club_card_number, u.first_name, count(w.id), "
+              "count(CASE WHEN w.status = 'claimed' THEN 1 END) "
+              "FROM users u JOIN winners w ON w.user_id = u.id "
+              "WHERE u.club_card_number IS NOT NULL "
+              "GROUP BY u.id, u.club_card_number, u.first_name ORDER BY u.club_card_number");
+      for (const auto& row : rows) {
+        report.push_back(WinnersByCardRow{must(ClubCard::parse(text(row, 0)), "card"), text(row, 1),
+                                          integer(row, 2), integer(row, 3)});
+      }
+      return report;
+    });
+  }
+
+  std::vector<TopAccountRow> top_accounts(std::size_t limit) override {
+    return guarded([&] {
+      long long most = static_cast<long long>(limit);
+      std::vector<TopAccountRow> report;
+      soci::rowset<soci::row> rows =
+          (session_.prepare << "SELECT a.account_number, u.club_card_number, count(*) AS entries "
+                               "FROM participations p JOIN accounts a ON a.id = p.account_id "
+                               "LEFT JOIN users u ON u.id = a.owner_id "
+                               "GROUP BY a.id, a.account_number, u.club_card_number "
+                               "ORDER BY entries DESC, a.account_number LIMIT :most",
+           use(most, "most"));
+      for (const auto& row : rows) {
+        std::optional<ClubCard> card;
+        if (const auto value = optional_text(row, 1)) card = must(ClubCard::parse(*value), "card");
+        report.push_back(TopAccountRow{must(AccountNumber::parse(text(row, 0)), "account number"),
+                                       card, integer(row, 2)});
+      }
+      return report;
+    });
+  }
+
+  std::vector<UnclaimedRow> unclaimed_past_window(Instant now) override {
+    return guarded([&] {
+      long long at = micros(now);
+      std::vector<UnclaimedRow> report;
+      soci::rowset<soci::row> rows =
+          (session_.prepare
+               << "SELECT l.id, l.title, w.id, w.place, w.prize, w.account_number, "
+                  "u.club_card_number, lottery_us(w.created_at) "
+                  "FROM winners w JOIN lotteries l ON l.id = w.lottery_id "
+                  "LEFT JOIN users u ON u.id = w.user_id "
+                  "WHERE w.status IN ('pending', 'expired') "
+                  "AND lottery_us(w.created_at) + l.claim_window_seconds * 1000000 < :now "
+                  "ORDER BY w.created_at, w.id",
+           use(at, "now"));
+      for (const auto& row : rows) {
+        std::optional<ClubCard> card;
+        if (const auto value = optional_text(row, 6)) card = must(ClubCard::parse(*value), "card");
+        report.push_back(UnclaimedRow{
+            LotteryId{integer(row, 0)}, text(row, 1), WinnerId{integer(row, 2)},
+            static_cast<int>(integer(row, 3)), text(row, 4),
+            must(AccountNumber::parse(text(row, 5)), "account number"), card, instant(row, 7)});
+      }
+      return report;
+    });
+  }
+
+ private:
+  soci::session& session_;
+};
+
+// ---------------------------------------------------------------------------------
+// Outbox and audit
+
+class SqlOutbox : public Outbox {
+ public:
+  explicit SqlOutbox(soci::session& session) : session_(session) {}
+
+  NotificationId enqueue(const Notification& notification) override {
+    return guarded([&] {
+      long long chat = notification.chat.value();
+      std::string kind(to_string(notification.kind));
+      Nullable<long long> lottery;
+      if (notification.lottery) lottery = {notification.lottery->value(), soci::i_ok};
+      std::string title = notification.lottery_title;
+      Nullable<long long> winner;
+      if (notification.winner) winner = {notification.winner->value(), soci::i_ok};
+      int place = notification.place;
+      std::string prize = notification.prize;
+      Nullable<std::string> account;
+      if (notification.account) account = {notification.account->str(), soci::i_ok};
+      Nullable<long long> deadline;
+      if (notification.deadline) deadline = {micros(*notification.deadline), soci::i_ok};
+      long long count = notification.count;
+      std::string detail = notification.detail;
+      long long created_at = micros(notification.created_at);
+      long long id = 0;
+      session_ << "INSERT INTO outbox (chat_id, kind, lottery_id, lottery_title, winner_id, "
+                  "place, prize, account_number, deadline, count, detail, created_at) VALUES "
+                  "(:chat, :kind, :lottery, :title, :winner, :place, :prize, :account, "
+                  "lottery_ts(:deadline), :count, :detail, lottery_ts(:created_at)) RETURNING id",
+          use(chat, "chat"), use(kind, "kind"), use(lottery.value, lottery.indicator, "lottery"),
+          use(title, "title"), use(winner.value, winner.indicator, "winner"), use(place, "place"),
+          use(prize, "prize"), use(account.value, account.indicator, "account"),
+          use(deadline.value, deadline.indicator, "deadline"), use(count, "count"),
+          use(detail, "detail"), use(created_at, "created_at"), into(id);
+      return NotificationId{id};
+    });
+  }
+
+  std::vector<Notification> pending(std::size_t limit) override {
+    return guarded([&] {
+      long long most = static_cast<long long>(limit);
+      std::vector<Notification> notifications;
+      soci::rowset<soci::row> rows =
+          (session_.prepare << "SELECT id, chat_id, kind, lottery_id, lottery_title, winner_id, "
+                               "place, prize, account_number, lottery_us(deadline), count, "
+                               "detail, lottery_us(created_at) FROM outbox "
+                               "WHERE sent_at IS NULL ORDER BY id LIMIT :most",
+           use(most, "most"));
+      for (const auto& row : rows) {
+        Notification notification;
+        notification.id = NotificationId{integer(row, 0)};
+        notification.chat = ChatId{integer(row, 1)};
+        notification.kind = must(parse_notification_kind(text(row, 2)), "notification kind");
+        if (const auto lottery = optional_integer(row, 3))
+          notification.lottery = LotteryId{*lottery};
+        notification.lottery_title = text(row, 4);
+        if (const auto winner = optional_integer(row, 5)) notification.winner = WinnerId{*winner};
+        notification.place = static_cast<int>(integer(row, 6));
+        notification.prize = text(row, 7);
+        if (const auto account = optional_text(row, 8)) {
+          notification.account = must(AccountNumber::parse(*account), "account number");
+        }
+        notification.deadline = optional_instant(row, 9);
+        notification.count = integer(row, 10);
+        notification.detail = text(row, 11);
+        notification.created_at = instant(row, 12);
+        notifications.push_back(std::move(notification));
+      }
+      return notifications;
+    });
+  }
+
+  void mark_sent(NotificationId id, Instant at) override {
+    guarded([&] {
+      long long key = id.value();
+      long long when = micros(at);
+      session_ << "UPDATE outbox SET sent_at = lottery_ts(:at) WHERE id = :id", use(when, "at"),
+          use(key, "id");
+    });
+  }
+
+ private:
+  soci::session& session_;
+};
+
+class SqlAudit : public AuditLog {
+ public:
+  explicit SqlAudit(soci::session& session) : session_(session) {}
+
+  void append(const AuditEvent& event) override {
+    guarded([&] {
+      long long at = micros(event.at);
+      std::string actor(to_string(event.actor.kind));
+      Nullable<long long> telegram;
+      if (event.actor.telegram_id) telegram = {event.actor.telegram_id->value(), soci::i_ok};
+      std::string action(to_string(event.action));
+      Nullable<long long> lottery;
+      if (event.lottery) lottery = {event.lottery->value(), soci::i_ok};
+      Nullable<long long> winner;
+      if (event.winner) winner = {event.winner->value(), soci::i_ok};
+      std::string details = event.details;
+      session_ << "INSERT INTO audit_events (at, actor_kind, actor_telegram_id, action, "
+                  "lottery_id, winner_id, details) VALUES (lottery_ts(:at), :actor, :telegram, "
+                  ":action, :lottery, :winner, :details)",
+          use(at, "at"), use(actor, "actor"), use(telegram.value, telegram.indicator, "telegram"),
+          use(action, "action"), use(lottery.value, lottery.indicator, "lottery"),
+          use(winner.value, winner.indicator, "winner"), use(details, "details");
+    });
+  }
+
+  std::vector<AuditEvent> for_lottery(LotteryId lottery) override {
+    return guarded([&] {
+      long long key = lottery.value();
+      std::vector<AuditEvent> events;
+      soci::rowset<soci::row> rows =
+          (session_.prepare << "SELECT lottery_us(at), actor_kind, actor_telegram_id, action, "
+                               "lottery_id, winner_id, details FROM audit_events "
+                               "WHERE lottery_id = :lottery ORDER BY id",
+           use(key, "lottery"));
+      for (const auto& row : rows) {
+        AuditEvent event;
+        event.at = instant(row, 0);
+        event.actor.kind = must(parse_actor_kind(text(row, 1)), "actor kind");
+        if (const auto id = optional_integer(row, 2)) event.actor.telegram_id = TelegramUserId{*id};
+        event.action = must(parse_audit_action(text(row, 3)), "audit action");
+        if (const auto id = optional_integer(row, 4)) event.lottery = LotteryId{*id};
+        if (const auto id = optional_integer(row, 5)) event.winner = WinnerId{*id};
+        event.details = text(row, 6);
+        events.push_back(std::move(event));
+      }
+      return events;
+    });
+  }
+
+ private:
+  soci::session& session_;
+};
+
+}  // namespace
+
+Repositories make_repositories(soci::session& session, Dialect dialect) {
+  return Repositories{std::make_unique<SqlUsers>(session),
+                      std::make_unique<SqlAccounts>(session),
+                      std::make_unique<SqlLotteries>(session, dialect),
+                      std::make_unique<SqlEntries>(session, dialect),
+                      std::make_unique<SqlWinners>(session),
+                      std::make_unique<SqlReports>(session),
+                      std::make_unique<SqlOutbox>(session),
+                      std::make_unique<SqlAudit>(session)};
+}
+
+}  // namespace lottery::db

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <soci/soci.h>
+
+#include <memory>
+
+#include "lottery/db/database_url.hpp"
+#include "lottery/ports/transaction.hpp"
+
+namespace lottery::db {
+
+// The repositories of one transaction, all on its session.
+struct Repositories {
+  std::unique_ptr<UserRepository> users;
+  std::unique_ptr<AccountRepository> accounts;
+  std::unique_ptr<LotteryRepository> lotteries;
+  std::unique_ptr<EntryRepository> entries;
+  std::unique_ptr<WinnerRepository> winners;
+  std::unique_ptr<ReportQueries> reports;
+  std::unique_ptr<Outbox> outbox;
+  std::unique_ptr<AuditLog> audit;
+};
+
+[[nodiscard]] Repositories make_repositories(soci::session& session, Dialect dialect);
+
+}  // namespace lottery::db

@@ -1,0 +1,98 @@
+#include "sql_support.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <cstring>
+
+namespace lottery::db {
+namespace {
+
+bool is_conflict_sqlstate(const std::string& state) {
+  return state == "23505"      // unique_violation: a concurrent insert won
+         || state == "40001"   // serialization_failure
+         || state == "40P01";  // deadlock_detected
+}
+
+bool is_conflict_sqlite(int result) {
+  constexpr int kBusy = 5;
+  constexpr int kLocked = 6;
+  constexpr int kConstraint = 19;
+  const int primary = result & 0xff;
+  return primary == kBusy || primary == kLocked || primary == kConstraint;
+}
+
+}  // namespace
+
+void rethrow_as_storage_error() {
+  try {
+    throw;
+  } catch (const soci::postgresql_soci_error& error) {
+    const auto kind = is_conflict_sqlstate(error.sqlstate()) ? StorageError::Kind::kConflict
+                                                             : StorageError::Kind::kUnavailable;
+    throw StorageError(kind, error.get_error_message());
+  } catch (const soci::sqlite3_soci_error& error) {
+    const auto kind = is_conflict_sqlite(error.result()) ? StorageError::Kind::kConflict
+                                                         : StorageError::Kind::kUnavailable;
+    throw StorageError(kind, error.get_error_message());
+  } catch (const soci::soci_error& error) {
+    throw StorageError(StorageError::Kind::kUnavailable, error.get_error_message());
+  } catch (const std::bad_cast&) {
+    throw StorageError(StorageError::Kind::kUnavailable, "unexpected column type");
+  } catch (const std::exception& error) {
+    throw StorageError(StorageError::Kind::kUnavailable, error.what());
+  }
+}
+
+bool is_null(const soci::row& row, std::size_t column) {
+  return row.get_indicator(column) == soci::i_null;
+}
+
+std::int64_t integer(const soci::row& row, std::size_t column) {
+  if (is_null(row, column)) corrupt("NULL where a number was expected");
+  switch (row.get_properties(column).get_data_type()) {
+    case soci::dt_integer:
+      return row.get<int>(column);
+    case soci::dt_long_long:
+      return row.get<long long>(column);
+    case soci::dt_unsigned_long_long:
+      return static_cast<std::int64_t>(row.get<unsigned long long>(column));
+    case soci::dt_double:
+      return static_cast<std::int64_t>(row.get<double>(column));
+    case soci::dt_string:
+      return std::stoll(row.get<std::string>(column));
+    default:
+      corrupt("a column that is not a number");
+  }
+}
+
+std::optional<std::int64_t> optional_integer(const soci::row& row, std::size_t column) {
+  if (is_null(row, column)) return std::nullopt;
+  return integer(row, column);
+}
+
+std::string text(const soci::row& row, std::size_t column) {
+  if (is_null(row, column)) return {};
+  return row.get<std::string>(column);
+}
+
+std::optional<std::string> optional_text(const soci::row& row, std::size_t column) {
+  if (is_null(row, column)) return std::nullopt;
+  return row.get<std::string>(column);
+}
+
+Instant instant(const soci::row& row, std::size_t column) {
+  return Instant{Duration{integer(row, column)}};
+}
+
+std::optional<Instant> optional_instant(const soci::row& row, std::size_t column) {
+  const auto value = optional_integer(row, column);
+  if (!value) return std::nullopt;
+  return Instant{Duration{*value}};
+}
+
+void corrupt(const std::string& what) {
+  throw StorageError(StorageError::Kind::kUnavailable, "unexpected data in the database: " + what);
+}
+
+}  // namespace lottery::db

@@ -1,0 +1,71 @@
+#pragma once
+
+// Helpers of the SOCI adapter: error translation, reading columns whatever type the
+// backend reports, and binding optional values. Internal to the adapter.
+
+#include <soci/soci.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "lottery/core/time.hpp"
+#include "lottery/db/database_url.hpp"
+#include "lottery/ports/storage_error.hpp"
+
+namespace lottery::db {
+
+// Translates the exception in flight (a SOCI or backend error) into a StorageError:
+// lost races (unique violations, serialization failures, deadlocks, SQLite busy) are
+// conflicts worth retrying, everything else means the store is unavailable.
+[[noreturn]] void rethrow_as_storage_error();
+
+// Runs `work`, translating any database error into StorageError.
+template <class Work>
+auto guarded(Work&& work) -> decltype(work()) {
+  try {
+    return work();
+  } catch (const StorageError&) {
+    throw;
+  } catch (...) {
+    rethrow_as_storage_error();
+  }
+}
+
+// Column readers by position, tolerant of how each backend types integers.
+[[nodiscard]] bool is_null(const soci::row& row, std::size_t column);
+[[nodiscard]] std::int64_t integer(const soci::row& row, std::size_t column);
+[[nodiscard]] std::optional<std::int64_t> optional_integer(const soci::row& row,
+                                                           std::size_t column);
+[[nodiscard]] std::string text(const soci::row& row, std::size_t column);  // NULL: ""
+[[nodiscard]] std::optional<std::string> optional_text(const soci::row& row, std::size_t column);
+[[nodiscard]] Instant instant(const soci::row& row, std::size_t column);
+[[nodiscard]] std::optional<Instant> optional_instant(const soci::row& row, std::size_t column);
+
+[[nodiscard]] inline long long micros(Instant at) { return at.time_since_epoch().count(); }
+
+// A value to bind that may be NULL; keep it alive until the statement has run.
+template <class T>
+struct Nullable {
+  T value{};
+  soci::indicator indicator{soci::i_null};
+};
+
+template <class T, class U>
+[[nodiscard]] Nullable<T> nullable(const std::optional<U>& optional) {
+  if (!optional) return {};
+  return Nullable<T>{static_cast<T>(*optional), soci::i_ok};
+}
+
+// A value that a domain type could not be rebuilt from: the database holds data the
+// core would refuse.
+[[noreturn]] void corrupt(const std::string& what);
+
+// Parses a stored value with a domain parser, or reports corruption.
+template <class Parsed>
+auto must(Parsed parsed, const char* what) {
+  if (!parsed) corrupt(what);
+  return std::move(*parsed);
+}
+
+}  // namespace lottery::db
