@@ -53,6 +53,10 @@ Result<AddAccountOutcome> add_account_in(Transaction& transaction,
     Account account{AccountId{}, number, std::nullopt, true, now};
     if (holder) account.owner = holder->id;
     auto inserted = transaction.accounts().insert(account);
+    if (!inserted && inserted.error().code == ErrorCode::kAccountExists) {
+      // Added by a concurrent transaction since we looked: start over and find it.
+      throw StorageError(StorageError::Kind::kConflict, "account added concurrently");
+    }
     if (!inserted) return tl::unexpected(inserted.error());
     account.id = *inserted;
     detail::audit(transaction, now, actor, AuditAction::kAccountAdded, std::nullopt, std::nullopt,

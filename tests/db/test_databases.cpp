@@ -80,6 +80,18 @@ std::unique_ptr<TestDatabase> make_postgres_database(bool migrate, std::size_t p
   return finish(std::move(database), url, cleanup, migrate);
 }
 
+long long TestDatabase::scalar(const std::string& query) const {
+  long long value = 0;
+  if (url_.dialect == db::Dialect::kPostgresql) {
+    soci::session session(*soci::factory_postgresql(), url_.connect_string);
+    session << query, soci::into(value);
+  } else {
+    soci::session session(*soci::factory_sqlite3(), url_.connect_string);
+    session << query, soci::into(value);
+  }
+  return value;
+}
+
 void TestDatabase::execute(const std::string& statement) const {
   if (url_.dialect == db::Dialect::kPostgresql) {
     soci::session session(*soci::factory_postgresql(), url_.connect_string);

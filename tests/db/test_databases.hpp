@@ -29,6 +29,8 @@ class TestDatabase : public TransactionManager {
   const db::DatabaseUrl& url() const { return url_; }
   // Runs one SQL statement on a connection of its own (for fixtures in legacy shapes).
   void execute(const std::string& statement) const;
+  // The single integer an SQL query returns.
+  [[nodiscard]] long long scalar(const std::string& query) const;
 
  private:
   std::unique_ptr<db::Database> database_;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "lottery/core/time.hpp"
+#include "lottery/db/database.hpp"
 #include "lottery/db/database_url.hpp"
 #include "lottery/ports/storage_error.hpp"
 
@@ -26,6 +27,8 @@ auto guarded(Work&& work) -> decltype(work()) {
   try {
     return work();
   } catch (const StorageError&) {
+    throw;
+  } catch (const MigrationError&) {
     throw;
   } catch (...) {
     rethrow_as_storage_error();

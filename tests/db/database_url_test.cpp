@@ -1,0 +1,57 @@
+#include "lottery/db/database_url.hpp"
+
+#include <gtest/gtest.h>
+
+namespace lottery::db {
+namespace {
+
+TEST(DatabaseUrl, ParsesAPostgresqlUrl) {
+  const auto url = parse_database_url("postgresql://club:s3cret@db.example:5433/lottery");
+  ASSERT_TRUE(url) << url.error();
+  EXPECT_EQ(url->dialect, Dialect::kPostgresql);
+  EXPECT_EQ(url->connect_string,
+            "host='db.example' port='5433' dbname='lottery' user='club' password='s3cret'");
+  EXPECT_EQ(url->database_name, "lottery");
+  EXPECT_EQ(url->redacted, "postgresql://club:***@db.example:5433/lottery");
+}
+
+TEST(DatabaseUrl, DecodesEscapesAndQuotesValues) {
+  const auto url =
+      parse_database_url("postgres://us%40er:p%27a%20ss@127.0.0.1/my%20db?sslmode=require");
+  ASSERT_TRUE(url) << url.error();
+  EXPECT_EQ(url->connect_string,
+            "host='127.0.0.1' dbname='my db' user='us@er' password='p\\'a ss' sslmode='require'");
+  EXPECT_EQ(url->redacted.find("a%20ss"), std::string::npos);
+}
+
+TEST(DatabaseUrl, AcceptsIpv6HostsAndNoCredentials) {
+  const auto url = parse_database_url("postgresql://[::1]:5432/lottery");
+  ASSERT_TRUE(url) << url.error();
+  EXPECT_EQ(url->connect_string, "host='::1' port='5432' dbname='lottery'");
+}
+
+TEST(DatabaseUrl, ParsesSqlitePaths) {
+  const auto relative = parse_database_url("sqlite:lottery.db");
+  ASSERT_TRUE(relative);
+  EXPECT_EQ(relative->dialect, Dialect::kSqlite);
+  EXPECT_EQ(relative->database_name, "lottery.db");
+  EXPECT_EQ(relative->connect_string, "db=\"lottery.db\" timeout=5");
+  const auto absolute = parse_database_url("sqlite:///var/lib/lottery/my club.db");
+  ASSERT_TRUE(absolute);
+  EXPECT_EQ(absolute->database_name, "/var/lib/lottery/my club.db");
+}
+
+TEST(DatabaseUrl, RefusesMalformedUrlsWithoutEchoingThePassword) {
+  for (const std::string bad :
+       {"", "mysql://u:p@h/db", "postgresql://u:topsecret@h:99999/db", "postgresql://u:topsecret@h",
+        "postgresql://u:topsecret@h:12a/db", "postgresql://u:topsecret@h/db?x",
+        "sqlite:", "postgresql://u:top%zzsecret@h/db", "postgresql://u:p@h/db?bad key=1"}) {
+    const auto url = parse_database_url(bad);
+    ASSERT_FALSE(url) << bad;
+    EXPECT_EQ(url.error().rfind("DATABASE_URL: ", 0), 0U) << url.error();
+    EXPECT_EQ(url.error().find("topsecret"), std::string::npos) << url.error();
+  }
+}
+
+}  // namespace
+}  // namespace lottery::db
