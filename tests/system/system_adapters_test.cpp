@@ -1,0 +1,90 @@
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <set>
+
+#include "lottery/core/draw.hpp"
+#include "lottery/system/hmac_draw_randomness.hpp"
+#include "lottery/system/secure_random.hpp"
+#include "lottery/system/system_clock.hpp"
+
+namespace lottery::system {
+namespace {
+
+std::string hex(std::span<const std::uint8_t> bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  for (const auto byte : bytes) {
+    text.push_back(kHex[byte >> 4]);
+    text.push_back(kHex[byte & 0x0f]);
+  }
+  return text;
+}
+
+DrawSeed counting_seed() {
+  DrawSeed seed{};
+  for (std::size_t i = 0; i < seed.size(); ++i) seed[i] = static_cast<std::uint8_t>(i + 1);
+  return seed;
+}
+
+// The vector was computed independently with Python's hmac module:
+//   hmac.new(bytes(range(1, 33)), b"club-lottery/draw/v1" + pack(">Q", 7) + pack(">Q", i),
+//            sha256)
+TEST(HmacDrawRandomness, MatchesAnIndependentImplementation) {
+  HmacDrawRandomness randomness;
+  const auto stream = randomness.stream(LotteryId{7}, counting_seed());
+  std::array<std::uint8_t, 40> bytes{};
+  stream->fill(std::span<std::uint8_t>(bytes.data(), 10));  // reads may be of any size
+  stream->fill(std::span<std::uint8_t>(bytes.data() + 10, 30));
+  EXPECT_EQ(hex(std::span<const std::uint8_t>(bytes.data(), 32)),
+            "4564b75d0eabe53bf000ba601a59478938f61b5d4d375373615bf53dcfb75294");
+  EXPECT_EQ(hex(std::span<const std::uint8_t>(bytes.data() + 32, 8)), "93bfb7c58921b74e");
+}
+
+TEST(HmacDrawRandomness, TheSameLotteryAndSeedGiveTheSameStreamAndOthersDiffer) {
+  HmacDrawRandomness randomness;
+  auto draw = [&](LotteryId lottery, DrawSeed seed) {
+    const auto stream = randomness.stream(lottery, seed);
+    LazyShuffle shuffle(1'000'000, *stream);
+    std::vector<std::uint64_t> picks;
+    for (int i = 0; i < 10; ++i) picks.push_back(*shuffle.next());
+    return picks;
+  };
+  DrawSeed other = counting_seed();
+  other[31] ^= 1;
+  EXPECT_EQ(draw(LotteryId{1}, counting_seed()), draw(LotteryId{1}, counting_seed()));
+  EXPECT_NE(draw(LotteryId{1}, counting_seed()), draw(LotteryId{2}, counting_seed()));
+  EXPECT_NE(draw(LotteryId{1}, counting_seed()), draw(LotteryId{1}, other));
+}
+
+TEST(SecureRandom, FillsEveryByteAndNeverRepeats) {
+  SecureRandom random;
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) {
+    std::array<std::uint8_t, 32> bytes{};
+    random.fill(bytes);
+    EXPECT_TRUE(seen.insert(hex(bytes)).second);
+  }
+  std::vector<std::uint8_t> large(1 << 20);
+  random.fill(large);
+  std::array<int, 256> counts{};
+  for (const auto byte : large) ++counts[byte];
+  for (const int count : counts) EXPECT_GT(count, 0);
+}
+
+TEST(SystemClock, TellsTheCurrentTimeAndNeverGoesBack) {
+  SystemClock clock;
+  const Instant first = clock.now();
+  const auto real = std::chrono::system_clock::now();
+  EXPECT_LT(std::chrono::abs(real - first), std::chrono::minutes{1});
+  Instant previous = first;
+  for (int i = 0; i < 1000; ++i) {
+    const Instant next = clock.now();
+    EXPECT_GE(next, previous);
+    previous = next;
+  }
+}
+
+}  // namespace
+}  // namespace lottery::system
