@@ -8,7 +8,7 @@ CMAKE_FLAGS ?=
 
 SOURCES = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null | grep -v '^tests/purity_fixture/')
 
-.PHONY: all deps configure build test run format format-check tidy clean
+.PHONY: all deps configure build test run clear-db format format-check tidy clean
 
 all: build
 
@@ -31,6 +31,11 @@ run: build
 	@echo "make run: the lottery-bot executable is not built yet (see the open issues);" >&2
 	@echo "          today the project is the core library and its tests: make test" >&2
 	@exit 1
+
+# Deletes every row of the database in DATABASE_URL (default sqlite:lottery.db) after
+# asking for its name; `make clear-db ARGS=--yes` skips the question.
+clear-db: build
+	@$(BUILD_DIR)/bin/lotteryctl clear-db $(ARGS)
 
 format:
 	@clang-format -i $(SOURCES)

@@ -24,10 +24,12 @@ db::DatabaseUrl parse(const std::string& url) {
   return *parsed;
 }
 
-std::unique_ptr<TestDatabase> finish(std::unique_ptr<db::Database> database, db::DatabaseUrl url,
+std::unique_ptr<TestDatabase> finish(std::unique_ptr<db::Database> database, std::string url_text,
                                      std::function<void()> cleanup, bool migrate) {
   if (migrate) database->migrate();
-  return std::make_unique<TestDatabase>(std::move(database), std::move(url), std::move(cleanup));
+  db::DatabaseUrl url = parse(url_text);
+  return std::make_unique<TestDatabase>(std::move(database), std::move(url_text), std::move(url),
+                                        std::move(cleanup));
 }
 
 }  // namespace
@@ -45,8 +47,8 @@ std::string postgres_base_url() {
 std::unique_ptr<TestDatabase> make_sqlite_database(bool migrate, std::size_t pool_size) {
   const auto path =
       std::filesystem::temp_directory_path() / ("lottery-test-" + unique_suffix() + ".db");
-  const db::DatabaseUrl url = parse("sqlite:" + path.string());
-  auto database = db::Database::connect(url, pool_size);
+  const std::string url = "sqlite:" + path.string();
+  auto database = db::Database::connect(parse(url), pool_size);
   auto cleanup = [path] {
     std::error_code ignored;
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
@@ -66,8 +68,8 @@ std::unique_ptr<TestDatabase> make_postgres_database(bool migrate, std::size_t p
     session << "CREATE SCHEMA " + schema;
   }
   const std::string separator = base.find('?') == std::string::npos ? "?" : "&";
-  const db::DatabaseUrl url = parse(base + separator + "options=-c%20search_path%3D" + schema);
-  auto database = db::Database::connect(url, pool_size);
+  const std::string url = base + separator + "options=-c%20search_path%3D" + schema;
+  auto database = db::Database::connect(parse(url), pool_size);
   auto cleanup = [admin, schema] {
     try {
       soci::session session(*soci::factory_postgresql(), admin.connect_string);

@@ -14,9 +14,12 @@ namespace lottery::testing {
 // A migrated, empty database that removes itself (file or schema) when destroyed.
 class TestDatabase : public TransactionManager {
  public:
-  TestDatabase(std::unique_ptr<db::Database> database, db::DatabaseUrl url,
+  TestDatabase(std::unique_ptr<db::Database> database, std::string url_text, db::DatabaseUrl url,
                std::function<void()> cleanup)
-      : database_(std::move(database)), url_(std::move(url)), cleanup_(std::move(cleanup)) {}
+      : database_(std::move(database)),
+        url_text_(std::move(url_text)),
+        url_(std::move(url)),
+        cleanup_(std::move(cleanup)) {}
   ~TestDatabase() override {
     database_.reset();
     if (cleanup_) cleanup_();
@@ -27,6 +30,8 @@ class TestDatabase : public TransactionManager {
   std::unique_ptr<Transaction> begin() override { return database_->begin(); }
   db::Database& database() { return *database_; }
   const db::DatabaseUrl& url() const { return url_; }
+  // The DATABASE_URL that reaches this database (password included).
+  const std::string& url_text() const { return url_text_; }
   // Runs one SQL statement on a connection of its own (for fixtures in legacy shapes).
   void execute(const std::string& statement) const;
   // The single integer an SQL query returns.
@@ -34,6 +39,7 @@ class TestDatabase : public TransactionManager {
 
  private:
   std::unique_ptr<db::Database> database_;
+  std::string url_text_;
   db::DatabaseUrl url_;
   std::function<void()> cleanup_;
 };

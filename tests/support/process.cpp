@@ -1,0 +1,152 @@
+#include "process.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace lottery::testing {
+namespace {
+
+// The child's environment: ours with the changes applied.
+std::vector<std::string> child_environment(const EnvironmentChanges& changes) {
+  std::map<std::string, std::string> variables;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string text = *entry;
+    const auto equals = text.find('=');
+    if (equals != std::string::npos) variables[text.substr(0, equals)] = text.substr(equals + 1);
+  }
+  for (const auto& [name, value] : changes) {
+    if (value) {
+      variables[name] = *value;
+    } else {
+      variables.erase(name);
+    }
+  }
+  std::vector<std::string> result;
+  for (const auto& [name, value] : variables) result.push_back(name + "=" + value);
+  return result;
+}
+
+[[noreturn]] void exec_child(const std::vector<std::string>& argv,
+                             const std::vector<std::string>& environment) {
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  std::vector<char*> env;
+  for (const auto& variable : environment) env.push_back(const_cast<char*>(variable.c_str()));
+  env.push_back(nullptr);
+  ::execve(args[0], args.data(), env.data());
+  ::_exit(127);
+}
+
+int wait_for(pid_t child) {
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+// Reads the given descriptors until each reaches its end, or the time runs out.
+bool drain(std::vector<std::pair<int, std::string*>> sources, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!sources.empty()) {
+    std::vector<pollfd> polls;
+    for (const auto& [fd, sink] : sources) polls.push_back(pollfd{fd, POLLIN, 0});
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    const int ready = ::poll(polls.data(), polls.size(), static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) return false;
+    for (std::size_t i = polls.size(); i-- > 0;) {
+      if (polls[i].revents == 0) continue;
+      char buffer[4096];
+      const ssize_t got = ::read(polls[i].fd, buffer, sizeof buffer);
+      if (got > 0) {
+        sources[i].second->append(buffer, static_cast<std::size_t>(got));
+      } else if (got == 0 || errno != EINTR) {  // end of file, or EIO from a closed pty
+        ::close(polls[i].fd);
+        sources.erase(sources.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+    }
+  }
+  return true;
+}
+
+void write_all(int fd, const std::string& data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t wrote = ::write(fd, data.data() + done, data.size() - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) return;  // the child stopped reading: fine
+    done += static_cast<std::size_t>(wrote);
+  }
+}
+
+}  // namespace
+
+ProcessResult run_process(const std::vector<std::string>& argv,
+                          const EnvironmentChanges& environment, const std::string& input,
+                          std::chrono::seconds limit) {
+  int in[2];
+  int out[2];
+  int err[2];
+  if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  const auto env = child_environment(environment);
+  const pid_t child = ::fork();
+  if (child < 0) throw std::runtime_error("fork failed");
+  if (child == 0) {
+    ::dup2(in[0], STDIN_FILENO);
+    ::dup2(out[1], STDOUT_FILENO);
+    ::dup2(err[1], STDERR_FILENO);
+    exec_child(argv, env);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  ::signal(SIGPIPE, SIG_IGN);
+  write_all(in[1], input);
+  ::close(in[1]);
+  ProcessResult result;
+  if (!drain({{out[0], &result.out}, {err[0], &result.err}}, limit)) {
+    ::kill(child, SIGKILL);
+    ADD_FAILURE() << argv[0] << " did not finish within " << limit.count() << " s";
+  }
+  result.exit_code = wait_for(child);
+  return result;
+}
+
+ProcessResult run_in_terminal(const std::vector<std::string>& argv,
+                              const EnvironmentChanges& environment, const std::string& input,
+                              std::chrono::seconds limit) {
+  const auto env = child_environment(environment);
+  int terminal = -1;
+  const pid_t child = ::forkpty(&terminal, nullptr, nullptr, nullptr);
+  if (child < 0) throw std::runtime_error("forkpty failed");
+  if (child == 0) exec_child(argv, env);
+  // Typed ahead: the terminal keeps it until the program reads its line.
+  write_all(terminal, input);
+  ProcessResult result;
+  if (!drain({{terminal, &result.out}}, limit)) {
+    ::kill(child, SIGKILL);
+    ADD_FAILURE() << argv[0] << " did not finish within " << limit.count() << " s";
+  }
+  result.exit_code = wait_for(child);
+  return result;
+}
+
+}  // namespace lottery::testing
