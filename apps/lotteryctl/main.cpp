@@ -67,7 +67,7 @@ std::optional<std::string> parse_options(int argc, char** argv, Options& options
     } else if (options.command.empty() && (argument == "--help" || argument == "-h")) {
       options.command = "help";
     } else if (options.command.empty()) {
-      if (argument.rfind("-", 0) == 0) return "неизвестный параметр " + argument;
+      if (argument.rfind('-', 0) == 0) return "неизвестный параметр " + argument;
       options.command = argument;
     } else {
       options.arguments.push_back(argument);
@@ -228,7 +228,7 @@ int run(int argc, char** argv) {
     for (const auto& argument : options.arguments) {
       if (argument == "--csv") {
         csv = true;
-      } else if (which.empty() && argument.rfind("-", 0) != 0) {
+      } else if (which.empty() && argument.rfind('-', 0) != 0) {
         which = argument;
       } else {
         return usage_error("report: лишний параметр " + argument);

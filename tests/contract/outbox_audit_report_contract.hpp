@@ -25,11 +25,12 @@ TYPED_TEST_P(OutboxContract, KeepsEveryFieldAndTheOrder) {
   bare.chat = ChatId{77};
   bare.kind = NotificationKind::kAdminWinsExpired;
   bare.created_at = kT0;
-  const auto [first, second] = this->committed([&](Transaction& transaction) {
+  const auto ids = this->committed([&](Transaction& transaction) {
     return std::pair{transaction.outbox().enqueue(full), transaction.outbox().enqueue(bare)};
   });
-  full.id = first;
-  bare.id = second;
+  const NotificationId first = ids.first;
+  full.id = ids.first;
+  bare.id = ids.second;
   this->read([&](Transaction& transaction) {
     EXPECT_EQ(transaction.outbox().pending(10), (std::vector<Notification>{full, bare}));
     EXPECT_EQ(transaction.outbox().pending(1), (std::vector<Notification>{full}));

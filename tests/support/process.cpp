@@ -12,8 +12,6 @@
 #include <cstring>
 #include <stdexcept>
 
-extern char** environ;
-
 namespace lottery::testing {
 namespace {
 
@@ -33,16 +31,19 @@ std::vector<std::string> child_environment(const EnvironmentChanges& changes) {
     }
   }
   std::vector<std::string> result;
-  for (const auto& [name, value] : variables) result.push_back(name + "=" + value);
+  result.reserve(variables.size());
+  for (const auto& [name, value] : variables) result.push_back(name + '=' + value);
   return result;
 }
 
 [[noreturn]] void exec_child(const std::vector<std::string>& argv,
                              const std::vector<std::string>& environment) {
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   std::vector<char*> env;
+  env.reserve(environment.size() + 1);
   for (const auto& variable : environment) env.push_back(const_cast<char*>(variable.c_str()));
   env.push_back(nullptr);
   ::execve(args[0], args.data(), env.data());
@@ -63,6 +64,7 @@ bool drain(std::vector<std::pair<int, std::string*>> sources, std::chrono::secon
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (!sources.empty()) {
     std::vector<pollfd> polls;
+    polls.reserve(sources.size());
     for (const auto& [fd, sink] : sources) polls.push_back(pollfd{fd, POLLIN, 0});
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());

@@ -48,6 +48,7 @@ TEST(HmacDrawRandomness, TheSameLotteryAndSeedGiveTheSameStreamAndOthersDiffer) 
     const auto stream = randomness.stream(lottery, seed);
     LazyShuffle shuffle(1'000'000, *stream);
     std::vector<std::uint64_t> picks;
+    picks.reserve(10);
     for (int i = 0; i < 10; ++i) picks.push_back(*shuffle.next());
     return picks;
   };

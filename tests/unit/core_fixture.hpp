@@ -52,8 +52,9 @@ class CoreTest : public ::testing::Test {
     return accounts().add_account(admin(), parsed, account(number)).value().account;
   }
 
-  Lottery create_lottery(int places, std::string title = "Новогодний розыгрыш") {
+  Lottery create_lottery(int places, const std::string& title = "Новогодний розыгрыш") {
     std::vector<Prize> prizes;
+    prizes.reserve(static_cast<std::size_t>(places));
     for (int place = 1; place <= places; ++place) {
       prizes.push_back(Prize{place, "Приз " + std::to_string(place)});
     }

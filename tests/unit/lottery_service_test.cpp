@@ -203,7 +203,9 @@ TEST_F(LotteryServiceTest, ADrawIsAtomic) {
   // Fail at the n-th occurrence of each kind of write, mid-way through the draw.
   const std::vector<std::pair<std::string, int>> failures{
       {"winners.insert", 2}, {"outbox.enqueue", 1}, {"audit.append", 3}, {"commit", 1}};
-  for (const auto& [failing, occurrence] : failures) {
+  for (const auto& failure : failures) {
+    const std::string& failing = failure.first;
+    const int occurrence = failure.second;
     int seen = 0;
     store_.set_write_hook([&](std::string_view operation) {
       if (operation == failing && ++seen == occurrence) {
