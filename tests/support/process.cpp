@@ -32,7 +32,12 @@ std::vector<std::string> child_environment(const EnvironmentChanges& changes) {
   }
   std::vector<std::string> result;
   result.reserve(variables.size());
-  for (const auto& [name, value] : variables) result.push_back(name + '=' + value);
+  for (const auto& [name, value] : variables) {
+    std::string variable = name;
+    variable += '=';
+    variable += value;
+    result.push_back(std::move(variable));
+  }
   return result;
 }
 

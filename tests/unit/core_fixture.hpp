@@ -63,6 +63,7 @@ class CoreTest : public ::testing::Test {
 
   void enrol(LotteryId lottery, const std::vector<Account>& list) {
     std::vector<AccountNumber> numbers;
+    numbers.reserve(list.size());
     for (const Account& each : list) numbers.push_back(each.number);
     ASSERT_TRUE(lotteries().enrol(admin(), lottery, numbers).has_value());
   }
