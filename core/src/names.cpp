@@ -55,7 +55,7 @@ constexpr NameTable<ActorKind, 3> kActorKinds{{
     {ActorKind::kSystem, "system"},
 }};
 
-constexpr NameTable<NotificationKind, 12> kNotificationKinds{{
+constexpr NameTable<NotificationKind, 14> kNotificationKinds{{
     {NotificationKind::kWinnerDrawn, "winner_drawn"},
     {NotificationKind::kWinConfirmed, "win_confirmed"},
     {NotificationKind::kWinExpired, "win_expired"},
@@ -68,6 +68,8 @@ constexpr NameTable<NotificationKind, 12> kNotificationKinds{{
     {NotificationKind::kAdminRedrawn, "admin_redrawn"},
     {NotificationKind::kResultsPublished, "results_published"},
     {NotificationKind::kResultsUpdated, "results_updated"},
+    {NotificationKind::kReply, "reply"},
+    {NotificationKind::kReplyEdit, "reply_edit"},
 }};
 
 constexpr NameTable<AuditAction, 19> kAuditActions{{

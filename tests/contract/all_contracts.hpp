@@ -17,4 +17,6 @@
   INSTANTIATE_TYPED_TEST_SUITE_P(Name, OutboxContract, ::testing::Types<Backend>);            \
   INSTANTIATE_TYPED_TEST_SUITE_P(Name, AuditLogContract, ::testing::Types<Backend>);          \
   INSTANTIATE_TYPED_TEST_SUITE_P(Name, ReportQueriesContract, ::testing::Types<Backend>);     \
-  INSTANTIATE_TYPED_TEST_SUITE_P(Name, TransactionContract, ::testing::Types<Backend>)
+  INSTANTIATE_TYPED_TEST_SUITE_P(Name, TransactionContract, ::testing::Types<Backend>);       \
+  INSTANTIATE_TYPED_TEST_SUITE_P(Name, DialogueContract, ::testing::Types<Backend>);          \
+  INSTANTIATE_TYPED_TEST_SUITE_P(Name, ProcessedUpdatesContract, ::testing::Types<Backend>)

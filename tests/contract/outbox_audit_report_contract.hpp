@@ -1,6 +1,7 @@
 #pragma once
 
 #include "contract_fixture.hpp"
+#include "lottery/ports/storage_error.hpp"
 
 namespace lottery::contract {
 
@@ -21,27 +22,71 @@ TYPED_TEST_P(OutboxContract, KeepsEveryFieldAndTheOrder) {
   full.count = 5;
   full.detail = "3, 4";
   full.created_at = kT0;
-  Notification bare;
-  bare.chat = ChatId{77};
-  bare.kind = NotificationKind::kAdminWinsExpired;
-  bare.created_at = kT0;
+  Notification reply;
+  reply.chat = ChatId{77};
+  reply.kind = NotificationKind::kReplyEdit;
+  reply.text = "<b>Готово</b>\nвторая строка";
+  reply.markup = "inline:✅ Да|yes";
+  reply.reference = 4242;
+  reply.created_at = kT0;
   const auto ids = this->committed([&](Transaction& transaction) {
-    return std::pair{transaction.outbox().enqueue(full), transaction.outbox().enqueue(bare)};
+    return std::pair{transaction.outbox().enqueue(full), transaction.outbox().enqueue(reply)};
   });
   const NotificationId first = ids.first;
   full.id = ids.first;
-  bare.id = ids.second;
+  reply.id = ids.second;
   this->read([&](Transaction& transaction) {
-    EXPECT_EQ(transaction.outbox().pending(10), (std::vector<Notification>{full, bare}));
-    EXPECT_EQ(transaction.outbox().pending(1), (std::vector<Notification>{full}));
+    EXPECT_EQ(transaction.outbox().pending(10, kT0), (std::vector<Notification>{full, reply}));
+    EXPECT_EQ(transaction.outbox().pending(1, kT0), (std::vector<Notification>{full}));
   });
-  this->committed([&](Transaction& transaction) { transaction.outbox().mark_sent(first, kT0); });
+  this->committed([&](Transaction& transaction) {
+    transaction.outbox().mark_sent(first, kT0, std::int64_t{555});
+  });
   this->read([&](Transaction& transaction) {
-    EXPECT_EQ(transaction.outbox().pending(10), (std::vector<Notification>{bare}));
+    EXPECT_EQ(transaction.outbox().pending(10, kT0), (std::vector<Notification>{reply}));
   });
 }
 
-REGISTER_TYPED_TEST_SUITE_P(OutboxContract, KeepsEveryFieldAndTheOrder);
+TYPED_TEST_P(OutboxContract, PostponesFailsAndRemembersSentMessages) {
+  const LotteryId lottery = this->add_lottery();
+  Notification results;
+  results.chat = ChatId{-100};
+  results.kind = NotificationKind::kResultsPublished;
+  results.lottery = lottery;
+  results.created_at = kT0;
+  Notification blocked = results;
+  blocked.kind = NotificationKind::kWinnerDrawn;
+  blocked.chat = ChatId{5};
+  const auto ids = this->committed([&](Transaction& transaction) {
+    return std::pair{transaction.outbox().enqueue(results), transaction.outbox().enqueue(blocked)};
+  });
+  this->committed([&](Transaction& transaction) {
+    transaction.outbox().postpone(ids.first, kT0 + std::chrono::seconds{30});
+    transaction.outbox().mark_failed(ids.second, kT0, "403: blocked by the user");
+  });
+  this->read([&](Transaction& transaction) {
+    EXPECT_TRUE(transaction.outbox().pending(10, kT0 + std::chrono::seconds{29}).empty());
+    const auto due = transaction.outbox().pending(10, kT0 + std::chrono::seconds{30});
+    ASSERT_EQ(due.size(), 1U);
+    EXPECT_EQ(due[0].id, ids.first);
+    EXPECT_EQ(due[0].attempts, 1);
+    EXPECT_EQ(transaction.outbox().sent_message(lottery, NotificationKind::kResultsPublished),
+              std::nullopt);
+  });
+  this->committed([&](Transaction& transaction) {
+    transaction.outbox().mark_sent(ids.first, kT0 + std::chrono::minutes{1}, std::int64_t{9001});
+  });
+  this->read([&](Transaction& transaction) {
+    EXPECT_EQ(transaction.outbox().sent_message(lottery, NotificationKind::kResultsPublished),
+              9001);
+    EXPECT_EQ(transaction.outbox().sent_message(lottery, NotificationKind::kResultsUpdated),
+              std::nullopt);
+    EXPECT_TRUE(transaction.outbox().pending(10, kT0 + std::chrono::hours{1}).empty());
+  });
+}
+
+REGISTER_TYPED_TEST_SUITE_P(OutboxContract, KeepsEveryFieldAndTheOrder,
+                            PostponesFailsAndRemembersSentMessages);
 
 template <class Backend>
 class AuditLogContract : public ContractTest<Backend> {};
@@ -172,7 +217,109 @@ TYPED_TEST_P(TransactionContract, ATransactionSeesItsOwnWritesAndCommitsThemToge
   });
 }
 
+TYPED_TEST_P(TransactionContract, NestedUnitsOfWorkCommitIntoTheirParentOrUndoThemselves) {
+  {
+    auto outer = this->store().begin();
+    (void)outer->users().insert(this->make_user(1, "1111"));
+    {
+      auto kept = outer->nested();
+      (void)kept->users().insert(this->make_user(2, "2222"));
+      kept->commit();
+    }
+    {
+      auto undone = outer->nested();
+      (void)undone->users().insert(this->make_user(3, "3333"));
+      EXPECT_TRUE(undone->users().find_by_telegram_id(TelegramUserId{3}));
+      // destroyed without commit
+    }
+    EXPECT_TRUE(outer->users().find_by_telegram_id(TelegramUserId{2}));
+    EXPECT_FALSE(outer->users().find_by_telegram_id(TelegramUserId{3}));
+    {
+      auto deeper = outer->nested();
+      auto deepest = deeper->nested();
+      (void)deepest->users().insert(this->make_user(4, "4444"));
+      deepest->commit();
+      deeper->commit();
+    }
+    outer->commit();
+  }
+  this->read([&](Transaction& transaction) {
+    for (const std::int64_t kept : {1, 2, 4}) {
+      EXPECT_TRUE(transaction.users().find_by_telegram_id(TelegramUserId{kept})) << kept;
+    }
+    EXPECT_FALSE(transaction.users().find_by_telegram_id(TelegramUserId{3}));
+  });
+  {
+    auto outer = this->store().begin();
+    auto inner = outer->nested();
+    (void)inner->users().insert(this->make_user(5, "5555"));
+    inner->commit();
+    // the outer one is rolled back: the committed inner work goes with it
+  }
+  this->read([&](Transaction& transaction) {
+    EXPECT_FALSE(transaction.users().find_by_telegram_id(TelegramUserId{5}));
+  });
+}
+
 REGISTER_TYPED_TEST_SUITE_P(TransactionContract, UncommittedWorkIsRolledBack,
-                            ATransactionSeesItsOwnWritesAndCommitsThemTogether);
+                            ATransactionSeesItsOwnWritesAndCommitsThemTogether,
+                            NestedUnitsOfWorkCommitIntoTheirParentOrUndoThemselves);
+
+template <class Backend>
+class DialogueContract : public ContractTest<Backend> {};
+TYPED_TEST_SUITE_P(DialogueContract);
+
+TYPED_TEST_P(DialogueContract, KeepsOneDialoguePerUserAndChat) {
+  const Dialogue registration{ChatId{10}, TelegramUserId{10},     "register",
+                              "phone",    "card=2223\nname=Анна", kT0};
+  const Dialogue in_group{ChatId{-500}, TelegramUserId{10}, "new_lottery", "prizes", "", kT0};
+  this->committed([&](Transaction& transaction) {
+    transaction.dialogues().save(registration);
+    transaction.dialogues().save(in_group);
+  });
+  this->read([&](Transaction& transaction) {
+    EXPECT_EQ(transaction.dialogues().find(ChatId{10}, TelegramUserId{10}), registration);
+    EXPECT_EQ(transaction.dialogues().find(ChatId{-500}, TelegramUserId{10}), in_group);
+    EXPECT_EQ(transaction.dialogues().find(ChatId{10}, TelegramUserId{11}), std::nullopt);
+  });
+  Dialogue moved = registration;
+  moved.step = "done";
+  moved.updated_at = kT0 + std::chrono::seconds{5};
+  this->committed([&](Transaction& transaction) {
+    transaction.dialogues().save(moved);
+    transaction.dialogues().remove(ChatId{-500}, TelegramUserId{10});
+    transaction.dialogues().remove(ChatId{1}, TelegramUserId{1});  // nothing to remove: fine
+  });
+  this->read([&](Transaction& transaction) {
+    EXPECT_EQ(transaction.dialogues().find(ChatId{10}, TelegramUserId{10}), moved);
+    EXPECT_EQ(transaction.dialogues().find(ChatId{-500}, TelegramUserId{10}), std::nullopt);
+  });
+}
+
+REGISTER_TYPED_TEST_SUITE_P(DialogueContract, KeepsOneDialoguePerUserAndChat);
+
+template <class Backend>
+class ProcessedUpdatesContract : public ContractTest<Backend> {};
+TYPED_TEST_SUITE_P(ProcessedUpdatesContract);
+
+TYPED_TEST_P(ProcessedUpdatesContract, RemembersUpdatesOnceAndForgetsOldOnes) {
+  this->committed([&](Transaction& transaction) {
+    EXPECT_FALSE(transaction.updates().contains(900000001));
+    transaction.updates().record(900000001, kT0);
+    transaction.updates().record(900000002, kT0 + std::chrono::hours{2});
+  });
+  this->read([&](Transaction& transaction) {
+    EXPECT_TRUE(transaction.updates().contains(900000001));
+    EXPECT_THROW(transaction.updates().record(900000001, kT0), StorageError);
+  });
+  this->committed(
+      [&](Transaction& transaction) { transaction.updates().prune(kT0 + std::chrono::hours{1}); });
+  this->read([&](Transaction& transaction) {
+    EXPECT_FALSE(transaction.updates().contains(900000001));
+    EXPECT_TRUE(transaction.updates().contains(900000002));
+  });
+}
+
+REGISTER_TYPED_TEST_SUITE_P(ProcessedUpdatesContract, RemembersUpdatesOnceAndForgetsOldOnes);
 
 }  // namespace lottery::contract

@@ -131,7 +131,7 @@ TEST_F(ConcurrencyTest, TwoPressesAtOnceConfirmOnce) {
   EXPECT_NE(first->already_confirmed, second->already_confirmed);
   auto transaction = database_->begin();
   std::size_t confirmed_messages = 0;
-  for (const auto& message : transaction->outbox().pending(1000)) {
+  for (const auto& message : transaction->outbox().pending(1000, clock_.now())) {
     if (message.kind == NotificationKind::kWinConfirmed) ++confirmed_messages;
   }
   EXPECT_EQ(confirmed_messages, 1U);

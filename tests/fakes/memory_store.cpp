@@ -457,22 +457,94 @@ class MemoryOutbox : public Outbox {
     writes_.before("outbox.enqueue");
     Notification stored = notification;
     stored.id = NotificationId{writes_.next_id()};
+    stored.attempts = 0;
     writes_.state().outbox.push_back(stored);
+    writes_.state().deliveries[stored.id.value()] = Delivery{};
     return stored.id;
   }
-  std::vector<Notification> pending(std::size_t limit) override {
+  std::vector<Notification> pending(std::size_t limit, Instant now) override {
     std::vector<Notification> list;
     for (const Notification& notification : writes_.state().outbox) {
       if (list.size() >= limit) break;
-      if (!writes_.state().sent_notifications.contains(notification.id.value())) {
-        list.push_back(notification);
-      }
+      const Delivery& delivery = writes_.state().deliveries.at(notification.id.value());
+      if (delivery.sent_at || delivery.failed_at) continue;
+      if (delivery.next_attempt_at && *delivery.next_attempt_at > now) continue;
+      list.push_back(notification);
     }
     return list;
   }
-  void mark_sent(NotificationId id, Instant /*at*/) override {
+  void mark_sent(NotificationId id, Instant at, std::optional<std::int64_t> message_id) override {
     writes_.before("outbox.mark_sent");
-    writes_.state().sent_notifications.insert(id.value());
+    Delivery& delivery = writes_.state().deliveries.at(id.value());
+    delivery.sent_at = at;
+    delivery.message_id = message_id;
+  }
+  void mark_failed(NotificationId id, Instant at, const std::string& reason) override {
+    writes_.before("outbox.mark_failed");
+    Delivery& delivery = writes_.state().deliveries.at(id.value());
+    delivery.failed_at = at;
+    delivery.failure = reason;
+  }
+  void postpone(NotificationId id, Instant until) override {
+    writes_.before("outbox.postpone");
+    writes_.state().deliveries.at(id.value()).next_attempt_at = until;
+    for (Notification& notification : writes_.state().outbox) {
+      if (notification.id == id) ++notification.attempts;
+    }
+  }
+  std::optional<std::int64_t> sent_message(LotteryId lottery, NotificationKind kind) override {
+    std::optional<std::int64_t> found;
+    for (const Notification& notification : writes_.state().outbox) {
+      if (notification.lottery != lottery || notification.kind != kind) continue;
+      const Delivery& delivery = writes_.state().deliveries.at(notification.id.value());
+      if (delivery.message_id) found = delivery.message_id;
+    }
+    return found;
+  }
+
+ private:
+  Writes& writes_;
+};
+
+class MemoryDialogues : public DialogueRepository {
+ public:
+  explicit MemoryDialogues(Writes& writes) : writes_(writes) {}
+
+  std::optional<Dialogue> find(ChatId chat, TelegramUserId user) override {
+    const auto& dialogues = writes_.state().dialogues;
+    const auto found = dialogues.find({chat.value(), user.value()});
+    return found == dialogues.end() ? std::nullopt : std::optional{found->second};
+  }
+  void save(const Dialogue& dialogue) override {
+    writes_.before("dialogues.save");
+    writes_.state().dialogues[{dialogue.chat.value(), dialogue.user.value()}] = dialogue;
+  }
+  void remove(ChatId chat, TelegramUserId user) override {
+    writes_.before("dialogues.remove");
+    writes_.state().dialogues.erase({chat.value(), user.value()});
+  }
+
+ private:
+  Writes& writes_;
+};
+
+class MemoryUpdates : public ProcessedUpdates {
+ public:
+  explicit MemoryUpdates(Writes& writes) : writes_(writes) {}
+
+  bool contains(std::int64_t update_id) override {
+    return writes_.state().processed_updates.contains(update_id);
+  }
+  void record(std::int64_t update_id, Instant at) override {
+    writes_.before("updates.record");
+    if (!writes_.state().processed_updates.emplace(update_id, at).second) {
+      throw StorageError(StorageError::Kind::kConflict, "update recorded twice");
+    }
+  }
+  void prune(Instant before) override {
+    writes_.before("updates.prune");
+    std::erase_if(writes_.state().processed_updates,
+                  [&](const auto& entry) { return entry.second < before; });
   }
 
  private:
@@ -503,19 +575,15 @@ class MemoryAudit : public AuditLog {
 
 class MemoryTransaction : public Transaction {
  public:
+  // A top-level transaction: holds the store's lock until it ends.
   explicit MemoryTransaction(MemoryStore& store)
       : store_(store),
         lock_(store.mutex_),
         state_(store.state_),
-        writes_(state_, store.write_hook_),
-        users_(writes_),
-        accounts_(writes_),
-        lotteries_(writes_),
-        entries_(writes_),
-        winners_(writes_),
-        reports_(writes_),
-        outbox_(writes_),
-        audit_(writes_) {}
+        writes_(state_, store.write_hook_) {}
+  // A nested one: works on a copy of its parent's state, handed back on commit.
+  MemoryTransaction(MemoryStore& store, MemoryState& parent)
+      : store_(store), parent_(&parent), state_(parent), writes_(state_, store.write_hook_) {}
 
   UserRepository& users() override { return users_; }
   AccountRepository& accounts() override { return accounts_; }
@@ -525,27 +593,36 @@ class MemoryTransaction : public Transaction {
   ReportQueries& reports() override { return reports_; }
   Outbox& outbox() override { return outbox_; }
   AuditLog& audit() override { return audit_; }
+  DialogueRepository& dialogues() override { return dialogues_; }
+  ProcessedUpdates& updates() override { return updates_; }
+
+  std::unique_ptr<Transaction> nested() override {
+    return std::make_unique<MemoryTransaction>(store_, state_);
+  }
 
   void commit() override {
     if (committed_) throw StorageError(StorageError::Kind::kUnavailable, "already committed");
-    writes_.before("commit");
-    store_.state_ = std::move(state_);
+    writes_.before(parent_ ? "nested.commit" : "commit");
+    (parent_ ? *parent_ : store_.state_) = std::move(state_);
     committed_ = true;
   }
 
  private:
   MemoryStore& store_;
+  MemoryState* parent_{nullptr};
   std::unique_lock<std::mutex> lock_;
   MemoryState state_;
   Writes writes_;
-  MemoryUsers users_;
-  MemoryAccounts accounts_;
-  MemoryLotteries lotteries_;
-  MemoryEntries entries_;
-  MemoryWinners winners_;
-  MemoryReports reports_;
-  MemoryOutbox outbox_;
-  MemoryAudit audit_;
+  MemoryUsers users_{writes_};
+  MemoryAccounts accounts_{writes_};
+  MemoryLotteries lotteries_{writes_};
+  MemoryEntries entries_{writes_};
+  MemoryWinners winners_{writes_};
+  MemoryReports reports_{writes_};
+  MemoryOutbox outbox_{writes_};
+  MemoryAudit audit_{writes_};
+  MemoryDialogues dialogues_{writes_};
+  MemoryUpdates updates_{writes_};
   bool committed_{false};
 };
 

@@ -19,6 +19,15 @@
 
 namespace lottery::testing {
 
+// What the outbox knows about delivering one notification.
+struct Delivery {
+  std::optional<Instant> sent_at;
+  std::optional<std::int64_t> message_id;
+  std::optional<Instant> failed_at;
+  std::string failure;
+  std::optional<Instant> next_attempt_at;
+};
+
 // Everything the in-memory store holds; tests read it through MemoryStore::snapshot().
 struct MemoryState {
   std::map<std::int64_t, User> users;
@@ -28,8 +37,10 @@ struct MemoryState {
   std::map<std::int64_t, Winner> winners;
   std::map<std::int64_t, WinnerVerification> verifications;  // by winner id
   std::vector<Notification> outbox;
-  std::set<std::int64_t> sent_notifications;
+  std::map<std::int64_t, Delivery> deliveries;  // by notification id
   std::vector<AuditEvent> audit;
+  std::map<std::pair<std::int64_t, std::int64_t>, Dialogue> dialogues;  // by chat, user
+  std::map<std::int64_t, Instant> processed_updates;
   std::int64_t last_id{0};  // one sequence for every table, as simple as it gets
 };
 

@@ -32,7 +32,7 @@ TEST(Names, WinStatusesRoundTrip) { expect_round_trip<WinStatus>(4, parse_win_st
 TEST(Names, ClaimMethodsRoundTrip) { expect_round_trip<ClaimMethod>(2, parse_claim_method); }
 TEST(Names, ActorKindsRoundTrip) { expect_round_trip<ActorKind>(3, parse_actor_kind); }
 TEST(Names, NotificationKindsRoundTrip) {
-  expect_round_trip<NotificationKind>(static_cast<int>(NotificationKind::kResultsUpdated) + 1,
+  expect_round_trip<NotificationKind>(static_cast<int>(NotificationKind::kReplyEdit) + 1,
                                       parse_notification_kind);
 }
 TEST(Names, AuditActionsRoundTrip) {

@@ -127,13 +127,28 @@ struct Database::Impl {
 
 namespace {
 
-class SqlTransaction : public Transaction {
+// A savepoint inside a transaction, for nested units of work.
+class SqlSavepoint : public Transaction {
  public:
-  SqlTransaction(Database::Impl::Lease lease, std::unique_ptr<soci::transaction> transaction,
-                 Dialect dialect)
-      : lease_(std::move(lease)),
-        transaction_(std::move(transaction)),
-        repositories_(make_repositories(lease_.session(), dialect)) {}
+  SqlSavepoint(soci::session& session, Dialect dialect, int& counter)
+      : session_(session),
+        dialect_(dialect),
+        counter_(counter),
+        name_("lottery_savepoint_" + std::to_string(++counter)),
+        repositories_(make_repositories(session, dialect)) {
+    guarded([&] { session_ << "SAVEPOINT " + name_; });
+  }
+  SqlSavepoint(const SqlSavepoint&) = delete;
+  SqlSavepoint& operator=(const SqlSavepoint&) = delete;
+  ~SqlSavepoint() override {
+    if (released_) return;
+    try {
+      session_ << "ROLLBACK TO SAVEPOINT " + name_;
+      session_ << "RELEASE SAVEPOINT " + name_;
+    } catch (...) {
+      // The enclosing transaction fails or rolls back anyway.
+    }
+  }
 
   UserRepository& users() override { return *repositories_.users; }
   AccountRepository& accounts() override { return *repositories_.accounts; }
@@ -143,6 +158,50 @@ class SqlTransaction : public Transaction {
   ReportQueries& reports() override { return *repositories_.reports; }
   Outbox& outbox() override { return *repositories_.outbox; }
   AuditLog& audit() override { return *repositories_.audit; }
+  DialogueRepository& dialogues() override { return *repositories_.dialogues; }
+  ProcessedUpdates& updates() override { return *repositories_.updates; }
+
+  std::unique_ptr<Transaction> nested() override {
+    return std::make_unique<SqlSavepoint>(session_, dialect_, counter_);
+  }
+
+  void commit() override {
+    guarded([&] { session_ << "RELEASE SAVEPOINT " + name_; });
+    released_ = true;
+  }
+
+ private:
+  soci::session& session_;
+  Dialect dialect_;
+  int& counter_;
+  std::string name_;
+  Repositories repositories_;
+  bool released_{false};
+};
+
+class SqlTransaction : public Transaction {
+ public:
+  SqlTransaction(Database::Impl::Lease lease, std::unique_ptr<soci::transaction> transaction,
+                 Dialect dialect)
+      : lease_(std::move(lease)),
+        transaction_(std::move(transaction)),
+        repositories_(make_repositories(lease_.session(), dialect)),
+        dialect_(dialect) {}
+
+  UserRepository& users() override { return *repositories_.users; }
+  AccountRepository& accounts() override { return *repositories_.accounts; }
+  LotteryRepository& lotteries() override { return *repositories_.lotteries; }
+  EntryRepository& entries() override { return *repositories_.entries; }
+  WinnerRepository& winners() override { return *repositories_.winners; }
+  ReportQueries& reports() override { return *repositories_.reports; }
+  Outbox& outbox() override { return *repositories_.outbox; }
+  AuditLog& audit() override { return *repositories_.audit; }
+  DialogueRepository& dialogues() override { return *repositories_.dialogues; }
+  ProcessedUpdates& updates() override { return *repositories_.updates; }
+
+  std::unique_ptr<Transaction> nested() override {
+    return std::make_unique<SqlSavepoint>(lease_.session(), dialect_, savepoints_);
+  }
 
   void commit() override {
     guarded([&] { transaction_->commit(); });
@@ -154,6 +213,8 @@ class SqlTransaction : public Transaction {
   Database::Impl::Lease lease_;
   std::unique_ptr<soci::transaction> transaction_;
   Repositories repositories_;
+  Dialect dialect_;
+  int savepoints_{0};
 };
 
 }  // namespace

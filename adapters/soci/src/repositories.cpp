@@ -879,31 +879,40 @@ class SqlOutbox : public Outbox {
       if (notification.deadline) deadline = {micros(*notification.deadline), soci::i_ok};
       long long count = notification.count;
       std::string detail = notification.detail;
+      std::string text = notification.text;
+      std::string markup = notification.markup;
+      long long reference = notification.reference;
       long long created_at = micros(notification.created_at);
       long long id = 0;
       session_ << "INSERT INTO outbox (chat_id, kind, lottery_id, lottery_title, winner_id, "
-                  "place, prize, account_number, deadline, count, detail, created_at) VALUES "
-                  "(:chat, :kind, :lottery, :title, :winner, :place, :prize, :account, "
-                  "lottery_ts(:deadline), :count, :detail, lottery_ts(:created_at)) RETURNING id",
+                  "place, prize, account_number, deadline, count, detail, text, markup, "
+                  "reference, created_at) VALUES (:chat, :kind, :lottery, :title, :winner, "
+                  ":place, :prize, :account, lottery_ts(:deadline), :count, :detail, :text, "
+                  ":markup, :reference, lottery_ts(:created_at)) RETURNING id",
           use(chat, "chat"), use(kind, "kind"), use(lottery.value, lottery.indicator, "lottery"),
           use(title, "title"), use(winner.value, winner.indicator, "winner"), use(place, "place"),
           use(prize, "prize"), use(account.value, account.indicator, "account"),
           use(deadline.value, deadline.indicator, "deadline"), use(count, "count"),
-          use(detail, "detail"), use(created_at, "created_at"), into(id);
+          use(detail, "detail"), use(text, "text"), use(markup, "markup"),
+          use(reference, "reference"), use(created_at, "created_at"), into(id);
       return NotificationId{id};
     });
   }
 
-  std::vector<Notification> pending(std::size_t limit) override {
+  std::vector<Notification> pending(std::size_t limit, Instant now) override {
     return guarded([&] {
       long long most = static_cast<long long>(limit);
+      long long at = micros(now);
       std::vector<Notification> notifications;
       soci::rowset<soci::row> rows =
           (session_.prepare << "SELECT id, chat_id, kind, lottery_id, lottery_title, winner_id, "
                                "place, prize, account_number, lottery_us(deadline), count, "
-                               "detail, lottery_us(created_at) FROM outbox "
-                               "WHERE sent_at IS NULL ORDER BY id LIMIT :most",
-           use(most, "most"));
+                               "detail, text, markup, reference, lottery_us(created_at), "
+                               "attempts FROM outbox "
+                               "WHERE sent_at IS NULL AND failed_at IS NULL AND "
+                               "(next_attempt_at IS NULL OR next_attempt_at <= lottery_ts(:now)) "
+                               "ORDER BY id LIMIT :most",
+           use(at, "now"), use(most, "most"));
       for (const auto& row : rows) {
         Notification notification;
         notification.id = NotificationId{integer(row, 0)};
@@ -921,19 +930,144 @@ class SqlOutbox : public Outbox {
         notification.deadline = optional_instant(row, 9);
         notification.count = integer(row, 10);
         notification.detail = text(row, 11);
-        notification.created_at = instant(row, 12);
+        notification.text = text(row, 12);
+        notification.markup = text(row, 13);
+        notification.reference = integer(row, 14);
+        notification.created_at = instant(row, 15);
+        notification.attempts = static_cast<int>(integer(row, 16));
         notifications.push_back(std::move(notification));
       }
       return notifications;
     });
   }
 
-  void mark_sent(NotificationId id, Instant at) override {
+  void mark_sent(NotificationId id, Instant at, std::optional<std::int64_t> message_id) override {
     guarded([&] {
       long long key = id.value();
       long long when = micros(at);
-      session_ << "UPDATE outbox SET sent_at = lottery_ts(:at) WHERE id = :id", use(when, "at"),
-          use(key, "id");
+      auto message = nullable<long long>(message_id);
+      session_ << "UPDATE outbox SET sent_at = lottery_ts(:at), telegram_message_id = :message "
+                  "WHERE id = :id",
+          use(when, "at"), use(message.value, message.indicator, "message"), use(key, "id");
+    });
+  }
+
+  void mark_failed(NotificationId id, Instant at, const std::string& reason) override {
+    guarded([&] {
+      long long key = id.value();
+      long long when = micros(at);
+      std::string why = reason;
+      session_ << "UPDATE outbox SET failed_at = lottery_ts(:at), failure = :why WHERE id = :id",
+          use(when, "at"), use(why, "why"), use(key, "id");
+    });
+  }
+
+  void postpone(NotificationId id, Instant until) override {
+    guarded([&] {
+      long long key = id.value();
+      long long when = micros(until);
+      session_ << "UPDATE outbox SET next_attempt_at = lottery_ts(:until), "
+                  "attempts = attempts + 1 WHERE id = :id",
+          use(when, "until"), use(key, "id");
+    });
+  }
+
+  std::optional<std::int64_t> sent_message(LotteryId lottery, NotificationKind kind) override {
+    return guarded([&]() -> std::optional<std::int64_t> {
+      long long key = lottery.value();
+      std::string name(to_string(kind));
+      soci::rowset<soci::row> rows =
+          (session_.prepare << "SELECT telegram_message_id FROM outbox WHERE lottery_id = :lottery "
+                               "AND kind = :kind AND telegram_message_id IS NOT NULL "
+                               "ORDER BY id DESC LIMIT 1",
+           use(key, "lottery"), use(name, "kind"));
+      for (const auto& row : rows) return integer(row, 0);
+      return std::nullopt;
+    });
+  }
+
+ private:
+  soci::session& session_;
+};
+
+class SqlDialogues : public DialogueRepository {
+ public:
+  explicit SqlDialogues(soci::session& session) : session_(session) {}
+
+  std::optional<Dialogue> find(ChatId chat, TelegramUserId user) override {
+    return guarded([&]() -> std::optional<Dialogue> {
+      long long chat_id = chat.value();
+      long long user_id = user.value();
+      soci::rowset<soci::row> rows =
+          (session_.prepare << "SELECT name, step, data, lottery_us(updated_at) FROM dialogues "
+                               "WHERE chat_id = :chat AND user_id = :user",
+           use(chat_id, "chat"), use(user_id, "user"));
+      for (const auto& row : rows) {
+        return Dialogue{chat, user, text(row, 0), text(row, 1), text(row, 2), instant(row, 3)};
+      }
+      return std::nullopt;
+    });
+  }
+
+  void save(const Dialogue& dialogue) override {
+    guarded([&] {
+      long long chat_id = dialogue.chat.value();
+      long long user_id = dialogue.user.value();
+      std::string name = dialogue.name;
+      std::string step = dialogue.step;
+      std::string data = dialogue.data;
+      long long updated_at = micros(dialogue.updated_at);
+      session_ << "INSERT INTO dialogues (chat_id, user_id, name, step, data, updated_at) "
+                  "VALUES (:chat, :user, :name, :step, :data, lottery_ts(:updated_at)) "
+                  "ON CONFLICT (chat_id, user_id) DO UPDATE SET name = excluded.name, "
+                  "step = excluded.step, data = excluded.data, updated_at = excluded.updated_at",
+          use(chat_id, "chat"), use(user_id, "user"), use(name, "name"), use(step, "step"),
+          use(data, "data"), use(updated_at, "updated_at");
+    });
+  }
+
+  void remove(ChatId chat, TelegramUserId user) override {
+    guarded([&] {
+      long long chat_id = chat.value();
+      long long user_id = user.value();
+      session_ << "DELETE FROM dialogues WHERE chat_id = :chat AND user_id = :user",
+          use(chat_id, "chat"), use(user_id, "user");
+    });
+  }
+
+ private:
+  soci::session& session_;
+};
+
+class SqlUpdates : public ProcessedUpdates {
+ public:
+  explicit SqlUpdates(soci::session& session) : session_(session) {}
+
+  bool contains(std::int64_t update_id) override {
+    return guarded([&] {
+      long long key = update_id;
+      long long count = 0;
+      session_ << "SELECT count(*) FROM processed_updates WHERE update_id = :id", use(key, "id"),
+          into(count);
+      return count > 0;
+    });
+  }
+
+  void record(std::int64_t update_id, Instant at) override {
+    guarded([&] {
+      long long key = update_id;
+      long long when = micros(at);
+      session_ << "INSERT INTO processed_updates (update_id, processed_at) "
+                  "VALUES (:id, lottery_ts(:at))",
+          use(key, "id"), use(when, "at");
+    });
+  }
+
+  void prune(Instant before) override {
+    guarded([&] {
+      long long when = micros(before);
+      session_ << "DELETE FROM processed_updates WHERE processed_at < lottery_ts(:before)",
+          use(when, "before");
     });
   }
 
@@ -1004,7 +1138,9 @@ Repositories make_repositories(soci::session& session, Dialect dialect) {
                       std::make_unique<SqlWinners>(session),
                       std::make_unique<SqlReports>(session),
                       std::make_unique<SqlOutbox>(session),
-                      std::make_unique<SqlAudit>(session)};
+                      std::make_unique<SqlAudit>(session),
+                      std::make_unique<SqlDialogues>(session),
+                      std::make_unique<SqlUpdates>(session)};
 }
 
 }  // namespace lottery::db

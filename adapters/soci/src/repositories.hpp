@@ -19,6 +19,8 @@ struct Repositories {
   std::unique_ptr<ReportQueries> reports;
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<AuditLog> audit;
+  std::unique_ptr<DialogueRepository> dialogues;
+  std::unique_ptr<ProcessedUpdates> updates;
 };
 
 [[nodiscard]] Repositories make_repositories(soci::session& session, Dialect dialect);

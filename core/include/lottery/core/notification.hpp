@@ -26,6 +26,10 @@ enum class NotificationKind {
   kAdminRedrawn,       // to each admin: lottery, count (places redrawn), detail (left empty)
   kResultsPublished,   // to the public chat: lottery (results are read when rendering)
   kResultsUpdated,     // to the public chat: lottery, after a redraw
+  // Replies of the chat layer, rendered already: text and markup as the chat layer
+  // encodes them; an edit replaces the text of message `reference` in the chat.
+  kReply,
+  kReplyEdit,
 };
 
 [[nodiscard]] std::string_view to_string(NotificationKind kind);
@@ -45,7 +49,11 @@ struct Notification {
   std::optional<Instant> deadline;
   std::int64_t count{0};
   std::string detail;
+  std::string text;           // replies only
+  std::string markup;         // replies only
+  std::int64_t reference{0};  // kReplyEdit: the message to edit
   Instant created_at;
+  int attempts{0};  // failed deliveries so far (kept by the outbox)
 
   friend bool operator==(const Notification&, const Notification&) = default;
 };

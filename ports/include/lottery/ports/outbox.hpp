@@ -1,6 +1,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "lottery/core/ids.hpp"
@@ -11,17 +14,26 @@ namespace lottery {
 
 // Messages to send, stored in the same transaction as the change that caused them,
 // so a committed change is never without its messages and a rolled-back one never
-// sends any.
+// sends any. Each is delivered until it is sent, or failed for good.
 class Outbox {
  public:
   virtual ~Outbox() = default;
 
-  // Stores the notification (its id is ignored) as not yet sent; returns its id.
+  // Stores the notification (its id and attempts are ignored) as due now; returns its id.
   [[nodiscard]] virtual NotificationId enqueue(const Notification& notification) = 0;
-  // Not yet sent notifications, oldest first, at most `limit`.
-  [[nodiscard]] virtual std::vector<Notification> pending(std::size_t limit) = 0;
-  // Records that Telegram accepted the notification.
-  virtual void mark_sent(NotificationId id, Instant at) = 0;
+  // Due notifications (neither sent nor failed, not postponed past `now`), oldest
+  // first, at most `limit`.
+  [[nodiscard]] virtual std::vector<Notification> pending(std::size_t limit, Instant now) = 0;
+  // Records that Telegram accepted it, with the id of the message it became.
+  virtual void mark_sent(NotificationId id, Instant at, std::optional<std::int64_t> message_id) = 0;
+  // Gives up on it for good (blocked by the user, refused as malformed).
+  virtual void mark_failed(NotificationId id, Instant at, const std::string& reason) = 0;
+  // Counts a failed attempt and keeps it back until `until`.
+  virtual void postpone(NotificationId id, Instant until) = 0;
+  // The Telegram message the latest sent notification of this kind about this lottery
+  // became, if any (a redraw edits the results post).
+  [[nodiscard]] virtual std::optional<std::int64_t> sent_message(LotteryId lottery,
+                                                                 NotificationKind kind) = 0;
 };
 
 }  // namespace lottery

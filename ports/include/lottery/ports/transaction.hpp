@@ -4,9 +4,11 @@
 
 #include "lottery/ports/account_repository.hpp"
 #include "lottery/ports/audit_log.hpp"
+#include "lottery/ports/dialogue_repository.hpp"
 #include "lottery/ports/entry_repository.hpp"
 #include "lottery/ports/lottery_repository.hpp"
 #include "lottery/ports/outbox.hpp"
+#include "lottery/ports/processed_updates.hpp"
 #include "lottery/ports/report_queries.hpp"
 #include "lottery/ports/user_repository.hpp"
 #include "lottery/ports/winner_repository.hpp"
@@ -27,6 +29,13 @@ class Transaction {
   [[nodiscard]] virtual ReportQueries& reports() = 0;
   [[nodiscard]] virtual Outbox& outbox() = 0;
   [[nodiscard]] virtual AuditLog& audit() = 0;
+  [[nodiscard]] virtual DialogueRepository& dialogues() = 0;
+  [[nodiscard]] virtual ProcessedUpdates& updates() = 0;
+
+  // A unit of work inside this one (a savepoint): its commit() keeps its changes as
+  // part of this transaction; destroying it uncommitted undoes only its own changes.
+  // This transaction must outlive it and not be used while it is open.
+  [[nodiscard]] virtual std::unique_ptr<Transaction> nested() = 0;
 
   // Makes every change durable at once. Throws StorageError (nothing committed) when
   // the store fails or a concurrent transaction conflicts.
