@@ -16,7 +16,7 @@ class Writes {
   void before(std::string_view operation) {
     if (hook_) hook_(operation);
   }
-  std::int64_t next_id() { return ++state_.last_id; }
+  std::int64_t next_id(const std::string& table) { return ++state_.sequences[table]; }
 
  private:
   MemoryState& state_;
@@ -44,7 +44,7 @@ class MemoryUsers : public UserRepository {
     writes_.before("users.insert");
     if (auto unique = check_unique(user, UserId{}); !unique) return tl::unexpected(unique.error());
     User stored = user;
-    stored.id = UserId{writes_.next_id()};
+    stored.id = UserId{writes_.next_id("users")};
     users()[stored.id.value()] = stored;
     return stored.id;
   }
@@ -104,7 +104,7 @@ class MemoryAccounts : public AccountRepository {
       return fail(ErrorCode::kAccountExists, account.number.str());
     }
     Account stored = account;
-    stored.id = AccountId{writes_.next_id()};
+    stored.id = AccountId{writes_.next_id("accounts")};
     accounts().emplace(stored.id.value(), stored);
     return stored.id;
   }
@@ -137,7 +137,7 @@ class MemoryLotteries : public LotteryRepository {
   LotteryId insert(const Lottery& lottery) override {
     writes_.before("lotteries.insert");
     Lottery stored = lottery;
-    stored.id = LotteryId{writes_.next_id()};
+    stored.id = LotteryId{writes_.next_id("lotteries")};
     lotteries().emplace(stored.id.value(), stored);
     return stored.id;
   }
@@ -246,7 +246,7 @@ class MemoryWinners : public WinnerRepository {
       }
     }
     Winner stored = winner;
-    stored.id = WinnerId{writes_.next_id()};
+    stored.id = WinnerId{writes_.next_id("winners")};
     winners().emplace(stored.id.value(), stored);
     WinnerVerification stored_verification = verification;
     stored_verification.winner = stored.id;
@@ -456,7 +456,7 @@ class MemoryOutbox : public Outbox {
   NotificationId enqueue(const Notification& notification) override {
     writes_.before("outbox.enqueue");
     Notification stored = notification;
-    stored.id = NotificationId{writes_.next_id()};
+    stored.id = NotificationId{writes_.next_id("outbox")};
     stored.attempts = 0;
     writes_.state().outbox.push_back(stored);
     writes_.state().deliveries[stored.id.value()] = Delivery{};

@@ -41,7 +41,7 @@ struct MemoryState {
   std::vector<AuditEvent> audit;
   std::map<std::pair<std::int64_t, std::int64_t>, Dialogue> dialogues;  // by chat, user
   std::map<std::int64_t, Instant> processed_updates;
-  std::int64_t last_id{0};  // one sequence for every table, as simple as it gets
+  std::map<std::string, std::int64_t> sequences;  // the last id given, per table
 };
 
 // An in-memory implementation of every storage port. Transactions run one at a time

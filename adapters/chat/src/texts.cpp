@@ -1,0 +1,235 @@
+#include "texts.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+namespace lottery::chat::text {
+namespace {
+
+// The Russian plural of a count: 1 час, 2 часа, 5 часов.
+std::string plural(long long count, const char* one, const char* few, const char* many) {
+  const long long last_two = count % 100;
+  const long long last = count % 10;
+  const char* word = many;
+  if (last_two < 11 || last_two > 14) {
+    if (last == 1) word = one;
+    if (last >= 2 && last <= 4) word = few;
+  }
+  return std::to_string(count) + " " + word;
+}
+
+// Characters, not bytes, of UTF-8 text.
+std::size_t characters(std::string_view text) {
+  std::size_t count = 0;
+  for (const char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+std::string escape(std::string_view text) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      default:
+        escaped.push_back(c);
+    }
+  }
+  return escaped;
+}
+
+std::string remaining(Duration left) {
+  using std::chrono::duration_cast;
+  if (left <= Duration::zero()) return "срок истёк";
+  const auto total_minutes = duration_cast<std::chrono::minutes>(left).count();
+  if (total_minutes == 0) return "меньше минуты";
+  const long long hours = total_minutes / 60;
+  const long long minutes = total_minutes % 60;
+  if (hours == 0) return std::to_string(minutes) + " мин";
+  if (minutes == 0) return std::to_string(hours) + " ч";
+  return std::to_string(hours) + " ч " + std::to_string(minutes) + " мин";
+}
+
+std::string moment(Instant at) {
+  const auto day = std::chrono::floor<std::chrono::days>(at);
+  const std::chrono::year_month_day date{day};
+  const std::chrono::hh_mm_ss time{std::chrono::floor<std::chrono::minutes>(at - day)};
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%02u.%02u.%04d %02lld:%02lld UTC",
+                static_cast<unsigned>(date.day()), static_cast<unsigned>(date.month()),
+                static_cast<int>(date.year()), static_cast<long long>(time.hours().count()),
+                static_cast<long long>(time.minutes().count()));
+  return buffer;
+}
+
+std::string window(std::chrono::seconds length) {
+  const long long seconds = length.count();
+  if (seconds % 3600 == 0) return plural(seconds / 3600, "час", "часа", "часов");
+  if (seconds % 60 == 0) return plural(seconds / 60, "минута", "минуты", "минут");
+  return plural(seconds, "секунда", "секунды", "секунд");
+}
+
+std::string title(std::string_view lottery_title) { return "«" + escape(lottery_title) + "»"; }
+
+std::string place_and_prize(int place, std::string_view prize) {
+  return std::to_string(place) + " место — " + escape(prize);
+}
+
+std::string win_status(const Winner& win, Instant now) {
+  switch (win.status) {
+    case WinStatus::kClaimed:
+      return win.prize_given_at ? "✅ Подтвержден, приз вручён" : "✅ Подтвержден";
+    case WinStatus::kExpired:
+      return "❌ Не подтвержден (истек срок)";
+    case WinStatus::kRedrawn:
+      return "🔁 Переигран";
+    case WinStatus::kPending:
+      if (now >= win.deadline) return "❌ Не подтвержден (истек срок)";
+      return "⏳ Ожидает подтверждения (осталось " + remaining(win.deadline - now) + ")";
+  }
+  return {};
+}
+
+std::string error(const Error& error, std::string_view admin_contact) {
+  const std::string contact =
+      admin_contact.empty() ? "администратором" : "администратором " + escape(admin_contact);
+  const std::string detail = escape(error.detail);
+  switch (error.code) {
+    case ErrorCode::kInvalidClubCard:
+      return "Номер клубной карты — от 1 до 20 цифр, например 2223.";
+    case ErrorCode::kInvalidAccountNumber:
+      return "Неверный номер счета «" + detail +
+             "». Формат: XX-XX-XX-XX-XX-XX-XX (14 цифр, например 11-22-33-44-55-66-77).";
+    case ErrorCode::kInvalidVerificationCode:
+      return "Код верификации — 8 букв и цифр, например AB23CD45.";
+    case ErrorCode::kInvalidPhone:
+      return "Не похоже на номер телефона. Пример: +7 912 345-67-89.";
+    case ErrorCode::kInvalidPrizes:
+      return "Призы не приняты (" + detail +
+             "): по одному на строку «МЕСТО ПРИЗ», места 1, 2, 3… без пропусков.";
+    case ErrorCode::kInvalidTitle:
+      return "Название розыгрыша — от 1 до 200 символов.";
+    case ErrorCode::kInvalidDuration:
+      return "Срок — целое число часов от 1 до 720.";
+    case ErrorCode::kNotAdmin:
+      return "Неизвестная команда. Список команд: /help";
+    case ErrorCode::kNotRegistered:
+      return "Вы ещё не зарегистрированы. Начните с /start.";
+    case ErrorCode::kAlreadyRegistered:
+      return "Вы уже зарегистрированы. Ваш профиль: /my_account";
+    case ErrorCode::kCardTaken:
+      return "Карта " + detail +
+             " уже зарегистрирована другим пользователем Telegram. Если это ваша карта, "
+             "свяжитесь с " +
+             contact + ".";
+    case ErrorCode::kCodeTaken:
+    case ErrorCode::kConflict:
+      return "Не получилось из-за одновременного изменения. Попробуйте ещё раз.";
+    case ErrorCode::kUnknownUser:
+      return "Пользователь " + detail + " не найден.";
+    case ErrorCode::kUnknownAccount:
+      return "Счет " + detail + " не найден.";
+    case ErrorCode::kAccountExists:
+      return "Счет " + detail + " уже есть.";
+    case ErrorCode::kAccountInactive:
+      return "Счет " + detail + " уже деактивирован.";
+    case ErrorCode::kAccountOwnedByAnother:
+      return "Счет " + detail + " принадлежит другому клиенту.";
+    case ErrorCode::kUnknownLottery:
+      return "Розыгрыш #" + detail + " не найден. Список: /lotteries";
+    case ErrorCode::kLotteryNotOpen:
+      return "Розыгрыш #" + detail + " уже проведён: участников добавлять нельзя.";
+    case ErrorCode::kAlreadyDrawn:
+      return "Розыгрыш #" + detail + " уже проведён. Для неподтверждённых выигрышей: /redraw " +
+             detail;
+    case ErrorCode::kNotDrawn:
+      return "Розыгрыш #" + detail + " ещё не проведён: /draw " + detail;
+    case ErrorCode::kNoEntries:
+      return "В розыгрыше #" + detail + " нет активных участников: /enroll " + detail + " all";
+    case ErrorCode::kUnknownWinner:
+      return "Выигрыш #" + detail + " не найден.";
+    case ErrorCode::kNotYourWin:
+      return "Этот выигрыш принадлежит другому участнику.";
+    case ErrorCode::kWinExpired:
+      return "Срок подтверждения выигрыша истек. Продлить может администратор: /extend_claim " +
+             detail;
+    case ErrorCode::kWinRedrawn:
+      return "Этот выигрыш уже переигран.";
+    case ErrorCode::kWinAlreadyClaimed:
+      return "Выигрыш #" + detail + " уже подтвержден.";
+    case ErrorCode::kWinNotClaimed:
+      return "Выигрыш #" + detail + " ещё не подтвержден.";
+    case ErrorCode::kPrizeAlreadyGiven:
+      return "Приз по выигрышу #" + detail + " уже отмечен как вручённый.";
+    case ErrorCode::kNoPendingWin:
+      return "У этого участника нет ожидающих подтверждения выигрышей в этом розыгрыше.";
+    case ErrorCode::kAmbiguousWin:
+      return "Выигрышей несколько: укажите счет.";
+    case ErrorCode::kNoExpiredWins:
+      return "В розыгрыше #" + detail + " нет выигрышей с истекшим сроком.";
+    case ErrorCode::kUnknownCode:
+      return "Код " + detail + " не найден.";
+    case ErrorCode::kInvalidArgument:
+      return "Неверные данные: " + detail;
+    case ErrorCode::kStorageUnavailable:
+      return "Сервис временно недоступен. Попробуйте через минуту.";
+  }
+  return "Что-то пошло не так. Попробуйте ещё раз.";
+}
+
+std::vector<std::string> split_message(const std::string& text, std::size_t limit) {
+  std::vector<std::string> parts;
+  std::string current;
+  std::size_t current_length = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    start = end + 1;
+    // A single line longer than the limit is cut at character boundaries.
+    while (characters(line) > limit) {
+      std::size_t bytes = 0;
+      std::size_t count = 0;
+      while (bytes < line.size() && count < limit) {
+        ++bytes;
+        while (bytes < line.size() && (static_cast<unsigned char>(line[bytes]) & 0xC0) == 0x80) {
+          ++bytes;
+        }
+        ++count;
+      }
+      if (!current.empty()) parts.push_back(std::move(current));
+      parts.push_back(line.substr(0, bytes));
+      line.erase(0, bytes);
+      current.clear();
+      current_length = 0;
+    }
+    const std::size_t length = characters(line);
+    const std::size_t needed = current.empty() ? length : current_length + 1 + length;
+    if (needed > limit) {
+      parts.push_back(std::move(current));
+      current = std::move(line);
+      current_length = length;
+    } else {
+      if (!current.empty()) current.push_back('\n');
+      current += line;
+      current_length = needed;
+    }
+  }
+  if (!current.empty() || parts.empty()) parts.push_back(std::move(current));
+  return parts;
+}
+
+}  // namespace lottery::chat::text

@@ -1,0 +1,41 @@
+#pragma once
+
+// The bot's Russian: every text a client or an admin reads, in one place.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lottery/core/error.hpp"
+#include "lottery/core/lottery.hpp"
+#include "lottery/core/query_service.hpp"
+#include "lottery/core/time.hpp"
+#include "lottery/core/winner.hpp"
+
+namespace lottery::chat::text {
+
+// Escapes user-provided text for Telegram's HTML parse mode.
+[[nodiscard]] std::string escape(std::string_view text);
+
+// "5 ч 12 мин", "3 мин", "меньше минуты"; "истёк" when nothing is left.
+[[nodiscard]] std::string remaining(Duration left);
+// "27.11.2026 10:00 UTC"
+[[nodiscard]] std::string moment(Instant at);
+// "24 часа", "90 минут", "3 секунды": a claim window in words.
+[[nodiscard]] std::string window(std::chrono::seconds length);
+
+// One line for a refusal of the core.
+[[nodiscard]] std::string error(const Error& error, std::string_view admin_contact);
+
+// «Название» (escaped, in quotes)
+[[nodiscard]] std::string title(std::string_view lottery_title);
+// "1 место — iPhone 15"
+[[nodiscard]] std::string place_and_prize(int place, std::string_view prize);
+// "✅ Подтвержден", "⏳ Ожидает подтверждения (осталось ...)", ...
+[[nodiscard]] std::string win_status(const Winner& win, Instant now);
+
+// Splits a long text at line ends into messages of at most `limit` characters.
+[[nodiscard]] std::vector<std::string> split_message(const std::string& text,
+                                                     std::size_t limit = 4096);
+
+}  // namespace lottery::chat::text

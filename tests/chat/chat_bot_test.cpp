@@ -1,0 +1,410 @@
+#include "lottery/chat/chat_bot.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fakes/fake_clock.hpp"
+#include "fakes/memory_store.hpp"
+#include "fakes/seeded_random.hpp"
+#include "lottery/chat/markup.hpp"
+#include "lottery/ports/storage_error.hpp"
+
+namespace lottery::chat {
+namespace {
+
+using testing::FakeClock;
+using ::testing::HasSubstr;
+using testing::MemoryStore;
+using ::testing::Not;
+
+constexpr std::int64_t kAdmin = 9000;
+constexpr std::int64_t kAnna = 1;
+constexpr std::int64_t kBoris = 2;
+constexpr ChatId kAnnounce{-100777};
+
+// Characters of UTF-8 text.
+std::size_t characters(const std::string& text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+class ChatTest : public ::testing::Test {
+ protected:
+  ChatTest() {
+    settings_.admins = {TelegramUserId{kAdmin}};
+    settings_.announce_chat = kAnnounce;
+    bot_ = make_bot();
+  }
+
+  std::unique_ptr<ChatBot> make_bot() {
+    return std::make_unique<ChatBot>(
+        Dependencies{store_, clock_, random_, draw_randomness_, settings_},
+        ChatSettings{"club_lottery_bot", "@club_admin"});
+  }
+
+  static ChatUser user(std::int64_t id) {
+    return ChatUser{TelegramUserId{id}, "user" + std::to_string(id),
+                    id == kAnna ? "Анна" : "Борис"};
+  }
+
+  // Everything queued since the last call, rendered as Telegram would get it, and
+  // marked sent (as message ids 1000 + notification id).
+  std::vector<OutgoingMessage> deliver() {
+    std::vector<OutgoingMessage> delivered;
+    std::vector<Notification> pending;
+    {
+      auto transaction = store_.begin();
+      pending = transaction->outbox().pending(1000, clock_.now());
+    }
+    for (const Notification& notification : pending) {
+      for (auto& message : bot_->render(notification)) delivered.push_back(std::move(message));
+      auto transaction = store_.begin();
+      transaction->outbox().mark_sent(notification.id, clock_.now(),
+                                      1000 + notification.id.value());
+      transaction->commit();
+    }
+    return delivered;
+  }
+
+  std::vector<OutgoingMessage> say(std::int64_t from, const std::string& text,
+                                   std::optional<SharedContact> contact = {},
+                                   bool is_private = true) {
+    IncomingMessage message{is_private ? private_chat_of(TelegramUserId{from}) : ChatId{-42},
+                            is_private,
+                            user(from),
+                            next_update_,
+                            text,
+                            contact};
+    const auto outcome = bot_->handle(next_update_++, message);
+    EXPECT_TRUE(outcome) << to_string(outcome.error().code);
+    return deliver();
+  }
+
+  // The one reply to `from` of what `text` produced.
+  std::string reply_to(std::int64_t from, const std::string& text) {
+    const auto messages = say(from, text);
+    std::string joined;
+    for (const auto& message : messages) {
+      if (message.chat == private_chat_of(TelegramUserId{from})) joined += message.html + "\n";
+    }
+    return joined;
+  }
+
+  ButtonAnswer press(std::int64_t from, const std::string& data, std::int64_t message_id = 77) {
+    ButtonPress button{"query-" + std::to_string(next_update_), user(from),
+                       private_chat_of(TelegramUserId{from}), message_id, data};
+    const auto outcome = bot_->handle(next_update_++, button);
+    EXPECT_TRUE(outcome);
+    last_press_messages_ = deliver();
+    return outcome->answer.value_or(ButtonAnswer{});
+  }
+
+  void register_client(std::int64_t id, const std::string& card) {
+    say(id, "/start");
+    say(id, card);
+    say(id, "Пропустить");
+  }
+
+  std::string code_of(std::int64_t id) {
+    auto transaction = store_.begin();
+    return transaction->users().find_by_telegram_id(TelegramUserId{id})->verification_code->str();
+  }
+
+  // A one-place lottery with Anna's only account enrolled, drawn: returns the winner
+  // message sent to her.
+  OutgoingMessage anna_wins() {
+    register_client(kAnna, "2223");
+    say(kAdmin, "/add_account 2223 11-22-33-44-55-66-77");
+    say(kAdmin, "/new_lottery Новогодний розыгрыш");
+    say(kAdmin, "1 iPhone 15");
+    say(kAdmin, "/enroll 1 all");
+    for (const auto& message : say(kAdmin, "/draw 1")) {
+      if (message.chat == private_chat_of(TelegramUserId{kAnna})) return message;
+    }
+    ADD_FAILURE() << "no winner message";
+    return {};
+  }
+
+  MemoryStore store_;
+  FakeClock clock_;
+  testing::SeededRandom random_{5};
+  testing::SeededDrawRandomness draw_randomness_;
+  Settings settings_;
+  std::unique_ptr<ChatBot> bot_;
+  std::int64_t next_update_{1};
+  std::vector<OutgoingMessage> last_press_messages_;
+};
+
+TEST_F(ChatTest, RegistersAClientStepByStep) {
+  EXPECT_THAT(reply_to(kAnna, "/start"), HasSubstr("введите номер вашей клубной карты"));
+  EXPECT_THAT(reply_to(kAnna, "22x3"), HasSubstr("от 1 до 20 цифр"));
+  const auto phone_step = say(kAnna, "2223");
+  ASSERT_EQ(phone_step.size(), 1U);
+  EXPECT_THAT(phone_step[0].html, HasSubstr("Поделитесь номером телефона"));
+  ASSERT_EQ(phone_step[0].markup.kind, Markup::Kind::kKeyboard);
+  EXPECT_TRUE(phone_step[0].markup.keyboard_rows[0][0].request_contact);
+  EXPECT_EQ(phone_step[0].markup.keyboard_rows[1][0].text, "Пропустить");
+
+  // Someone else's contact is not accepted.
+  const auto foreign = say(kAnna, "", SharedContact{"+79990000000", TelegramUserId{kBoris}});
+  EXPECT_THAT(foreign.at(0).html, HasSubstr("свой собственный номер"));
+
+  const auto done = say(kAnna, "", SharedContact{"79123456789", TelegramUserId{kAnna}});
+  ASSERT_EQ(done.size(), 1U);
+  EXPECT_THAT(done[0].html, HasSubstr("Ваш код верификации: <code>" + code_of(kAnna) + "</code>"));
+  EXPECT_THAT(done[0].html, HasSubstr("Сохраните его!"));
+  EXPECT_EQ(done[0].markup.kind, Markup::Kind::kRemoveKeyboard);
+
+  const std::string profile = reply_to(kAnna, "/my_account");
+  EXPECT_THAT(profile, HasSubstr("Клубная карта: 2223"));
+  EXPECT_THAT(profile, HasSubstr("+79123456789"));
+  EXPECT_THAT(profile, HasSubstr(code_of(kAnna)));
+  EXPECT_THAT(reply_to(kAnna, "/start"), HasSubstr("С возвращением, Анна"));
+}
+
+TEST_F(ChatTest, RegistrationSurvivesARestart) {
+  say(kAnna, "/register");
+  say(kAnna, "2223");
+  bot_ = make_bot();  // a new process on the same database
+  EXPECT_THAT(reply_to(kAnna, "+7 912 345-67-89"), HasSubstr("Регистрация завершена"));
+}
+
+TEST_F(ChatTest, ACardOfAnotherUserIsRefusedWithTheAdminsContact) {
+  register_client(kAnna, "2223");
+  say(kBoris, "/start");
+  const std::string refusal = reply_to(kBoris, "2223");
+  EXPECT_THAT(refusal, HasSubstr("уже зарегистрирована другим пользователем"));
+  EXPECT_THAT(refusal, HasSubstr("@club_admin"));
+  EXPECT_THAT(reply_to(kBoris, "5555"), HasSubstr("Не понимаю"));  // the dialogue ended
+}
+
+TEST_F(ChatTest, CancelLeavesAnyDialogue) {
+  say(kAnna, "/start");
+  EXPECT_THAT(reply_to(kAnna, "/cancel"), HasSubstr("Действие отменено"));
+  EXPECT_THAT(reply_to(kAnna, "2223"), HasSubstr("Не понимаю"));
+  EXPECT_THAT(reply_to(kAnna, "/cancel"), HasSubstr("Нечего отменять"));
+}
+
+TEST_F(ChatTest, AdminCommandsAreInvisibleToClientsAndChangeNothing) {
+  register_client(kAnna, "2223");
+  const auto before = store_.snapshot();
+  for (const auto& command : ChatBot::admin_commands()) {
+    if (command.name == "start" || command.name == "my_account" || command.name == "help" ||
+        command.name == "cancel") {
+      continue;
+    }
+    EXPECT_THAT(reply_to(kAnna, "/" + command.name + " 1 2 3"), HasSubstr("Неизвестная команда"))
+        << command.name;
+  }
+  const auto after = store_.snapshot();
+  EXPECT_EQ(after.lotteries, before.lotteries);
+  EXPECT_EQ(after.accounts, before.accounts);
+  EXPECT_EQ(after.audit, before.audit);
+  EXPECT_EQ(after.dialogues, before.dialogues);
+  EXPECT_THAT(reply_to(kAnna, "/help"), Not(HasSubstr("/draw")));
+  EXPECT_THAT(reply_to(kAdmin, "/help"), HasSubstr("/draw"));
+}
+
+TEST_F(ChatTest, MalformedArgumentsGetAOneLineUsage) {
+  for (const std::string command :
+       {"/draw", "/draw abc", "/draw -1", "/enroll 1", "/add_account 2223", "/winner_status",
+        "/extend_claim x", "/prize_given 1 2", "/verify_winner AB23CD45", "/list_accounts me",
+        "/new_lottery"}) {
+    const std::string reply = reply_to(kAdmin, command);
+    EXPECT_THAT(reply, HasSubstr("Использование: /")) << command;
+    EXPECT_EQ(std::count(reply.begin(), reply.end(), '\n'), 1) << command;
+  }
+  EXPECT_THAT(reply_to(kAdmin, "/add_account 2223 12-34"), HasSubstr("XX-XX-XX-XX-XX-XX-XX"));
+  EXPECT_THAT(reply_to(kAdmin, "/draw 99"), HasSubstr("Розыгрыш #99 не найден"));
+}
+
+TEST_F(ChatTest, TheFullCycleOfTheClubsNotes) {
+  const OutgoingMessage win = anna_wins();
+  EXPECT_THAT(win.html, HasSubstr("ПОЗДРАВЛЯЕМ!"));
+  EXPECT_THAT(win.html, HasSubstr("1 место в розыгрыше «Новогодний розыгрыш»"));
+  EXPECT_THAT(win.html, HasSubstr("Приз: iPhone 15"));
+  EXPECT_THAT(win.html, HasSubstr("11-22-33-44-55-66-77"));
+  EXPECT_THAT(win.html, HasSubstr("@club_admin"));
+  EXPECT_THAT(win.html, HasSubstr(code_of(kAnna)));
+  EXPECT_THAT(win.html, HasSubstr("осталось 24 ч"));
+  ASSERT_EQ(win.markup.kind, Markup::Kind::kInline);
+  const std::string data = win.markup.inline_rows.at(0).at(0).data;
+  EXPECT_EQ(data.rfind("confirm_win_", 0), 0U);
+
+  // Boris presses Anna's button: refused.
+  register_client(kBoris, "4445");
+  const auto forged = press(kBoris, data);
+  EXPECT_THAT(forged.text, HasSubstr("другому участнику"));
+  EXPECT_TRUE(last_press_messages_.empty());
+
+  // Anna confirms; her message is edited and she and the admin are told.
+  const auto confirmed = press(kAnna, data, 555);
+  EXPECT_THAT(confirmed.text, HasSubstr("Выигрыш подтвержден"));
+  bool edited = false;
+  bool admin_told = false;
+  for (const auto& message : last_press_messages_) {
+    if (message.edit_message_id == 555) {
+      edited = true;
+      EXPECT_THAT(message.html, HasSubstr("Выигрыш подтвержден"));
+      EXPECT_EQ(message.markup.kind, Markup::Kind::kNone);
+    }
+    admin_told = admin_told || (message.chat == private_chat_of(TelegramUserId{kAdmin}) &&
+                                message.html.find("подтвержден победителем") != std::string::npos);
+  }
+  EXPECT_TRUE(edited);
+  EXPECT_TRUE(admin_told);
+  EXPECT_THAT(press(kAnna, data).text, HasSubstr("уже подтвержден"));
+  EXPECT_THAT(reply_to(kAdmin, "/winner_status 1"), HasSubstr("@user1 (КК: 2223"));
+}
+
+TEST_F(ChatTest, AnAdminVerifiesByCode) {
+  anna_wins();
+  const std::string reply = reply_to(kAdmin, "/verify_winner " + code_of(kAnna) + " 1");
+  EXPECT_THAT(reply, HasSubstr("Выигрыш подтвержден"));
+  EXPECT_THAT(reply_to(kAdmin, "/winner_status 1"), HasSubstr("✅ Подтвержден"));
+}
+
+TEST_F(ChatTest, TheResultsArePostedAndARedrawEditsThePost) {
+  register_client(kAnna, "2223");
+  say(kAdmin, "/new_lottery Лето");
+  say(kAdmin, "1 Велосипед");
+  say(kAdmin, "/add_account 2223 11-22-33-44-55-66-77");
+  say(kAdmin, "/enroll 1 11-22-33-44-55-66-77");
+  const auto drawn = say(kAdmin, "/draw 1");
+  const auto post = std::find_if(drawn.begin(), drawn.end(),
+                                 [](const auto& message) { return message.chat == kAnnounce; });
+  ASSERT_NE(post, drawn.end());
+  EXPECT_THAT(post->html, HasSubstr("Итоги розыгрыша «Лето»"));
+  EXPECT_THAT(post->html, HasSubstr("1 место — Велосипед: Анна"));
+  EXPECT_FALSE(post->edit_message_id);
+
+  say(kAdmin, "/add_accounts");
+  say(kAdmin, "99-99-99-99-99-99-99");
+  clock_.advance(std::chrono::hours{25});
+  const auto redrawn = say(kAdmin, "/redraw 1");
+  const auto edit = std::find_if(redrawn.begin(), redrawn.end(),
+                                 [](const auto& message) { return message.chat == kAnnounce; });
+  ASSERT_NE(edit, redrawn.end());
+  EXPECT_TRUE(edit->edit_message_id.has_value());
+}
+
+TEST_F(ChatTest, AnOwnerlessWinnerIsAnnouncedByAccountNumber) {
+  say(kAdmin, "/new_lottery Осень");
+  say(kAdmin, "1 Чайник");
+  say(kAdmin, "/add_accounts");
+  say(kAdmin, "11-22-33-44-55-66-77");
+  const auto answer = press(kAdmin, "add_accounts:1");
+  EXPECT_EQ(answer.text, "Готово");
+  ASSERT_FALSE(last_press_messages_.empty());
+  EXPECT_THAT(last_press_messages_[0].html, HasSubstr("без владельца 1"));
+  const auto drawn = say(kAdmin, "/draw 1");
+  const auto post = std::find_if(drawn.begin(), drawn.end(),
+                                 [](const auto& message) { return message.chat == kAnnounce; });
+  ASSERT_NE(post, drawn.end());
+  EXPECT_THAT(post->html, HasSubstr("Счет 11-22-33-44-55-66-77 выиграл!"));
+}
+
+TEST_F(ChatTest, BulkAddingReportsLineNumbers) {
+  register_client(kAnna, "2223");
+  say(kAdmin, "/add_accounts");
+  const auto choose = say(kAdmin, "2223 11-22-33-44-55-66-77\nмусор\n33-44-55-66-77-88-99");
+  ASSERT_EQ(choose.size(), 1U);
+  ASSERT_EQ(choose[0].markup.kind, Markup::Kind::kInline);
+  EXPECT_EQ(choose[0].markup.inline_rows.back().at(0).data, "add_accounts:none");
+  press(kAdmin, "add_accounts:none");
+  ASSERT_FALSE(last_press_messages_.empty());
+  const std::string report = last_press_messages_.back().html;
+  EXPECT_THAT(report, HasSubstr("добавлено 1, без владельца 1"));
+  EXPECT_THAT(report, HasSubstr("Строка 2 («мусор»)"));
+  EXPECT_THAT(press(kAdmin, "add_accounts:none").text, HasSubstr("уже обработан"));
+}
+
+TEST_F(ChatTest, ARedeliveredUpdateIsDoneOnce) {
+  say(kAnna, "/start");
+  IncomingMessage card{private_chat_of(TelegramUserId{kAnna}), true, user(kAnna), 9, "2223", {}};
+  ASSERT_TRUE(bot_->handle(500, card));
+  const auto before = store_.snapshot();
+  const auto again = bot_->handle(500, card);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(store_.snapshot().outbox, before.outbox);
+  EXPECT_EQ(store_.snapshot().dialogues, before.dialogues);
+}
+
+TEST_F(ChatTest, AFailingStoreCommitsNothingSoTheUpdateCanBeRetried) {
+  say(kAnna, "/start");
+  const auto before = store_.snapshot();
+  store_.set_write_hook([](std::string_view operation) {
+    if (operation == "commit") throw StorageError(StorageError::Kind::kUnavailable, "down");
+  });
+  IncomingMessage card{private_chat_of(TelegramUserId{kAnna}), true, user(kAnna), 9, "2223", {}};
+  const auto failed = bot_->handle(600, card);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, ErrorCode::kStorageUnavailable);
+  EXPECT_EQ(store_.snapshot().processed_updates, before.processed_updates);
+  EXPECT_EQ(store_.snapshot().dialogues, before.dialogues);
+  store_.set_write_hook(nullptr);
+  ASSERT_TRUE(bot_->handle(600, card));
+  EXPECT_EQ(store_.snapshot().dialogues.begin()->second.step, "phone");
+}
+
+TEST_F(ChatTest, CommandsForOtherBotsAndGroupChatterAreIgnored) {
+  EXPECT_TRUE(say(kAnna, "/start@other_bot").empty());
+  EXPECT_THAT(reply_to(kAnna, "/help@club_lottery_bot"), HasSubstr("/my_account"));
+  EXPECT_TRUE(say(kAnna, "/help", {}, false).empty());
+  EXPECT_TRUE(say(kAnna, "hello everyone", {}, false).empty());
+  const auto pointed = say(kAnna, "/start@club_lottery_bot", {}, false);
+  ASSERT_EQ(pointed.size(), 1U);
+  EXPECT_THAT(pointed[0].html, HasSubstr("в личных сообщениях"));
+}
+
+TEST_F(ChatTest, UserTextIsEscapedAndStoredVerbatim) {
+  say(kAdmin, "/new_lottery <b>Розыгрыш</b> & '; DROP TABLE lotteries; --");
+  const std::string created = reply_to(kAdmin, "1 <i>Приз</i>");
+  EXPECT_THAT(created, HasSubstr("&lt;b&gt;Розыгрыш&lt;/b&gt; &amp; '; DROP TABLE lotteries; --"));
+  EXPECT_THAT(created, HasSubstr("&lt;i&gt;Приз&lt;/i&gt;"));
+  EXPECT_EQ(store_.snapshot().lotteries.begin()->second.title,
+            "<b>Розыгрыш</b> & '; DROP TABLE lotteries; --");
+}
+
+TEST_F(ChatTest, LongRepliesAreSplitAtLineEnds) {
+  say(kAdmin, "/new_lottery Большой");
+  std::string prizes;
+  for (int place = 1; place <= 100; ++place) {
+    prizes += std::to_string(place) + " " + std::string(150, 'x') + "\n";
+  }
+  say(kAdmin, prizes);
+  for (int i = 0; i < 100; ++i) {
+    char number[32];
+    std::snprintf(number, sizeof number, "10-00-00-00-00-%02d-%02d", i / 100, i % 100);
+    say(kAdmin, std::string("/add_accounts"));
+    say(kAdmin, number);
+    press(kAdmin, "add_accounts:1");
+  }
+  say(kAdmin, "/draw 1");
+  const auto status = say(kAdmin, "/winner_status 1");
+  ASSERT_GT(status.size(), 1U);
+  for (const auto& part : status) {
+    EXPECT_LE(characters(part.html), 4096U);
+    EXPECT_NE(part.html.back(), '\n');
+  }
+}
+
+TEST(Markup, RoundTripsThroughItsEncoding) {
+  Markup inline_markup;
+  inline_markup.kind = Markup::Kind::kInline;
+  inline_markup.inline_rows = {{{"✅ Да", "yes"}, {"Нет", "no"}}, {{"Потом", "later"}}};
+  Markup keyboard;
+  keyboard.kind = Markup::Kind::kKeyboard;
+  keyboard.keyboard_rows = {{{"📱 Поделиться", true}}, {{"Пропустить", false}}};
+  Markup remove;
+  remove.kind = Markup::Kind::kRemoveKeyboard;
+  for (const Markup& markup : {inline_markup, keyboard, remove, Markup{}}) {
+    EXPECT_EQ(decode_markup(encode_markup(markup)), markup);
+  }
+  EXPECT_FALSE(decode_markup("garbage"));
+}
+
+}  // namespace
+}  // namespace lottery::chat
