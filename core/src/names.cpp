@@ -55,7 +55,7 @@ constexpr NameTable<ActorKind, 3> kActorKinds{{
     {ActorKind::kSystem, "system"},
 }};
 
-constexpr NameTable<NotificationKind, 14> kNotificationKinds{{
+constexpr NameTable<NotificationKind, 15> kNotificationKinds{{
     {NotificationKind::kWinnerDrawn, "winner_drawn"},
     {NotificationKind::kWinConfirmed, "win_confirmed"},
     {NotificationKind::kWinExpired, "win_expired"},
@@ -68,11 +68,12 @@ constexpr NameTable<NotificationKind, 14> kNotificationKinds{{
     {NotificationKind::kAdminRedrawn, "admin_redrawn"},
     {NotificationKind::kResultsPublished, "results_published"},
     {NotificationKind::kResultsUpdated, "results_updated"},
+    {NotificationKind::kAdminUndeliverable, "admin_undeliverable"},
     {NotificationKind::kReply, "reply"},
     {NotificationKind::kReplyEdit, "reply_edit"},
 }};
 
-constexpr NameTable<AuditAction, 19> kAuditActions{{
+constexpr NameTable<AuditAction, 20> kAuditActions{{
     {AuditAction::kUserRegistered, "user.registered"},
     {AuditAction::kAccountAdded, "account.added"},
     {AuditAction::kAccountLinked, "account.linked"},
@@ -92,6 +93,7 @@ constexpr NameTable<AuditAction, 19> kAuditActions{{
     {AuditAction::kWinReminded, "win.reminded"},
     {AuditAction::kWinLinked, "win.linked"},
     {AuditAction::kPrizeHandedOver, "win.prize_handed_over"},
+    {AuditAction::kMessageUndeliverable, "message.undeliverable"},
 }};
 
 constexpr NameTable<ErrorCode, 36> kErrorCodes{{

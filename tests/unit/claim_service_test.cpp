@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "core_fixture.hpp"
+#include "lottery/core/delivery_service.hpp"
 
 namespace lottery::testing {
 namespace {
@@ -241,6 +242,33 @@ TEST_F(ClaimTest, ThePrizeIsHandedOverOnceAndOnlyWhenClaimed) {
   EXPECT_EQ(audit_actions().back(), AuditAction::kPrizeHandedOver);
   EXPECT_EQ(claims().record_prize_given(admin(), win_->id).error().code,
             ErrorCode::kPrizeAlreadyGiven);
+}
+
+}  // namespace
+}  // namespace lottery::testing
+
+namespace lottery::testing {
+namespace {
+
+class DeliveryTest : public CoreTest {};
+
+TEST_F(DeliveryTest, GivingUpOnAWinnerMessageTellsTheAdminsAndAuditsIt) {
+  register_user(1, "2223");
+  const Lottery lottery = create_lottery(1);
+  enrol(lottery.id, {add_account("2223", "11-22-33-44-55-66-77")});
+  const auto win = lotteries().draw(admin(), lottery.id).value().winners.at(0);
+  const Notification message = outbox_of_kind(NotificationKind::kWinnerDrawn).at(0);
+  ASSERT_TRUE(DeliveryService(deps()).give_up(message, "403: bot was blocked by the user"));
+  const auto warnings = outbox_of_kind(NotificationKind::kAdminUndeliverable);
+  ASSERT_EQ(warnings.size(), 1U);
+  EXPECT_EQ(warnings[0].chat, private_chat_of(kAdmin));
+  EXPECT_EQ(warnings[0].winner, win.id);
+  EXPECT_EQ(warnings[0].count, 1);
+  EXPECT_EQ(audit_actions().back(), AuditAction::kMessageUndeliverable);
+  EXPECT_TRUE(store_.snapshot().deliveries.at(message.id.value()).failed_at);
+  // A message for an admin that fails is not echoed to the admins.
+  ASSERT_TRUE(DeliveryService(deps()).give_up(warnings[0], "403"));
+  EXPECT_EQ(outbox_of_kind(NotificationKind::kAdminUndeliverable).size(), 1U);
 }
 
 }  // namespace

@@ -1105,6 +1105,13 @@ struct ChatBot::Impl {
                   : ", не разыграны места: " + text::escape(notification.detail)) +
              ".\nСтатус: /winner_status " + lottery_id);
         break;
+      case NotificationKind::kAdminUndeliverable:
+        send("⚠️ Сообщение в чат " + std::to_string(notification.count) +
+             " не доставлено: " + text::escape(notification.detail) +
+             (notification.winner ? ".\nЭто уведомление о выигрыше #" + winner_id + " (" + about +
+                                        "): свяжитесь с победителем сами."
+                                  : "."));
+        break;
       case NotificationKind::kResultsPublished:
       case NotificationKind::kResultsUpdated: {
         if (!notification.lottery) break;

@@ -45,6 +45,7 @@ enum class AuditAction {
   kWinReminded,
   kWinLinked,
   kPrizeHandedOver,
+  kMessageUndeliverable,
 };
 
 [[nodiscard]] std::string_view to_string(AuditAction action);

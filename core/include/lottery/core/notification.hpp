@@ -14,18 +14,19 @@ namespace lottery {
 // What happened; the chat layer renders each kind into Russian text. The fields a kind
 // uses are listed beside it; the others stay empty.
 enum class NotificationKind {
-  kWinnerDrawn,        // to the winner: lottery, winner, place, prize, account, deadline
-  kWinConfirmed,       // to the winner: lottery, winner, place, prize, account, method
-  kWinExpired,         // to the winner: lottery, winner, place, prize, account
-  kClaimReminder,      // to the winner: lottery, winner, place, prize, account, deadline
-  kClaimExtended,      // to the winner: lottery, winner, place, prize, account, deadline
-  kAccountAdded,       // to the owner: account
-  kAdminWinConfirmed,  // to each admin: lottery, winner, place, prize, account, method
-  kAdminWinsExpired,   // to each admin: lottery, count (expired wins now awaiting /redraw)
-  kAdminDrawn,         // to each admin: lottery, count (places filled), detail (empty places)
-  kAdminRedrawn,       // to each admin: lottery, count (places redrawn), detail (left empty)
-  kResultsPublished,   // to the public chat: lottery (results are read when rendering)
-  kResultsUpdated,     // to the public chat: lottery, after a redraw
+  kWinnerDrawn,         // to the winner: lottery, winner, place, prize, account, deadline
+  kWinConfirmed,        // to the winner: lottery, winner, place, prize, account, method
+  kWinExpired,          // to the winner: lottery, winner, place, prize, account
+  kClaimReminder,       // to the winner: lottery, winner, place, prize, account, deadline
+  kClaimExtended,       // to the winner: lottery, winner, place, prize, account, deadline
+  kAccountAdded,        // to the owner: account
+  kAdminWinConfirmed,   // to each admin: lottery, winner, place, prize, account, method
+  kAdminWinsExpired,    // to each admin: lottery, count (expired wins now awaiting /redraw)
+  kAdminDrawn,          // to each admin: lottery, count (places filled), detail (empty places)
+  kAdminRedrawn,        // to each admin: lottery, count (places redrawn), detail (left empty)
+  kResultsPublished,    // to the public chat: lottery (results are read when rendering)
+  kResultsUpdated,      // to the public chat: lottery, after a redraw
+  kAdminUndeliverable,  // to each admin: count (the chat), detail (why), lottery, winner
   // Replies of the chat layer, rendered already: text and markup as the chat layer
   // encodes them; an edit replaces the text of message `reference` in the chat.
   kReply,
