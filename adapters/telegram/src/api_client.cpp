@@ -1,5 +1,6 @@
 #include "lottery/telegram/api_client.hpp"
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/experimental/as_tuple.hpp>
@@ -93,6 +94,7 @@ struct ApiClient::Impl {
   std::optional<Plain> plain;
   std::optional<Secure> secure;
   beast::flat_buffer buffer;
+  std::atomic<bool> cancelled{false};
 
   beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
 
@@ -172,8 +174,18 @@ ApiClient::ApiClient(ApiEndpoint endpoint) : impl_(std::make_unique<Impl>(std::m
 
 ApiClient::~ApiClient() = default;
 
+void ApiClient::cancel() {
+  impl_->cancelled = true;
+  net::post(impl_->io, [impl = impl_.get()] { impl->close(); });
+}
+
 ApiResponse ApiClient::call(std::string_view method, const std::string& body,
                             std::chrono::seconds timeout) {
+  if (impl_->cancelled) {
+    ApiResponse response;
+    response.description = "cancelled";
+    return response;
+  }
   const std::string target =
       impl_->base.path + "/bot" + impl_->endpoint.token + "/" + std::string(method);
   std::optional<ApiResponse> result;

@@ -33,6 +33,10 @@ class ApiClient {
   [[nodiscard]] ApiResponse call(std::string_view method, const std::string& body,
                                  std::chrono::seconds timeout = std::chrono::seconds{30});
 
+  // From any thread: aborts the call in progress and fails every later one (for
+  // shutting down while a long poll waits).
+  void cancel();
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

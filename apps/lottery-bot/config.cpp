@@ -1,0 +1,238 @@
+#include "config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace lottery::bot {
+namespace {
+
+struct Setting {
+  const char* variable;  // TELEGRAM_BOT_TOKEN
+  const char* meaning;
+};
+
+constexpr Setting kSettings[] = {
+    {"TELEGRAM_BOT_TOKEN", "bot token from @BotFather (required)"},
+    {"TELEGRAM_API_URL", "Bot API base URL (default https://api.telegram.org)"},
+    {"TELEGRAM_CA_FILE", "extra CA certificate to trust for TELEGRAM_API_URL"},
+    {"DATABASE_URL",
+     "postgresql://user:pass@host:port/db or sqlite:PATH (default sqlite:lottery.db)"},
+    {"DATABASE_POOL_SIZE", "database connections (default 4)"},
+    {"ADMIN_IDS", "comma-separated Telegram user ids of the admins"},
+    {"ADMIN_CONTACT", "shown to winners, e.g. @club_admin"},
+    {"ANNOUNCE_CHAT_ID", "channel or group for public results"},
+    {"CLAIM_WINDOW", "time to confirm a win: 3s, 90m, 24h (default 24h)"},
+    {"BOT_MODE", "polling or webhook (default polling)"},
+    {"WEBHOOK_URL", "public https URL of the webhook (webhook mode)"},
+    {"WEBHOOK_SECRET", "secret token Telegram sends with each update (webhook mode)"},
+    {"LISTEN", "host:port of the webhook server (default 0.0.0.0:8080)"},
+    {"LOG_LEVEL", "debug, info, warn or error (default info)"},
+    {"SEND_RATE", "messages per second to Telegram (default 30)"},
+    {"JOB_INTERVAL", "how often to expire wins and send reminders (default 10s)"},
+};
+
+std::string flag_of(std::string_view variable) {
+  std::string flag = "--";
+  for (const char c : variable) {
+    flag.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return flag;
+}
+
+template <class Integer>
+std::optional<Integer> parse_integer(std::string_view text) {
+  Integer value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+tl::unexpected<std::string> bad(std::string_view variable, const std::string& why) {
+  return tl::unexpected<std::string>(std::string(variable) + ": " + why);
+}
+
+bool valid_token(std::string_view token) {
+  const auto colon = token.find(':');
+  if (colon == std::string_view::npos || colon == 0 || token.size() - colon - 1 < 20) return false;
+  const bool digits =
+      std::all_of(token.begin(), token.begin() + static_cast<std::ptrdiff_t>(colon),
+                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  const bool rest = std::all_of(
+      token.begin() + static_cast<std::ptrdiff_t>(colon) + 1, token.end(),
+      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; });
+  return digits && rest;
+}
+
+}  // namespace
+
+std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
+  if (text.size() < 2) return std::nullopt;
+  const char unit = text.back();
+  const auto count = parse_integer<long long>(text.substr(0, text.size() - 1));
+  if (!count || *count <= 0 || *count > 10'000'000) return std::nullopt;
+  switch (unit) {
+    case 's':
+      return std::chrono::seconds{*count};
+    case 'm':
+      return std::chrono::seconds{*count * 60};
+    case 'h':
+      return std::chrono::seconds{*count * 3600};
+    case 'd':
+      return std::chrono::seconds{*count * 86400};
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string usage() {
+  std::string text =
+      "Usage: lottery-bot [--setting VALUE]...\n"
+      "Each setting is an environment variable or the --flag beside it:\n";
+  for (const auto& setting : kSettings) {
+    text += "  " + std::string(setting.variable) + " / " + flag_of(setting.variable) + "\n      " +
+            setting.meaning + "\n";
+  }
+  return text;
+}
+
+tl::expected<Config, std::string> parse_config(
+    const std::map<std::string, std::string>& environment,
+    const std::vector<std::string>& arguments) {
+  std::map<std::string, std::string> values;
+  for (const auto& setting : kSettings) {
+    if (const auto found = environment.find(setting.variable);
+        found != environment.end() && !found->second.empty()) {
+      values[setting.variable] = found->second;
+    }
+  }
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    const std::string& argument = arguments[i];
+    const auto equals = argument.find('=');
+    const std::string flag = argument.substr(0, equals);
+    const auto setting =
+        std::find_if(std::begin(kSettings), std::end(kSettings),
+                     [&](const Setting& each) { return flag_of(each.variable) == flag; });
+    if (setting == std::end(kSettings)) {
+      return tl::unexpected<std::string>("unknown option " + flag + " (see --help)");
+    }
+    if (equals != std::string::npos) {
+      values[setting->variable] = argument.substr(equals + 1);
+    } else if (i + 1 < arguments.size()) {
+      values[setting->variable] = arguments[++i];
+    } else {
+      return bad(setting->variable, "the option " + flag + " needs a value");
+    }
+  }
+  const auto get = [&](const char* variable) -> const std::string* {
+    const auto found = values.find(variable);
+    return found == values.end() ? nullptr : &found->second;
+  };
+
+  Config config;
+  if (const auto* token = get("TELEGRAM_BOT_TOKEN")) {
+    if (!valid_token(*token)) {
+      return bad("TELEGRAM_BOT_TOKEN", "not a bot token (expected digits, ':' and the secret)");
+    }
+    config.token = *token;
+  } else {
+    return bad("TELEGRAM_BOT_TOKEN",
+               "missing: create a bot with @BotFather in Telegram (/newbot) and set its token");
+  }
+  if (const auto* url = get("TELEGRAM_API_URL")) {
+    if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
+      return bad("TELEGRAM_API_URL", "must start with http:// or https://");
+    }
+    config.api_url = *url;
+  }
+  if (const auto* file = get("TELEGRAM_CA_FILE")) config.ca_file = *file;
+  if (const auto* url = get("DATABASE_URL")) config.database_url = *url;
+  if (const auto* size = get("DATABASE_POOL_SIZE")) {
+    const auto parsed = parse_integer<std::size_t>(*size);
+    if (!parsed || *parsed == 0 || *parsed > 100)
+      return bad("DATABASE_POOL_SIZE", "must be 1 to 100");
+    config.database_pool_size = *parsed;
+  }
+  if (const auto* ids = get("ADMIN_IDS")) {
+    std::string_view rest = *ids;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      std::string_view item = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+      if (item.empty()) continue;
+      const auto id = parse_integer<std::int64_t>(item);
+      if (!id || *id <= 0) {
+        return bad("ADMIN_IDS", "«" + std::string(item) + "» is not a Telegram user id");
+      }
+      config.admin_ids.insert(*id);
+    }
+  }
+  if (const auto* contact = get("ADMIN_CONTACT")) config.admin_contact = *contact;
+  if (const auto* chat = get("ANNOUNCE_CHAT_ID")) {
+    const auto id = parse_integer<std::int64_t>(*chat);
+    if (!id || *id == 0) return bad("ANNOUNCE_CHAT_ID", "must be a chat id such as -1001234567890");
+    config.announce_chat_id = *id;
+  }
+  if (const auto* window = get("CLAIM_WINDOW")) {
+    const auto parsed = parse_duration(*window);
+    if (!parsed) return bad("CLAIM_WINDOW", "must be a duration such as 3s, 90m or 24h");
+    config.claim_window = *parsed;
+  }
+  if (const auto* mode = get("BOT_MODE")) {
+    if (*mode == "polling") {
+      config.mode = Mode::kPolling;
+    } else if (*mode == "webhook") {
+      config.mode = Mode::kWebhook;
+    } else {
+      return bad("BOT_MODE", "must be polling or webhook");
+    }
+  }
+  if (const auto* url = get("WEBHOOK_URL")) config.webhook_url = *url;
+  if (const auto* secret = get("WEBHOOK_SECRET")) {
+    const bool valid =
+        secret->size() <= 256 && std::all_of(secret->begin(), secret->end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+        });
+    if (!valid) return bad("WEBHOOK_SECRET", "1-256 characters of A-Z, a-z, 0-9, _ and -");
+    config.webhook_secret = *secret;
+  }
+  if (const auto* listen = get("LISTEN")) {
+    const auto colon = listen->rfind(':');
+    const auto port = colon == std::string::npos
+                          ? std::nullopt
+                          : parse_integer<std::uint16_t>(listen->substr(colon + 1));
+    if (!port || colon == 0) return bad("LISTEN", "must be host:port, e.g. 0.0.0.0:8080");
+    config.listen_host = listen->substr(0, colon);
+    config.listen_port = *port;
+  }
+  if (config.mode == Mode::kWebhook) {
+    if (config.webhook_url.rfind("https://", 0) != 0 &&
+        config.webhook_url.rfind("http://", 0) != 0) {
+      return bad("WEBHOOK_URL", "webhook mode needs the public URL of the webhook");
+    }
+    if (config.webhook_secret.empty()) {
+      return bad("WEBHOOK_SECRET", "webhook mode needs a secret token");
+    }
+  }
+  if (const auto* level = get("LOG_LEVEL")) {
+    if (*level != "debug" && *level != "info" && *level != "warn" && *level != "error") {
+      return bad("LOG_LEVEL", "must be debug, info, warn or error");
+    }
+    config.log_level = *level;
+  }
+  if (const auto* rate = get("SEND_RATE")) {
+    const auto parsed = parse_integer<int>(*rate);
+    if (!parsed || *parsed < 1 || *parsed > 1000) return bad("SEND_RATE", "must be 1 to 1000");
+    config.send_rate = *parsed;
+  }
+  if (const auto* interval = get("JOB_INTERVAL")) {
+    const auto parsed = parse_duration(*interval);
+    if (!parsed) return bad("JOB_INTERVAL", "must be a duration such as 10s");
+    config.job_interval = *parsed;
+  }
+  return config;
+}
+
+}  // namespace lottery::bot

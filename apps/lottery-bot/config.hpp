@@ -1,0 +1,50 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <tl/expected.hpp>
+#include <vector>
+
+namespace lottery::bot {
+
+enum class Mode { kPolling, kWebhook };
+
+// The bot's configuration (SPEC §7): environment variables, each also accepted as a
+// --kebab-case flag (flags win).
+struct Config {
+  std::string token;
+  std::string api_url{"https://api.telegram.org"};
+  std::string ca_file;
+  std::string database_url{"sqlite:lottery.db"};
+  std::size_t database_pool_size{4};
+  std::set<std::int64_t> admin_ids;
+  std::string admin_contact;
+  std::optional<std::int64_t> announce_chat_id;
+  std::chrono::seconds claim_window{std::chrono::hours{24}};
+  Mode mode{Mode::kPolling};
+  std::string webhook_url;
+  std::string webhook_secret;
+  std::string listen_host{"0.0.0.0"};
+  std::uint16_t listen_port{8080};
+  std::string log_level{"info"};
+  double send_rate{30.0};
+  std::chrono::seconds job_interval{10};
+};
+
+// Reads the configuration from the environment and the command line. An error is one
+// line that names the setting (and never contains the token).
+[[nodiscard]] tl::expected<Config, std::string> parse_config(
+    const std::map<std::string, std::string>& environment,
+    const std::vector<std::string>& arguments);
+
+// "3s", "90m", "24h", "2d": a positive duration.
+[[nodiscard]] std::optional<std::chrono::seconds> parse_duration(std::string_view text);
+
+// The usage text of --help.
+[[nodiscard]] std::string usage();
+
+}  // namespace lottery::bot
