@@ -156,4 +156,62 @@ ProcessResult run_in_terminal(const std::vector<std::string>& argv,
   return result;
 }
 
+ChildProcess::ChildProcess(const std::vector<std::string>& argv,
+                           const EnvironmentChanges& environment, const std::string& log_path)
+    : log_path_(log_path) {
+  const auto env = child_environment(environment);
+  const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log < 0) throw std::runtime_error("cannot open " + log_path);
+  const pid_t child = ::fork();
+  if (child < 0) throw std::runtime_error("fork failed");
+  if (child == 0) {
+    const int null = ::open("/dev/null", O_RDONLY);
+    ::dup2(null, STDIN_FILENO);
+    ::dup2(log, STDOUT_FILENO);
+    ::dup2(log, STDERR_FILENO);
+    exec_child(argv, env);
+  }
+  ::close(log);
+  pid_ = child;
+}
+
+ChildProcess::~ChildProcess() {
+  if (running()) {
+    ::kill(pid_, SIGKILL);
+    (void)wait(std::chrono::seconds{10});
+  }
+}
+
+void ChildProcess::signal(int number) const { ::kill(pid_, number); }
+
+std::optional<int> ChildProcess::wait(std::chrono::milliseconds limit) {
+  if (exit_code_) return exit_code_;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (true) {
+    int status = 0;
+    const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) {
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      return exit_code_;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    // Polling a child's exit: there is no descriptor to wait on for it here.
+    ::usleep(10000);
+  }
+}
+
+bool ChildProcess::running() { return !wait(std::chrono::milliseconds{0}).has_value(); }
+
+std::string ChildProcess::log() const {
+  std::string content;
+  const int fd = ::open(log_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return content;
+  char buffer[4096];
+  ssize_t got = 0;
+  while ((got = ::read(fd, buffer, sizeof buffer)) > 0)
+    content.append(buffer, static_cast<std::size_t>(got));
+  ::close(fd);
+  return content;
+}
+
 }  // namespace lottery::testing

@@ -32,4 +32,26 @@ ProcessResult run_in_terminal(const std::vector<std::string>& argv,
                               const EnvironmentChanges& environment, const std::string& input,
                               std::chrono::seconds limit = std::chrono::seconds{60});
 
+// A long-running child (the bot) whose standard output and error go to a log file.
+class ChildProcess {
+ public:
+  ChildProcess(const std::vector<std::string>& argv, const EnvironmentChanges& environment,
+               const std::string& log_path);
+  ~ChildProcess();  // kills a child still running
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  void signal(int number) const;
+  // Waits for the child to end, at most `limit`; its exit code (128 + signal), or
+  // nothing if it is still running.
+  std::optional<int> wait(std::chrono::milliseconds limit);
+  [[nodiscard]] bool running();
+  [[nodiscard]] std::string log() const;
+
+ private:
+  int pid_{-1};
+  std::optional<int> exit_code_;
+  std::string log_path_;
+};
+
 }  // namespace lottery::testing

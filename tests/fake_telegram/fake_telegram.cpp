@@ -1,0 +1,422 @@
+#include "fake_telegram.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/as_tuple.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace lottery::testing {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace json = boost::json;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr auto kTuple = net::experimental::as_tuple(net::use_awaitable);
+
+struct Failure {
+  int status;
+  std::string description;
+  std::optional<int> retry_after;
+};
+
+json::object user_json(std::int64_t id, const std::string& first_name) {
+  return json::object{{"id", id},
+                      {"is_bot", false},
+                      {"first_name", first_name},
+                      {"username", "user" + std::to_string(id)}};
+}
+
+std::string envelope_ok(json::value result) {
+  return json::serialize(json::object{{"ok", true}, {"result", std::move(result)}});
+}
+
+std::string envelope_error(const Failure& failure) {
+  json::object body{
+      {"ok", false}, {"error_code", failure.status}, {"description", failure.description}};
+  if (failure.retry_after) body["parameters"] = json::object{{"retry_after", *failure.retry_after}};
+  return json::serialize(body);
+}
+
+}  // namespace
+
+struct FakeTelegram::Impl {
+  net::io_context io;
+  tcp::acceptor acceptor{io, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)};
+  std::thread thread;
+
+  mutable std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::pair<std::int64_t, std::string>> updates;  // id, JSON
+  std::map<std::int64_t, std::string> all_updates;
+  std::int64_t next_update_id{100000};
+  std::int64_t confirmed{0};
+  std::int64_t next_message_id{1000};
+  std::vector<ApiCall> calls;
+  std::vector<SentMessage> messages;
+  std::vector<std::string> answers;
+  std::map<std::string, std::deque<Failure>> failures;
+  std::map<std::string, int> drops;
+  std::map<std::string, std::chrono::milliseconds> delays;
+  std::optional<double> limit_per_second;
+  std::map<std::int64_t, std::chrono::steady_clock::time_point> last_to_chat;
+  std::deque<std::chrono::steady_clock::time_point> recent_sends;
+  std::vector<std::shared_ptr<net::steady_timer>> pollers;
+
+  Impl() {
+    net::co_spawn(io, accept(), net::detached);
+    thread = std::thread([this] { io.run(); });
+  }
+
+  ~Impl() {
+    io.stop();
+    thread.join();
+  }
+
+  void wake_pollers() {
+    // Called with the mutex held.
+    for (auto& timer : pollers) {
+      net::post(io, [timer] { timer->cancel(); });
+    }
+    pollers.clear();
+  }
+
+  std::int64_t push(json::object update) {
+    std::lock_guard lock(mutex);
+    const std::int64_t id = next_update_id++;
+    update["update_id"] = id;
+    std::string text = json::serialize(update);
+    updates.emplace_back(id, text);
+    all_updates[id] = text;
+    wake_pollers();
+    return id;
+  }
+
+  net::awaitable<void> accept() {
+    while (true) {
+      auto [error, socket] = co_await acceptor.async_accept(kTuple);
+      if (error) co_return;
+      socket.set_option(tcp::no_delay(true));  // or each keep-alive answer stalls ~40 ms
+      net::co_spawn(io, serve(beast::tcp_stream(std::move(socket))), net::detached);
+    }
+  }
+
+  // Splits /bot<TOKEN>/<method>.
+  static std::pair<std::string, std::string> route(std::string_view target) {
+    if (target.rfind("/bot", 0) != 0) return {};
+    target.remove_prefix(4);
+    const auto slash = target.find('/');
+    if (slash == std::string_view::npos) return {};
+    return {std::string(target.substr(0, slash)), std::string(target.substr(slash + 1))};
+  }
+
+  net::awaitable<void> serve(beast::tcp_stream stream) {
+    beast::flat_buffer buffer;
+    while (true) {
+      http::request<http::string_body> request;
+      auto [read_error, read] = co_await http::async_read(stream, buffer, request, kTuple);
+      if (read_error) break;
+      const auto [token, method] = route(request.target());
+      bool drop = false;
+      std::chrono::milliseconds wait{0};
+      {
+        std::lock_guard lock(mutex);
+        calls.push_back(ApiCall{token, method, request.body()});
+        if (auto found = drops.find(method); found != drops.end() && found->second > 0) {
+          --found->second;
+          drop = true;
+        }
+        if (auto found = delays.find(method); found != delays.end()) wait = found->second;
+      }
+      if (drop) {
+        changed.notify_all();
+        break;
+      }
+      if (wait.count() > 0) {
+        net::steady_timer timer(io, wait);
+        co_await timer.async_wait(kTuple);
+      }
+      auto [status, body] = co_await answer(method, request.body());
+      http::response<http::string_body> response{static_cast<http::status>(status), 11};
+      response.set(http::field::content_type, "application/json");
+      response.keep_alive(request.keep_alive());
+      response.body() = std::move(body);
+      response.prepare_payload();
+      auto [write_error, written] = co_await http::async_write(stream, response, kTuple);
+      changed.notify_all();
+      if (write_error || !response.keep_alive()) break;
+    }
+    boost::system::error_code ignored;
+    stream.socket().close(ignored);
+    changed.notify_all();
+  }
+
+  net::awaitable<std::pair<int, std::string>> answer(const std::string& method,
+                                                     const std::string& body_text) {
+    {
+      std::lock_guard lock(mutex);
+      if (auto found = failures.find(method); found != failures.end() && !found->second.empty()) {
+        const Failure failure = found->second.front();
+        found->second.pop_front();
+        co_return std::pair{failure.status, envelope_error(failure)};
+      }
+    }
+    boost::system::error_code parse_error;
+    const json::value parsed = json::parse(body_text.empty() ? "{}" : body_text, parse_error);
+    if (parse_error || !parsed.is_object()) {
+      co_return std::pair{400,
+                          envelope_error({400, "Bad Request: body is not JSON", std::nullopt})};
+    }
+    const json::object& body = parsed.as_object();
+    if (method == "getMe") {
+      co_return std::pair{200, envelope_ok(json::object{{"id", 4242},
+                                                        {"is_bot", true},
+                                                        {"first_name", "Club lottery"},
+                                                        {"username", "club_lottery_bot"}})};
+    }
+    if (method == "getUpdates") co_return co_await get_updates(body);
+    if (method == "sendMessage" || method == "editMessageText") {
+      std::lock_guard lock(mutex);
+      const std::int64_t chat =
+          body.contains("chat_id") ? body.at("chat_id").to_number<std::int64_t>() : 0;
+      if (method == "sendMessage" && limit_per_second) {
+        const auto now = std::chrono::steady_clock::now();
+        while (!recent_sends.empty() && now - recent_sends.front() >= std::chrono::seconds{1}) {
+          recent_sends.pop_front();
+        }
+        const auto last = last_to_chat.find(chat);
+        if ((last != last_to_chat.end() && now - last->second < std::chrono::seconds{1}) ||
+            static_cast<double>(recent_sends.size()) >= *limit_per_second) {
+          co_return std::pair{429, envelope_error({429, "Too Many Requests: retry after 1", 1})};
+        }
+        last_to_chat[chat] = now;
+        recent_sends.push_back(now);
+      }
+      SentMessage message;
+      message.chat_id = chat;
+      message.text = body.contains("text") ? std::string(body.at("text").as_string()) : "";
+      if (body.contains("reply_markup"))
+        message.reply_markup = json::serialize(body.at("reply_markup"));
+      message.edit = method == "editMessageText";
+      message.message_id =
+          message.edit ? body.at("message_id").to_number<std::int64_t>() : next_message_id++;
+      messages.push_back(message);
+      co_return std::pair{
+          200, envelope_ok(json::object{{"message_id", message.message_id},
+                                        {"chat", json::object{{"id", chat}, {"type", "private"}}},
+                                        {"date", 1700000000},
+                                        {"text", message.text}})};
+    }
+    if (method == "answerCallbackQuery") {
+      std::lock_guard lock(mutex);
+      answers.push_back(body.contains("text") ? std::string(body.at("text").as_string()) : "");
+      co_return std::pair{200, envelope_ok(true)};
+    }
+    if (method == "setMyCommands" || method == "setWebhook" || method == "deleteWebhook") {
+      co_return std::pair{200, envelope_ok(true)};
+    }
+    co_return std::pair{404, envelope_error({404, "Not Found: method not found", std::nullopt})};
+  }
+
+  net::awaitable<std::pair<int, std::string>> get_updates(const json::object& body) {
+    const std::int64_t offset =
+        body.contains("offset") ? body.at("offset").to_number<std::int64_t>() : 0;
+    const std::int64_t timeout =
+        body.contains("timeout") ? body.at("timeout").to_number<std::int64_t>() : 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{timeout};
+    while (true) {
+      auto timer = std::make_shared<net::steady_timer>(io, deadline);
+      {
+        std::lock_guard lock(mutex);
+        // An offset confirms every update before it.
+        confirmed = std::max(confirmed, offset);
+        while (!updates.empty() && updates.front().first < offset) updates.pop_front();
+        if (!updates.empty() || std::chrono::steady_clock::now() >= deadline) {
+          json::array result;
+          for (const auto& [id, text] : updates) result.push_back(json::parse(text));
+          co_return std::pair{200, envelope_ok(std::move(result))};
+        }
+        pollers.push_back(timer);
+      }
+      co_await timer->async_wait(kTuple);
+    }
+  }
+};
+
+FakeTelegram::FakeTelegram() : impl_(std::make_unique<Impl>()) {}
+FakeTelegram::~FakeTelegram() = default;
+
+std::string FakeTelegram::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(impl_->acceptor.local_endpoint().port());
+}
+
+std::int64_t FakeTelegram::push_message(std::int64_t user_id, const std::string& text,
+                                        const std::string& first_name) {
+  return impl_->push(json::object{
+      {"message", json::object{{"message_id", impl_->next_update_id},
+                               {"from", user_json(user_id, first_name)},
+                               {"chat", json::object{{"id", user_id}, {"type", "private"}}},
+                               {"date", 1700000000},
+                               {"text", text}}}});
+}
+
+std::int64_t FakeTelegram::push_group_message(std::int64_t chat_id, std::int64_t user_id,
+                                              const std::string& text) {
+  return impl_->push(json::object{
+      {"message", json::object{{"message_id", impl_->next_update_id},
+                               {"from", user_json(user_id, "Клиент")},
+                               {"chat", json::object{{"id", chat_id}, {"type", "supergroup"}}},
+                               {"date", 1700000000},
+                               {"text", text}}}});
+}
+
+std::int64_t FakeTelegram::push_contact(std::int64_t user_id, const std::string& phone,
+                                        std::int64_t contact_user_id) {
+  return impl_->push(json::object{
+      {"message", json::object{{"message_id", impl_->next_update_id},
+                               {"from", user_json(user_id, "Клиент")},
+                               {"chat", json::object{{"id", user_id}, {"type", "private"}}},
+                               {"date", 1700000000},
+                               {"contact", json::object{{"phone_number", phone},
+                                                        {"first_name", "Клиент"},
+                                                        {"user_id", contact_user_id}}}}}});
+}
+
+std::int64_t FakeTelegram::push_button(std::int64_t user_id, std::int64_t message_id,
+                                       const std::string& data) {
+  return impl_->push(json::object{
+      {"callback_query",
+       json::object{
+           {"id", "cb" + std::to_string(impl_->next_update_id)},
+           {"from", user_json(user_id, "Клиент")},
+           {"chat_instance", "1"},
+           {"data", data},
+           {"message", json::object{{"message_id", message_id},
+                                    {"chat", json::object{{"id", user_id}, {"type", "private"}}},
+                                    {"date", 1700000000},
+                                    {"text", "…"}}}}}});
+}
+
+std::int64_t FakeTelegram::push_raw(const std::string& update_without_id) {
+  return impl_->push(json::parse(update_without_id).as_object());
+}
+
+std::string FakeTelegram::update_json(std::int64_t update_id) const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->all_updates.at(update_id);
+}
+
+void FakeTelegram::fail_next(const std::string& method, int status, const std::string& description,
+                             std::optional<int> retry_after, int count) {
+  std::lock_guard lock(impl_->mutex);
+  for (int i = 0; i < count; ++i) {
+    impl_->failures[method].push_back(Failure{status, description, retry_after});
+  }
+}
+
+void FakeTelegram::drop_next(const std::string& method, int count) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->drops[method] += count;
+}
+
+void FakeTelegram::delay(const std::string& method, std::chrono::milliseconds length) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->delays[method] = length;
+}
+
+void FakeTelegram::enforce_limits(double per_second) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->limit_per_second = per_second;
+}
+
+std::vector<ApiCall> FakeTelegram::calls() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->calls;
+}
+
+std::vector<SentMessage> FakeTelegram::messages() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->messages;
+}
+
+std::vector<SentMessage> FakeTelegram::messages_to(std::int64_t chat_id) const {
+  std::vector<SentMessage> found;
+  for (auto& message : messages()) {
+    if (message.chat_id == chat_id) found.push_back(std::move(message));
+  }
+  return found;
+}
+
+std::vector<std::string> FakeTelegram::callback_answers() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->answers;
+}
+
+std::int64_t FakeTelegram::confirmed_offset() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->confirmed;
+}
+
+bool FakeTelegram::wait_until(const std::function<bool(const FakeTelegram&)>& condition,
+                              std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  std::unique_lock lock(impl_->mutex);
+  while (true) {
+    lock.unlock();
+    if (condition(*this)) return true;
+    lock.lock();
+    if (impl_->changed.wait_until(lock, deadline) == std::cv_status::timeout) {
+      lock.unlock();
+      return condition(*this);
+    }
+  }
+}
+
+namespace {
+
+std::pair<int, std::string> request(std::uint16_t port, http::verb verb, const std::string& target,
+                                    const std::string& secret, const std::string& body) {
+  net::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  http::request<http::string_body> message{verb, target, 11};
+  message.set(http::field::host, "127.0.0.1");
+  message.set(http::field::content_type, "application/json");
+  if (!secret.empty()) message.set("X-Telegram-Bot-Api-Secret-Token", secret);
+  message.body() = body;
+  message.prepare_payload();
+  http::write(stream, message);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(stream, buffer, response);
+  return {static_cast<int>(response.result_int()), response.body()};
+}
+
+}  // namespace
+
+std::pair<int, std::string> FakeTelegram::post_webhook(std::uint16_t port,
+                                                       const std::string& target,
+                                                       const std::string& secret,
+                                                       const std::string& body) {
+  return request(port, http::verb::post, target, secret, body);
+}
+
+std::pair<int, std::string> FakeTelegram::get(std::uint16_t port, const std::string& target) {
+  return request(port, http::verb::get, target, "", "");
+}
+
+}  // namespace lottery::testing
