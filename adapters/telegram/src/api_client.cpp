@@ -1,13 +1,10 @@
 #include "lottery/telegram/api_client.hpp"
 
 #include <atomic>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/experimental/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -23,9 +20,6 @@ namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
 namespace {
-
-// Completion token: errors come back as values, not exceptions.
-constexpr auto kTuple = net::experimental::as_tuple(net::use_awaitable);
 
 // SNI; the OpenSSL macro casts in the old style.
 bool set_server_name(SSL* connection, const std::string& host) {
@@ -107,53 +101,77 @@ struct ApiClient::Impl {
     buffer.clear();
   }
 
-  net::awaitable<std::optional<ApiResponse>> connect(std::chrono::seconds timeout) {
+  // Runs one asynchronous operation to its end on this thread, under the stream's
+  // deadline (set before each operation), and returns its error.
+  template <class Start>
+  boost::system::error_code run(Start&& start) {
+    boost::system::error_code result = net::error::operation_aborted;
+    start([&result](boost::system::error_code error, auto&&...) { result = error; });
+    io.restart();
+    io.run();
+    return result;
+  }
+
+  std::optional<ApiResponse> connect(std::chrono::seconds timeout) {
     tcp::resolver resolver(io);
-    auto [resolve_error, endpoints] = co_await resolver.async_resolve(base.host, base.port, kTuple);
-    if (resolve_error) co_return network_failure("resolve", resolve_error);
+    tcp::resolver::results_type endpoints;
+    boost::system::error_code resolve_error = net::error::operation_aborted;
+    resolver.async_resolve(base.host, base.port,
+                           [&](boost::system::error_code error, tcp::resolver::results_type found) {
+                             resolve_error = error;
+                             endpoints = std::move(found);
+                           });
+    io.restart();
+    io.run();
+    if (resolve_error) return network_failure("resolve", resolve_error);
     if (base.secure) {
       secure.emplace(io, tls);
       // SNI, and the certificate must name the host.
       if (!set_server_name(secure->native_handle(), base.host)) {
-        co_return network_failure("tls", net::error::invalid_argument);
+        return network_failure("tls", net::error::invalid_argument);
       }
       secure->set_verify_callback(ssl::host_name_verification(base.host));
     } else {
       plain.emplace(io);
     }
     lowest().expires_after(timeout);
-    auto [connect_error, connected] = co_await lowest().async_connect(endpoints, kTuple);
-    if (connect_error) co_return network_failure("connect", connect_error);
+    if (const auto error = run([&](auto done) { lowest().async_connect(endpoints, done); })) {
+      return network_failure("connect", error);
+    }
     lowest().socket().set_option(tcp::no_delay(true));
     if (secure) {
       lowest().expires_after(timeout);
-      auto [handshake_error] = co_await secure->async_handshake(ssl::stream_base::client, kTuple);
-      if (handshake_error) co_return network_failure("tls handshake", handshake_error);
+      if (const auto error =
+              run([&](auto done) { secure->async_handshake(ssl::stream_base::client, done); })) {
+        return network_failure("tls handshake", error);
+      }
     }
-    co_return std::nullopt;
+    return std::nullopt;
   }
 
   template <class Stream>
-  net::awaitable<ApiResponse> exchange(Stream& stream, http::request<http::string_body>& request,
-                                       std::chrono::seconds timeout) {
+  ApiResponse exchange(Stream& stream, http::request<http::string_body>& request,
+                       std::chrono::seconds timeout) {
     lowest().expires_after(timeout);
-    auto [write_error, written] = co_await http::async_write(stream, request, kTuple);
-    if (write_error) co_return network_failure("send", write_error);
+    if (const auto error = run([&](auto done) { http::async_write(stream, request, done); })) {
+      return network_failure("send", error);
+    }
     http::response<http::string_body> response;
     lowest().expires_after(timeout);
-    auto [read_error, read] = co_await http::async_read(stream, buffer, response, kTuple);
-    if (read_error) co_return network_failure("receive", read_error);
+    if (const auto error =
+            run([&](auto done) { http::async_read(stream, buffer, response, done); })) {
+      return network_failure("receive", error);
+    }
     ApiResponse parsed = parse_response(response.body(), static_cast<int>(response.result_int()));
     if (!response.keep_alive()) close();
-    co_return parsed;
+    return parsed;
   }
 
-  net::awaitable<ApiResponse> perform(std::string target, std::string body,
-                                      std::chrono::seconds timeout) {
+  ApiResponse perform(const std::string& target, std::string body, std::chrono::seconds timeout) {
     if (!plain && !secure) {
-      if (auto failure = co_await connect(timeout)) {
+      if (auto failure = connect(timeout)) {
         close();
-        co_return *failure;
+        return *failure;
       }
     }
     http::request<http::string_body> request{http::verb::post, target, 11};
@@ -163,10 +181,10 @@ struct ApiClient::Impl {
     request.keep_alive(true);
     request.body() = std::move(body);
     request.prepare_payload();
-    ApiResponse response = secure ? co_await exchange(*secure, request, timeout)
-                                  : co_await exchange(*plain, request, timeout);
+    ApiResponse response =
+        secure ? exchange(*secure, request, timeout) : exchange(*plain, request, timeout);
     if (!response.ok && response.error_code == 0) close();
-    co_return response;
+    return response;
   }
 };
 
@@ -188,22 +206,14 @@ ApiResponse ApiClient::call(std::string_view method, const std::string& body,
   }
   const std::string target =
       impl_->base.path + "/bot" + impl_->endpoint.token + "/" + std::string(method);
-  std::optional<ApiResponse> result;
-  std::exception_ptr failure;
-  impl_->io.restart();
-  net::co_spawn(impl_->io, impl_->perform(target, body, timeout),
-                [&](std::exception_ptr error, ApiResponse response) {
-                  failure = error;
-                  result = std::move(response);
-                });
-  impl_->io.run();
-  if (failure || !result) {
+  try {
+    return impl_->perform(target, body, timeout);
+  } catch (const std::exception& error) {
     impl_->close();
     ApiResponse response;
-    response.description = "the call failed";
+    response.description = std::string("the call failed: ") + error.what();
     return response;
   }
-  return *result;
 }
 
 }  // namespace lottery::telegram

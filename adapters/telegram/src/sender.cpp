@@ -19,11 +19,7 @@ bool is_group(ChatId chat) { return chat.value() < 0; }
 }  // namespace
 
 Sender::Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies, SendLimits limits)
-    : client_(client),
-      chat_(chat),
-      deps_(std::move(dependencies)),
-      limits_(limits),
-      tokens_(limits.messages_per_second) {}
+    : client_(client), chat_(chat), deps_(std::move(dependencies)), limits_(limits), tokens_(1.0) {}
 
 bool Sender::chat_ready(ChatId chat, Instant now) const {
   const auto found = chat_ready_at_.find(chat);
@@ -35,10 +31,11 @@ void Sender::note_sent_to(ChatId chat, Instant now) {
       now + (is_group(chat) ? limits_.per_group_interval : limits_.per_chat_interval);
 }
 
-// A token bucket holding at most one second's worth of messages.
+// A token bucket of one token: messages are paced evenly, never in bursts, so no
+// window of a second ever holds more than the rate.
 bool Sender::take_token(Instant now) {
   const double elapsed = std::chrono::duration<double>(now - tokens_at_).count();
-  tokens_ = std::min(limits_.messages_per_second, tokens_ + elapsed * limits_.messages_per_second);
+  tokens_ = std::min(1.0, tokens_ + elapsed * limits_.messages_per_second);
   tokens_at_ = now;
   if (tokens_ < 1.0) return false;
   tokens_ -= 1.0;
@@ -117,7 +114,8 @@ std::chrono::milliseconds Sender::send_due() {
       return std::max(std::chrono::milliseconds{1}, per_message);
     }
     if (deliver(notification, at) == Delivery::kSent) {
-      note_sent_to(notification.chat, at);
+      // Counted from Telegram's answer, not from the request: the gap it sees is what counts.
+      note_sent_to(notification.chat, deps_.clock.now());
     } else {
       held.insert(notification.chat);
     }

@@ -1,0 +1,284 @@
+// The Telegram adapter against our fake Bot API server on loopback.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "fake_telegram.hpp"
+#include "fakes/fake_clock.hpp"
+#include "fakes/memory_store.hpp"
+#include "fakes/seeded_random.hpp"
+#include "lottery/core/lottery_service.hpp"
+#include "lottery/ports/storage_error.hpp"
+#include "lottery/system/system_clock.hpp"
+#include "lottery/telegram/api_client.hpp"
+#include "lottery/telegram/long_poller.hpp"
+#include "lottery/telegram/sender.hpp"
+#include "lottery/telegram/webhook_server.hpp"
+
+namespace lottery::telegram {
+namespace {
+
+using testing::FakeTelegram;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string kToken = "123456789:AAH-test_token_for_the_fake_server_only";
+constexpr std::int64_t kAdmin = 9000;
+
+class TelegramTest : public ::testing::Test {
+ protected:
+  TelegramTest() {
+    settings_.admins = {TelegramUserId{kAdmin}};
+    chat_ = std::make_unique<chat::ChatBot>(deps(),
+                                            chat::ChatSettings{"club_lottery_bot", "@club_admin"});
+  }
+  Dependencies deps() { return Dependencies{store_, clock_, random_, draw_randomness_, settings_}; }
+  ApiEndpoint endpoint() const { return ApiEndpoint{telegram_.base_url(), kToken, ""}; }
+
+  // Runs long polling and the sender until the test ends.
+  void start_bot() {
+    poller_client_ = std::make_unique<ApiClient>(endpoint());
+    sender_client_ = std::make_unique<ApiClient>(endpoint());
+    sender_ = std::make_unique<Sender>(*sender_client_, *chat_, deps(), SendLimits{});
+    sending_ = std::jthread([this](std::stop_token stop) { sender_->run(stop); });
+    polling_ = std::jthread([this](std::stop_token stop) {
+      LongPoller poller(
+          *poller_client_, *chat_, [this] { sender_->notify(); }, std::chrono::seconds{1});
+      poller_end_ = poller.run(stop);
+    });
+  }
+
+  void TearDown() override {
+    polling_ = {};
+    sending_ = {};
+  }
+
+  bool has_message_to(std::int64_t chat, const std::string& fragment) {
+    return telegram_.wait_until([&](const FakeTelegram& fake) {
+      for (const auto& message : fake.messages_to(chat)) {
+        if (message.text.find(fragment) != std::string::npos) return true;
+      }
+      return false;
+    });
+  }
+
+  FakeTelegram telegram_;
+  testing::MemoryStore store_;
+  system::SystemClock clock_;  // the sender paces by real time
+  testing::SeededRandom random_{3};
+  testing::SeededDrawRandomness draw_randomness_;
+  Settings settings_;
+  std::unique_ptr<chat::ChatBot> chat_;
+  std::unique_ptr<ApiClient> poller_client_;
+  std::unique_ptr<ApiClient> sender_client_;
+  std::unique_ptr<Sender> sender_;
+  std::optional<PollingEnd> poller_end_;
+  std::jthread sending_;
+  std::jthread polling_;
+};
+
+TEST_F(TelegramTest, TheClientCallsMethodsOverOneConnectionWithTheToken) {
+  ApiClient client(endpoint());
+  const auto me = client.call("getMe", "{}");
+  ASSERT_TRUE(me.ok) << me.description;
+  EXPECT_EQ(parse_username(me.result), "club_lottery_bot");
+  const auto sent = client.call("sendMessage", R"({"chat_id":5,"text":"привет"})");
+  ASSERT_TRUE(sent.ok);
+  EXPECT_EQ(parse_message_id(sent.result), 1000);
+  const auto calls = telegram_.calls();
+  ASSERT_EQ(calls.size(), 2U);
+  EXPECT_EQ(calls[0].token, kToken);
+  EXPECT_EQ(calls[1].method, "sendMessage");
+}
+
+TEST_F(TelegramTest, TheClientReportsEnvelopesAndSurvivesDroppedConnections) {
+  ApiClient client(endpoint());
+  telegram_.fail_next("sendMessage", 429, "Too Many Requests: retry after 3", 3);
+  const auto limited = client.call("sendMessage", R"({"chat_id":5,"text":"x"})");
+  EXPECT_EQ(limited.error_code, 429);
+  EXPECT_EQ(limited.retry_after, std::chrono::seconds{3});
+  telegram_.drop_next("sendMessage");
+  const auto dropped = client.call("sendMessage", R"({"chat_id":5,"text":"x"})");
+  EXPECT_FALSE(dropped.ok);
+  EXPECT_EQ(dropped.error_code, 0);
+  EXPECT_THAT(dropped.description, Not(HasSubstr(kToken)));
+  EXPECT_TRUE(client.call("sendMessage", R"({"chat_id":5,"text":"x"})").ok);
+}
+
+TEST_F(TelegramTest, TheClientRefusesAServerItCannotVerify) {
+  // The fake speaks plain HTTP: a TLS handshake with it cannot succeed.
+  const std::string url = "https" + telegram_.base_url().substr(4);
+  ApiClient client(ApiEndpoint{url, kToken, ""});
+  const auto response = client.call("getMe", "{}", std::chrono::seconds{5});
+  EXPECT_FALSE(response.ok);
+  EXPECT_THAT(response.description, Not(HasSubstr(kToken)));
+  EXPECT_TRUE(telegram_.calls().empty());
+}
+
+TEST_F(TelegramTest, TheClientRefusesAMalformedBaseUrl) {
+  EXPECT_THROW(ApiClient(ApiEndpoint{"ftp://example.org", kToken, ""}), std::invalid_argument);
+}
+
+TEST_F(TelegramTest, LongPollingHandlesUpdatesAndRepliesGoOut) {
+  start_bot();
+  const auto update = telegram_.push_message(1, "/start");
+  EXPECT_TRUE(has_message_to(1, "введите номер вашей клубной карты"));
+  EXPECT_TRUE(telegram_.wait_until(
+      [&](const FakeTelegram& fake) { return fake.confirmed_offset() > update; }));
+  // Something the bot does not handle is acknowledged all the same.
+  const auto edited = telegram_.push_raw(
+      R"({"edited_message":{"message_id":1,"date":1,"chat":{"id":1,"type":"private"},"from":{"id":1,"is_bot":false,"first_name":"A"},"text":"x"}})");
+  EXPECT_TRUE(telegram_.wait_until(
+      [&](const FakeTelegram& fake) { return fake.confirmed_offset() > edited; }));
+}
+
+TEST_F(TelegramTest, AnUpdateIsNotAcknowledgedBeforeItsEffectsAreCommitted) {
+  store_.set_write_hook([](std::string_view operation) {
+    if (operation == "commit")
+      throw StorageError(StorageError::Kind::kUnavailable, "database down");
+  });
+  start_bot();
+  const auto update = telegram_.push_message(1, "/start");
+  // getUpdates is called again with the same offset while the store fails.
+  EXPECT_TRUE(telegram_.wait_until([&](const FakeTelegram& fake) {
+    std::size_t polls = 0;
+    for (const auto& call : fake.calls()) polls += call.method == "getUpdates" ? 1U : 0U;
+    return polls >= 3;
+  }));
+  EXPECT_LE(telegram_.confirmed_offset(), update);
+  store_.set_write_hook(nullptr);
+  EXPECT_TRUE(has_message_to(1, "введите номер вашей клубной карты"));
+  EXPECT_TRUE(telegram_.wait_until(
+      [&](const FakeTelegram& fake) { return fake.confirmed_offset() > update; }));
+}
+
+TEST_F(TelegramTest, NetworkErrorsBackOffAndRecover) {
+  telegram_.fail_next("getUpdates", 502, "Bad Gateway", std::nullopt, 2);
+  telegram_.drop_next("getUpdates");
+  start_bot();
+  telegram_.push_message(1, "/help");
+  EXPECT_TRUE(has_message_to(1, "/my_account"));
+}
+
+TEST_F(TelegramTest, A409ConflictStopsPolling) {
+  telegram_.fail_next("getUpdates", 409, "Conflict: terminated by other getUpdates request");
+  ApiClient client(endpoint());
+  LongPoller poller(client, *chat_, {}, std::chrono::seconds{1});
+  std::stop_source never;
+  EXPECT_EQ(poller.run(never.get_token()), PollingEnd::kConflict);
+}
+
+TEST_F(TelegramTest, StoppingAbortsALongPollAtOnce) {
+  ApiClient client(endpoint());
+  LongPoller poller(client, *chat_, {}, std::chrono::seconds{50});
+  std::jthread polling(
+      [&](std::stop_token stop) { EXPECT_EQ(poller.run(stop), PollingEnd::kStopped); });
+  EXPECT_TRUE(telegram_.wait_until([](const FakeTelegram& fake) { return !fake.calls().empty(); }));
+  polling.request_stop();
+  polling.join();  // returns long before the 50 s poll would have ended
+}
+
+// Puts `count` messages for `chats` distinct chats in the outbox.
+void queue_replies(testing::MemoryStore& store, int count, int chats, Instant now) {
+  auto transaction = store.begin();
+  for (int i = 0; i < count; ++i) {
+    Notification reply;
+    reply.chat = ChatId{1 + i % chats};
+    reply.kind = NotificationKind::kReply;
+    reply.text = "сообщение " + std::to_string(i);
+    reply.created_at = now;
+    (void)transaction->outbox().enqueue(reply);
+  }
+  transaction->commit();
+}
+
+TEST_F(TelegramTest, TheSenderWaitsRetryAfterOn429AndThenDelivers) {
+  telegram_.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", 1);
+  queue_replies(store_, 1, 1, clock_.now());
+  start_bot();
+  EXPECT_TRUE(has_message_to(1, "сообщение 0"));
+  EXPECT_EQ(store_.snapshot().outbox.at(0).attempts, 1);
+  EXPECT_TRUE(store_.snapshot().deliveries.begin()->second.sent_at);
+}
+
+TEST_F(TelegramTest, TheSenderRetriesServerErrorsAndGivesUpOnBlockedUsers) {
+  telegram_.fail_next("sendMessage", 500, "Internal Server Error");
+  queue_replies(store_, 1, 1, clock_.now());
+  start_bot();
+  EXPECT_TRUE(has_message_to(1, "сообщение 0"));
+
+  telegram_.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user");
+  queue_replies(store_, 1, 1, clock_.now());
+  sender_->notify();
+  EXPECT_TRUE(has_message_to(kAdmin, "не доставлено"));
+  const auto state = store_.snapshot();
+  int failed = 0;
+  for (const auto& [id, delivery] : state.deliveries) failed += delivery.failed_at ? 1 : 0;
+  EXPECT_EQ(failed, 1);
+  EXPECT_EQ(state.audit.back().action, AuditAction::kMessageUndeliverable);
+}
+
+TEST_F(TelegramTest, TheSenderKeepsUnderTelegramsLimits) {
+  telegram_.enforce_limits(30);
+  queue_replies(store_, 90, 45, clock_.now());  // two messages to each of 45 chats
+  start_bot();
+  EXPECT_TRUE(
+      telegram_.wait_until([](const FakeTelegram& fake) { return fake.messages().size() == 90; },
+                           std::chrono::seconds{30}));
+  std::size_t refused = 0;
+  for (const auto& call : telegram_.calls()) refused += call.method == "sendMessage" ? 1U : 0U;
+  EXPECT_EQ(refused, 90U) << "every sendMessage was accepted the first time: no 429";
+}
+
+class WebhookTest : public TelegramTest {};
+
+TEST_F(WebhookTest, TheSecretDecidesAndHealthIsAnswered) {
+  EXPECT_EQ(handle_webhook({"GET", "/healthz", "", ""}, "s3cret", *chat_, {}).body, "ok");
+  const auto update = telegram_.push_message(1, "/start");
+  const std::string body = telegram_.update_json(update);
+  for (const std::string wrong : {"", "s3cre", "s3cret!", "S3CRET"}) {
+    EXPECT_EQ(handle_webhook({"POST", "/telegram", wrong, body}, "s3cret", *chat_, {}).status, 401)
+        << wrong;
+  }
+  EXPECT_TRUE(store_.snapshot().processed_updates.empty());
+  EXPECT_EQ(handle_webhook({"POST", "/telegram", "s3cret", body}, "s3cret", *chat_, {}).status,
+            200);
+  EXPECT_EQ(store_.snapshot().processed_updates.size(), 1U);
+  EXPECT_EQ(handle_webhook({"PUT", "/telegram", "s3cret", body}, "s3cret", *chat_, {}).status, 405);
+}
+
+TEST_F(WebhookTest, AButtonIsAnsweredInTheResponseAndFailuresAsk500) {
+  const auto press = telegram_.push_button(1, 77, "nonsense");
+  const auto answered =
+      handle_webhook({"POST", "/", "s", telegram_.update_json(press)}, "s", *chat_, {});
+  EXPECT_EQ(answered.status, 200);
+  EXPECT_THAT(answered.body, HasSubstr(R"("method":"answerCallbackQuery")"));
+  store_.set_write_hook([](std::string_view operation) {
+    if (operation == "commit") throw StorageError(StorageError::Kind::kUnavailable, "down");
+  });
+  const auto message = telegram_.push_message(1, "/start");
+  EXPECT_EQ(
+      handle_webhook({"POST", "/", "s", telegram_.update_json(message)}, "s", *chat_, {}).status,
+      500);
+}
+
+TEST_F(WebhookTest, TheServerServesRealRequests) {
+  WebhookServer server("127.0.0.1", 0, "s3cret", *chat_, {}, 2);
+  EXPECT_EQ(FakeTelegram::get(server.port(), "/healthz"), (std::pair<int, std::string>{200, "ok"}));
+  const auto update = telegram_.push_message(1, "/start");
+  EXPECT_EQ(
+      FakeTelegram::post_webhook(server.port(), "/telegram", "wrong", telegram_.update_json(update))
+          .first,
+      401);
+  EXPECT_EQ(FakeTelegram::post_webhook(server.port(), "/telegram", "s3cret",
+                                       telegram_.update_json(update))
+                .first,
+            200);
+  EXPECT_EQ(store_.snapshot().processed_updates.size(), 1U);
+  server.stop();
+}
+
+}  // namespace
+}  // namespace lottery::telegram
