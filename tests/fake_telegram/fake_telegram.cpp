@@ -142,6 +142,7 @@ struct FakeTelegram::Impl {
         }
         if (auto found = delays.find(method); found != delays.end()) wait = found->second;
       }
+      changed.notify_all();  // a call arrived: tests may be waiting for it
       if (drop) {
         changed.notify_all();
         break;

@@ -1,0 +1,90 @@
+#include "config.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace lottery::bot {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string kToken = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+
+std::map<std::string, std::string> with_token(std::map<std::string, std::string> environment = {}) {
+  environment["TELEGRAM_BOT_TOKEN"] = kToken;
+  return environment;
+}
+
+TEST(Config, DefaultsFollowTheSpec) {
+  const auto config = parse_config(with_token(), {});
+  ASSERT_TRUE(config) << config.error();
+  EXPECT_EQ(config->api_url, "https://api.telegram.org");
+  EXPECT_EQ(config->database_url, "sqlite:lottery.db");
+  EXPECT_EQ(config->claim_window, std::chrono::hours{24});
+  EXPECT_EQ(config->mode, Mode::kPolling);
+  EXPECT_EQ(config->log_level, "info");
+  EXPECT_TRUE(config->admin_ids.empty());
+}
+
+TEST(Config, ReadsEverySettingFromTheEnvironmentOrFlags) {
+  const auto config =
+      parse_config(with_token({{"ADMIN_IDS", "1, 2,3"},
+                               {"ANNOUNCE_CHAT_ID", "-1001234567890"},
+                               {"CLAIM_WINDOW", "90m"},
+                               {"DATABASE_URL", "sqlite:env.db"}}),
+                   {"--database-url", "sqlite:flag.db", "--bot-mode=webhook", "--webhook-url",
+                    "https://bot.example/hook", "--webhook-secret", "s3cret_-X", "--listen",
+                    "127.0.0.1:9000", "--log-level", "debug", "--admin-contact", "@club_admin"});
+  ASSERT_TRUE(config) << config.error();
+  EXPECT_EQ(config->admin_ids, (std::set<std::int64_t>{1, 2, 3}));
+  EXPECT_EQ(config->announce_chat_id, -1001234567890);
+  EXPECT_EQ(config->claim_window, std::chrono::minutes{90});
+  EXPECT_EQ(config->database_url, "sqlite:flag.db");  // the flag wins
+  EXPECT_EQ(config->mode, Mode::kWebhook);
+  EXPECT_EQ(config->listen_host, "127.0.0.1");
+  EXPECT_EQ(config->listen_port, 9000);
+  EXPECT_EQ(config->admin_contact, "@club_admin");
+}
+
+TEST(Config, EachBadSettingIsNamedInOneLineWithoutTheToken) {
+  const std::vector<std::pair<std::map<std::string, std::string>, std::string>> cases{
+      {{}, "TELEGRAM_BOT_TOKEN"},
+      {{{"TELEGRAM_BOT_TOKEN", "nonsense"}}, "TELEGRAM_BOT_TOKEN"},
+      {with_token({{"TELEGRAM_API_URL", "api.telegram.org"}}), "TELEGRAM_API_URL"},
+      {with_token({{"ADMIN_IDS", "1,two"}}), "ADMIN_IDS"},
+      {with_token({{"ANNOUNCE_CHAT_ID", "@channel"}}), "ANNOUNCE_CHAT_ID"},
+      {with_token({{"CLAIM_WINDOW", "24"}}), "CLAIM_WINDOW"},
+      {with_token({{"CLAIM_WINDOW", "0h"}}), "CLAIM_WINDOW"},
+      {with_token({{"BOT_MODE", "push"}}), "BOT_MODE"},
+      {with_token({{"BOT_MODE", "webhook"}}), "WEBHOOK_URL"},
+      {with_token({{"BOT_MODE", "webhook"}, {"WEBHOOK_URL", "https://x/y"}}), "WEBHOOK_SECRET"},
+      {with_token({{"WEBHOOK_SECRET", "no spaces"}}), "WEBHOOK_SECRET"},
+      {with_token({{"LISTEN", "8080"}}), "LISTEN"},
+      {with_token({{"LOG_LEVEL", "verbose"}}), "LOG_LEVEL"},
+      {with_token({{"DATABASE_POOL_SIZE", "0"}}), "DATABASE_POOL_SIZE"},
+  };
+  for (const auto& [environment, setting] : cases) {
+    const auto config = parse_config(environment, {});
+    ASSERT_FALSE(config) << setting;
+    EXPECT_EQ(config.error().rfind(setting + ": ", 0), 0U) << config.error();
+    EXPECT_THAT(config.error(), Not(HasSubstr(kToken)));
+    EXPECT_EQ(config.error().find('\n'), std::string::npos);
+  }
+  EXPECT_THAT(parse_config(with_token(), {"--frobnicate"}).error(), HasSubstr("--frobnicate"));
+  EXPECT_THAT(parse_config(with_token(), {"--claim-window"}).error(), HasSubstr("CLAIM_WINDOW"));
+  EXPECT_THAT(parse_config({}, {}).error(), HasSubstr("@BotFather"));
+}
+
+TEST(Config, ParsesDurations) {
+  EXPECT_EQ(parse_duration("3s"), std::chrono::seconds{3});
+  EXPECT_EQ(parse_duration("90m"), std::chrono::seconds{5400});
+  EXPECT_EQ(parse_duration("24h"), std::chrono::seconds{86400});
+  EXPECT_EQ(parse_duration("2d"), std::chrono::seconds{172800});
+  for (const char* bad : {"", "s", "3", "-3s", "3x", "3.5h", "99999999999h"}) {
+    EXPECT_FALSE(parse_duration(bad)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace lottery::bot
