@@ -27,10 +27,16 @@ build: configure
 test: build
 	@scripts/with-postgres ctest --test-dir $(BUILD_DIR) --output-on-failure --parallel $(JOBS)
 
+# The bot on the embedded SQLite default (DATABASE_URL=sqlite:lottery.db), with the
+# settings of the environment (README, "Configuration").
 run: build
-	@echo "make run: the lottery-bot executable is not built yet (see the open issues);" >&2
-	@echo "          today the project is the core library and its tests: make test" >&2
-	@exit 1
+	@if [ -z "$$TELEGRAM_BOT_TOKEN" ]; then \
+	  echo "make run: set TELEGRAM_BOT_TOKEN first. To get one, open Telegram, talk to"; \
+	  echo "@BotFather, send /newbot and follow its questions; it answers with the token."; \
+	  echo "Then: TELEGRAM_BOT_TOKEN=123456:ABC... ADMIN_IDS=<your Telegram id> make run"; \
+	  exit 1; \
+	fi >&2
+	@$(BUILD_DIR)/bin/lottery-bot $(ARGS)
 
 # Deletes every row of the database in DATABASE_URL (default sqlite:lottery.db) after
 # asking for its name; `make clear-db ARGS=--yes` skips the question.
