@@ -151,6 +151,10 @@ class BotEndToEnd : public ::testing::Test {
     return count;
   }
 
+ public:
+  void run_full_cycle();
+
+ protected:
   FakeTelegram telegram_;
   std::unique_ptr<TestDatabase> database_;
   std::unique_ptr<ChildProcess> bot_;
@@ -158,7 +162,17 @@ class BotEndToEnd : public ::testing::Test {
 };
 
 // The club's scenario 1: register, get an account, win, confirm.
-TEST_F(BotEndToEnd, TheFullCycle) {
+TEST_F(BotEndToEnd, TheFullCycle) { run_full_cycle(); }
+
+// The same on the embedded SQLite default, as `make run` starts it.
+class BotOnSqlite : public BotEndToEnd {
+ protected:
+  void SetUp() override { database_ = make_sqlite_database(); }
+};
+
+TEST_F(BotOnSqlite, TheFullCycle) { run_full_cycle(); }
+
+void BotEndToEnd::run_full_cycle() {
   start();
   EXPECT_TRUE(telegram_.wait_until([](const FakeTelegram& fake) {
     std::size_t menus = 0;
