@@ -127,15 +127,36 @@ struct Database::Impl {
 
 namespace {
 
+// The repositories of a unit of work on one session, for a transaction or a savepoint.
+class SqlUnitOfWork : public Transaction {
+ public:
+  SqlUnitOfWork(soci::session& session, Dialect dialect)
+      : repositories_(make_repositories(session, dialect)) {}
+
+  UserRepository& users() override { return *repositories_.users; }
+  AccountRepository& accounts() override { return *repositories_.accounts; }
+  LotteryRepository& lotteries() override { return *repositories_.lotteries; }
+  EntryRepository& entries() override { return *repositories_.entries; }
+  WinnerRepository& winners() override { return *repositories_.winners; }
+  ReportQueries& reports() override { return *repositories_.reports; }
+  Outbox& outbox() override { return *repositories_.outbox; }
+  AuditLog& audit() override { return *repositories_.audit; }
+  DialogueRepository& dialogues() override { return *repositories_.dialogues; }
+  ProcessedUpdates& updates() override { return *repositories_.updates; }
+
+ private:
+  Repositories repositories_;
+};
+
 // A savepoint inside a transaction, for nested units of work.
-class SqlSavepoint : public Transaction {
+class SqlSavepoint : public SqlUnitOfWork {
  public:
   SqlSavepoint(soci::session& session, Dialect dialect, int& counter)
-      : session_(session),
+      : SqlUnitOfWork(session, dialect),
+        session_(session),
         dialect_(dialect),
         counter_(counter),
-        name_("lottery_savepoint_" + std::to_string(++counter)),
-        repositories_(make_repositories(session, dialect)) {
+        name_("lottery_savepoint_" + std::to_string(++counter)) {
     guarded([&] { session_ << "SAVEPOINT " + name_; });
   }
   SqlSavepoint(const SqlSavepoint&) = delete;
@@ -149,17 +170,6 @@ class SqlSavepoint : public Transaction {
       // The enclosing transaction fails or rolls back anyway.
     }
   }
-
-  UserRepository& users() override { return *repositories_.users; }
-  AccountRepository& accounts() override { return *repositories_.accounts; }
-  LotteryRepository& lotteries() override { return *repositories_.lotteries; }
-  EntryRepository& entries() override { return *repositories_.entries; }
-  WinnerRepository& winners() override { return *repositories_.winners; }
-  ReportQueries& reports() override { return *repositories_.reports; }
-  Outbox& outbox() override { return *repositories_.outbox; }
-  AuditLog& audit() override { return *repositories_.audit; }
-  DialogueRepository& dialogues() override { return *repositories_.dialogues; }
-  ProcessedUpdates& updates() override { return *repositories_.updates; }
 
   std::unique_ptr<Transaction> nested() override {
     return std::make_unique<SqlSavepoint>(session_, dialect_, counter_);
@@ -175,29 +185,17 @@ class SqlSavepoint : public Transaction {
   Dialect dialect_;
   int& counter_;
   std::string name_;
-  Repositories repositories_;
   bool released_{false};
 };
 
-class SqlTransaction : public Transaction {
+class SqlTransaction : public SqlUnitOfWork {
  public:
   SqlTransaction(Database::Impl::Lease lease, std::unique_ptr<soci::transaction> transaction,
                  Dialect dialect)
-      : lease_(std::move(lease)),
+      : SqlUnitOfWork(lease.session(), dialect),
+        lease_(std::move(lease)),
         transaction_(std::move(transaction)),
-        repositories_(make_repositories(lease_.session(), dialect)),
         dialect_(dialect) {}
-
-  UserRepository& users() override { return *repositories_.users; }
-  AccountRepository& accounts() override { return *repositories_.accounts; }
-  LotteryRepository& lotteries() override { return *repositories_.lotteries; }
-  EntryRepository& entries() override { return *repositories_.entries; }
-  WinnerRepository& winners() override { return *repositories_.winners; }
-  ReportQueries& reports() override { return *repositories_.reports; }
-  Outbox& outbox() override { return *repositories_.outbox; }
-  AuditLog& audit() override { return *repositories_.audit; }
-  DialogueRepository& dialogues() override { return *repositories_.dialogues; }
-  ProcessedUpdates& updates() override { return *repositories_.updates; }
 
   std::unique_ptr<Transaction> nested() override {
     return std::make_unique<SqlSavepoint>(lease_.session(), dialect_, savepoints_);
@@ -208,11 +206,10 @@ class SqlTransaction : public Transaction {
   }
 
  private:
-  // Destroyed in reverse: the repositories, then the transaction (rolled back unless
-  // committed), then the lease (the session goes back to the pool).
+  // Destroyed in reverse: the transaction (rolled back unless committed), then the
+  // lease (the session goes back to the pool), then the repositories of the base.
   Database::Impl::Lease lease_;
   std::unique_ptr<soci::transaction> transaction_;
-  Repositories repositories_;
   Dialect dialect_;
   int savepoints_{0};
 };
