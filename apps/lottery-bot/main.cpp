@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -22,8 +23,6 @@
 #include "lottery/telegram/long_poller.hpp"
 #include "lottery/telegram/sender.hpp"
 #include "lottery/telegram/webhook_server.hpp"
-
-extern char** environ;
 
 namespace lottery::bot {
 namespace {
@@ -51,7 +50,7 @@ class Ending {
   std::optional<int> code_;
 };
 
-void nap(std::stop_token stop, std::chrono::milliseconds length) {
+void nap(const std::stop_token& stop, std::chrono::milliseconds length) {
   std::mutex mutex;
   std::condition_variable_any never;
   std::unique_lock lock(mutex);
@@ -158,10 +157,10 @@ int run(const Config& config) {
   telegram::SendLimits limits;
   limits.messages_per_second = config.send_rate;
   telegram::Sender sender(sender_client, chat, deps, limits);
-  std::jthread sending([&](std::stop_token stop) { sender.run(stop); });
+  std::jthread sending([&](const std::stop_token& stop) { sender.run(stop); });
 
   // Expiry and reminders (R-EXPIRE-1), and forgetting old update ids.
-  std::jthread jobs([&](std::stop_token stop) {
+  std::jthread jobs([&](const std::stop_token& stop) {
     ClaimService claims(deps);
     while (!stop.stop_requested()) {
       const auto expired = claims.expire_due();
@@ -196,7 +195,7 @@ int run(const Config& config) {
                                                         config.webhook_secret, chat, wake_sender);
     spdlog::info("webhook: listening on {}:{}", config.listen_host, webhook->port());
   } else {
-    polling = std::jthread([&](std::stop_token stop) {
+    polling = std::jthread([&](const std::stop_token& stop) {
       telegram::LongPoller poller(polling_client, chat, wake_sender);
       if (poller.run(stop) == telegram::PollingEnd::kConflict) ending.finish(3);
     });

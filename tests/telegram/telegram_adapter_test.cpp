@@ -42,8 +42,8 @@ class TelegramTest : public ::testing::Test {
     poller_client_ = std::make_unique<ApiClient>(endpoint());
     sender_client_ = std::make_unique<ApiClient>(endpoint());
     sender_ = std::make_unique<Sender>(*sender_client_, *chat_, deps(), SendLimits{});
-    sending_ = std::jthread([this](std::stop_token stop) { sender_->run(stop); });
-    polling_ = std::jthread([this](std::stop_token stop) {
+    sending_ = std::jthread([this](const std::stop_token& stop) { sender_->run(stop); });
+    polling_ = std::jthread([this](const std::stop_token& stop) {
       LongPoller poller(
           *poller_client_, *chat_, [this] { sender_->notify(); }, std::chrono::seconds{1});
       poller_end_ = poller.run(stop);
@@ -174,7 +174,7 @@ TEST_F(TelegramTest, StoppingAbortsALongPollAtOnce) {
   ApiClient client(endpoint());
   LongPoller poller(client, *chat_, {}, std::chrono::seconds{50});
   std::jthread polling(
-      [&](std::stop_token stop) { EXPECT_EQ(poller.run(stop), PollingEnd::kStopped); });
+      [&](const std::stop_token& stop) { EXPECT_EQ(poller.run(stop), PollingEnd::kStopped); });
   EXPECT_TRUE(telegram_.wait_until([](const FakeTelegram& fake) { return !fake.calls().empty(); }));
   polling.request_stop();
   polling.join();  // returns long before the 50 s poll would have ended

@@ -129,7 +129,7 @@ struct ChatBot::Impl {
     std::vector<OutgoingMessage> replies;
     std::optional<ButtonAnswer> answer;
 
-    void reply(std::string html, Markup markup = {}) {
+    void reply(const std::string& html, Markup markup = {}) {
       for (auto& part : text::split_message(html)) {
         replies.push_back(OutgoingMessage{chat, std::move(part), markup, std::nullopt});
         markup = {};  // buttons go under the first part only
@@ -1026,7 +1026,7 @@ struct ChatBot::Impl {
     const std::string lottery_id =
         notification.lottery ? std::to_string(notification.lottery->value()) : std::string{};
     std::vector<OutgoingMessage> messages;
-    const auto send = [&](std::string html, Markup markup = {},
+    const auto send = [&](const std::string& html, Markup markup = {},
                           std::optional<std::int64_t> edit = std::nullopt) {
       for (auto& part : text::split_message(html)) {
         messages.push_back(OutgoingMessage{notification.chat, std::move(part), markup, edit});

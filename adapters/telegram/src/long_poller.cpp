@@ -11,7 +11,7 @@ namespace lottery::telegram {
 namespace {
 
 // Sleeps for `length` unless stopped first.
-void nap(std::stop_token stop, std::chrono::milliseconds length) {
+void nap(const std::stop_token& stop, std::chrono::milliseconds length) {
   std::mutex mutex;
   std::condition_variable_any never;
   std::unique_lock lock(mutex);
@@ -58,7 +58,7 @@ LongPoller::LongPoller(ApiClient& client, chat::ChatBot& chat, std::function<voi
                        std::chrono::seconds timeout)
     : client_(client), chat_(chat), on_queued_(std::move(on_queued)), timeout_(timeout) {}
 
-PollingEnd LongPoller::run(std::stop_token stop) {
+PollingEnd LongPoller::run(const std::stop_token& stop) {
   const std::stop_callback abort_poll(stop, [this] { client_.cancel(); });
   std::chrono::milliseconds backoff{500};
   constexpr std::chrono::milliseconds kMaxBackoff{60000};

@@ -132,7 +132,7 @@ void Sender::notify() {
   wake_.notify_all();
 }
 
-void Sender::run(std::stop_token stop) {
+void Sender::run(const std::stop_token& stop) {
   while (!stop.stop_requested()) {
     std::chrono::milliseconds nap = kIdleNap;
     try {

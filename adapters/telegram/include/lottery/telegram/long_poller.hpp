@@ -27,7 +27,7 @@ class LongPoller {
   LongPoller(ApiClient& client, chat::ChatBot& chat, std::function<void()> on_queued,
              std::chrono::seconds timeout = std::chrono::seconds{25});
 
-  PollingEnd run(std::stop_token stop);
+  PollingEnd run(const std::stop_token& stop);
 
  private:
   ApiClient& client_;

@@ -35,7 +35,7 @@ class Sender {
   std::chrono::milliseconds send_due();
 
   // Runs until stopped, woken by notify() when new messages are queued.
-  void run(std::stop_token stop);
+  void run(const std::stop_token& stop);
   void notify();
 
   // Counters for tests and logs.
