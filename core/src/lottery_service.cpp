@@ -32,6 +32,12 @@ std::string random_token(RandomSource& random) {
   return token;
 }
 
+// Titles and prizes are single lines of printable text.
+bool has_control_characters(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
 std::string places_text(const std::vector<Prize>& prizes) {
   std::string text;
   for (const Prize& prize : prizes) {
@@ -49,7 +55,8 @@ Result<void> validate_prizes(const std::vector<Prize>& prizes) {
     if (prizes[i].place != static_cast<int>(i) + 1) {
       return fail(ErrorCode::kInvalidPrizes, "place " + std::to_string(i + 1));
     }
-    if (trim(prizes[i].text).empty() || prizes[i].text.size() > Lottery::kMaxPrizeLength) {
+    if (trim(prizes[i].text).empty() || prizes[i].text.size() > Lottery::kMaxPrizeLength ||
+        has_control_characters(prizes[i].text)) {
       return fail(ErrorCode::kInvalidPrizes, "prize " + std::to_string(i + 1));
     }
   }
@@ -178,7 +185,8 @@ Result<Lottery> LotteryService::create(const Requester& requester, std::string_v
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
   const std::string_view clean_title = trim(title);
-  if (clean_title.empty() || clean_title.size() > Lottery::kMaxTitleLength) {
+  if (clean_title.empty() || clean_title.size() > Lottery::kMaxTitleLength ||
+      has_control_characters(clean_title)) {
     return fail(ErrorCode::kInvalidTitle);
   }
   if (auto valid = validate_prizes(prizes); !valid) return tl::unexpected(valid.error());
@@ -320,6 +328,7 @@ Result<RedrawReport> LotteryService::redraw(const Requester& requester, LotteryI
         }
         const Instant now = deps_.clock.now();
         RedrawReport report;
+        std::vector<Winner> expired;
         for (Winner& win : transaction.winners().list_by_lottery(lottery_id)) {
           // A win past its deadline is expired even if the expiry job has not run yet.
           if (win.status == WinStatus::kPending && win.deadline <= now &&
@@ -332,9 +341,9 @@ Result<RedrawReport> LotteryService::redraw(const Requester& requester, LotteryI
                                                            win, lottery->title, now));
             }
           }
-          if (win.status == WinStatus::kExpired) report.replaced.push_back(std::move(win));
+          if (win.status == WinStatus::kExpired) expired.push_back(std::move(win));
         }
-        if (report.replaced.empty()) {
+        if (expired.empty()) {
           return fail(ErrorCode::kNoExpiredWins, std::to_string(lottery_id.value()));
         }
 
@@ -349,24 +358,27 @@ Result<RedrawReport> LotteryService::redraw(const Requester& requester, LotteryI
             [&](std::span<const std::uint64_t> ordinals) {
               return transaction.entries().at(lottery_id, ordinals);
             },
-            excluded, report.replaced.size());
+            excluded, expired.size());
 
-        for (std::size_t i = 0; i < report.replaced.size(); ++i) {
-          Winner& old = report.replaced[i];
+        for (std::size_t i = 0; i < expired.size(); ++i) {
+          Winner& old = expired[i];
+          const Prize prize{old.place, old.prize};
+          if (i >= selection.picks.size()) {
+            // Nobody is left to take the place: the win stays expired, so an admin can
+            // still give it a fresh window.
+            report.empty_places.push_back(prize);
+            continue;
+          }
           if (!transaction.winners().mark_redrawn(old.id)) {
             throw StorageError(StorageError::Kind::kConflict, "win changed during the redraw");
           }
           old.status = WinStatus::kRedrawn;
           detail::audit(transaction, now, *actor, AuditAction::kWinRedrawn, lottery_id, old.id,
                         "place " + std::to_string(old.place));
-          const Prize prize{old.place, old.prize};
-          if (i < selection.picks.size()) {
-            report.winners.push_back(store_win(transaction, deps_.random, deps_.settings, *lottery,
-                                               prize, selection.picks[i], old.round + 1, now,
-                                               *actor));
-          } else {
-            report.empty_places.push_back(prize);
-          }
+          report.winners.push_back(store_win(transaction, deps_.random, deps_.settings, *lottery,
+                                             prize, selection.picks[i], old.round + 1, now,
+                                             *actor));
+          report.replaced.push_back(std::move(old));
         }
         transaction.lotteries().set_draw_cursor(lottery_id, shuffle.steps());
         lottery->draw_cursor = shuffle.steps();

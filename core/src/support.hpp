@@ -37,6 +37,10 @@ auto in_transaction(TransactionManager& transactions, Work&& work)
         if (attempt < kAttempts) continue;
         return fail(ErrorCode::kConflict, error.what());
       }
+      if (error.kind() == StorageError::Kind::kRejected) {
+        // The store's own words are not for users.
+        return fail(ErrorCode::kInvalidArgument);
+      }
       return fail(ErrorCode::kStorageUnavailable, error.what());
     }
   }

@@ -18,6 +18,14 @@ constexpr std::size_t kMaxInputLength = 256;
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// At most `limit` bytes of UTF-8 text, never cutting a character in two.
+std::string prefix(std::string_view text, std::size_t limit = kMaxInputLength) {
+  if (text.size() <= limit) return std::string(text);
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end));
+}
+
 std::string_view trim(std::string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
@@ -32,7 +40,7 @@ Result<ClubCard> ClubCard::parse(std::string_view text) {
   const std::string_view digits = trim(text);
   if (digits.empty() || digits.size() > kMaxDigits ||
       !std::all_of(digits.begin(), digits.end(), is_digit)) {
-    return fail(ErrorCode::kInvalidClubCard, std::string(text.substr(0, kMaxInputLength)));
+    return fail(ErrorCode::kInvalidClubCard, prefix(text));
   }
   return ClubCard(std::string(digits));
 }
@@ -71,7 +79,7 @@ Result<AccountNumber> AccountNumber::parse(std::string_view text) {
     well_formed = well_formed && position == input.size();
   }
   if (!well_formed) {
-    return fail(ErrorCode::kInvalidAccountNumber, std::string(text.substr(0, kMaxInputLength)));
+    return fail(ErrorCode::kInvalidAccountNumber, prefix(text));
   }
   std::string canonical;
   canonical.reserve(kFormat.size());
@@ -89,10 +97,10 @@ Result<VerificationCode> VerificationCode::parse(std::string_view text) {
     for (const char c : input) code.push_back(to_upper(c));
   }
   const bool valid = code.size() == kLength && std::all_of(code.begin(), code.end(), [](char c) {
-                       return kAlphabet.find(c) != std::string_view::npos;
+                       return is_digit(c) || (c >= 'A' && c <= 'Z');
                      });
   if (!valid) {
-    return fail(ErrorCode::kInvalidVerificationCode, std::string(text.substr(0, kMaxInputLength)));
+    return fail(ErrorCode::kInvalidVerificationCode, prefix(text));
   }
   return VerificationCode(std::move(code));
 }
@@ -124,7 +132,7 @@ Result<Phone> Phone::parse(std::string_view text) {
   }
   const std::size_t digit_count = normalised.size() - 1;
   if (!valid || digit_count < kMinDigits || digit_count > kMaxDigits) {
-    return fail(ErrorCode::kInvalidPhone, std::string(text.substr(0, kMaxInputLength)));
+    return fail(ErrorCode::kInvalidPhone, prefix(text));
   }
   return Phone(std::move(normalised));
 }

@@ -55,3 +55,20 @@ TEST(DatabaseUrl, RefusesMalformedUrlsWithoutEchoingThePassword) {
 
 }  // namespace
 }  // namespace lottery::db
+
+namespace lottery::db {
+namespace {
+
+TEST(DatabaseUrl, MasksEveryPasswordItCarries) {
+  const auto at_sign = parse_database_url("postgresql://club:p%40ss@word@db:5432/lottery");
+  ASSERT_TRUE(at_sign) << at_sign.error();
+  EXPECT_EQ(at_sign->redacted, "postgresql://club:***@db:5432/lottery");
+  const auto in_query =
+      parse_database_url("postgresql://club@db/lottery?sslmode=require&password=hunter2");
+  ASSERT_TRUE(in_query) << in_query.error();
+  EXPECT_EQ(in_query->redacted, "postgresql://club@db/lottery?sslmode=require&password=***");
+  EXPECT_NE(in_query->connect_string.find("password='hunter2'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lottery::db

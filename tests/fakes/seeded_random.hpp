@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -50,6 +51,20 @@ class SeededDrawRandomness : public DrawRandomness {
     std::uint64_t mixed = static_cast<std::uint64_t>(lottery.value());
     for (const std::uint8_t byte : seed) mixed = mixed * 1099511628211ULL + byte;
     return std::make_unique<SeededRandom>(mixed);
+  }
+};
+
+// A draw stream of zero bytes: every bounded integer is 0, so the shuffle keeps the
+// enrolment order (the first eligible entry wins place 1, the next is the first
+// alternate). For tests that need to know who wins.
+class InOrderDrawRandomness : public DrawRandomness {
+ public:
+  std::unique_ptr<RandomSource> stream(LotteryId /*lottery*/, const DrawSeed& /*seed*/) override {
+    class Zeros : public RandomSource {
+     public:
+      void fill(std::span<std::uint8_t> out) override { std::fill(out.begin(), out.end(), 0); }
+    };
+    return std::make_unique<Zeros>();
   }
 };
 

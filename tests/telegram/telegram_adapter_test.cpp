@@ -199,6 +199,12 @@ TEST_F(TelegramTest, TheSenderWaitsRetryAfterOn429AndThenDelivers) {
   queue_replies(store_, 1, 1, clock_.now());
   start_bot();
   EXPECT_TRUE(has_message_to(1, "сообщение 0"));
+  // The sender works in order: once a later message arrives, the first is recorded.
+  queue_replies(store_, 1, 2, clock_.now());
+  sender_->notify();
+  EXPECT_TRUE(
+      has_message_to(1, "сообщение 0") &&
+      telegram_.wait_until([](const FakeTelegram& fake) { return fake.messages().size() == 2; }));
   EXPECT_EQ(store_.snapshot().outbox.at(0).attempts, 1);
   EXPECT_TRUE(store_.snapshot().deliveries.begin()->second.sent_at);
 }

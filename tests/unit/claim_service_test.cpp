@@ -13,12 +13,17 @@ using std::chrono::hours;
 class ClaimTest : public CoreTest {
  protected:
   void SetUp() override {
+    draw_ = &in_order_;  // Anna's account is enrolled first, so it wins
     owner_ = register_user(1, "2223");
     register_user(2, "4445");
     lottery_ = create_lottery(1);
-    enrol(lottery_.id, {add_account("2223", "11-22-33-44-55-66-77")});
+    enrol(lottery_.id, {add_account("2223", "11-22-33-44-55-66-77"),
+                        add_account(std::nullopt, "99-99-99-99-99-99-99")});
     win_ = lotteries().draw(admin(), lottery_.id).value().winners.at(0);
+    ASSERT_EQ(win_->user, owner_.id);
   }
+
+  InOrderDrawRandomness in_order_;
 
   Winner stored(WinnerId id) { return store_.snapshot().winners.at(id.value()); }
   WinnerVerification verification(WinnerId id) {

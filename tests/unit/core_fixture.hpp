@@ -28,7 +28,7 @@ class CoreTest : public ::testing::Test {
 
   CoreTest() { settings_.admins = {kAdmin}; }
 
-  Dependencies deps() { return Dependencies{store_, clock_, random_, draw_randomness_, settings_}; }
+  Dependencies deps() { return Dependencies{store_, clock_, random_, *draw_, settings_}; }
   RegistrationService registration() { return RegistrationService(deps()); }
   AccountService accounts() { return AccountService(deps()); }
   LotteryService lotteries() { return LotteryService(deps()); }
@@ -105,6 +105,7 @@ class CoreTest : public ::testing::Test {
   FakeClock clock_;
   SeededRandom random_{20260101};
   SeededDrawRandomness draw_randomness_;
+  DrawRandomness* draw_{&draw_randomness_};  // a test may draw in enrolment order instead
   Settings settings_;
 };
 

@@ -358,15 +358,19 @@ TEST_F(RedrawTest, TakesTheNextAlternatesOfTheSameShuffle) {
   EXPECT_EQ(redraw.winners[1].account, wide.winners[4].account);
 }
 
-TEST_F(RedrawTest, APlaceStaysEmptyWhenNoEligibleAccountIsLeftAndTheLotteryCloses) {
+TEST_F(RedrawTest, AWinWithNoEligibleAccountLeftStaysExpiredAndCanBeExtended) {
   const DrawReport draw = drawn(2, 2);
   clock_.advance(std::chrono::hours{25});
   const auto report = lotteries().redraw(admin(), draw.lottery.id);
   ASSERT_TRUE(report);
   EXPECT_TRUE(report->winners.empty());
+  EXPECT_TRUE(report->replaced.empty());
   EXPECT_EQ(report->empty_places.size(), 2U);
-  EXPECT_EQ(report->lottery.status, LotteryStatus::kClosed);
-  EXPECT_EQ(lotteries().redraw(admin(), draw.lottery.id).error().code, ErrorCode::kNoExpiredWins);
+  EXPECT_EQ(report->lottery.status, LotteryStatus::kDrawn);
+  for (const Winner& win : draw.winners) {
+    EXPECT_EQ(store_.snapshot().winners.at(win.id.value()).status, WinStatus::kExpired);
+  }
+  EXPECT_TRUE(claims().extend_claim(admin(), draw.winners[0].id, std::nullopt));
 }
 
 TEST_F(RedrawTest, ExpiresOverdueWinsItselfAndTellsTheirWinners) {
@@ -378,11 +382,12 @@ TEST_F(RedrawTest, ExpiresOverdueWinsItselfAndTellsTheirWinners) {
   clock_.advance(std::chrono::hours{24});  // exactly at the deadline: expired
   const auto report = lotteries().redraw(admin(), lottery.id);
   ASSERT_TRUE(report);
-  EXPECT_EQ(report->replaced.at(0).id, draw.winners.at(0).id);
-  EXPECT_EQ(report->empty_places.size(), 1U);
+  EXPECT_EQ(report->empty_places.size(), 1U);  // nobody else to draw
+  EXPECT_EQ(store_.snapshot().winners.at(draw.winners.at(0).id.value()).status,
+            WinStatus::kExpired);
   const auto actions = audit_actions();
   EXPECT_EQ(std::count(actions.begin(), actions.end(), AuditAction::kWinExpired), 1);
-  EXPECT_EQ(std::count(actions.begin(), actions.end(), AuditAction::kWinRedrawn), 1);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), AuditAction::kWinRedrawn), 0);
   const auto expired = outbox_of_kind(NotificationKind::kWinExpired);
   ASSERT_EQ(expired.size(), 1U);
   EXPECT_EQ(expired[0].chat, ChatId{1});

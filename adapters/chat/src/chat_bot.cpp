@@ -185,9 +185,11 @@ struct ChatBot::Impl {
         return UpdateOutcome{false, conversation.answer, conversation.replies.size()};
       } catch (const StorageError& error) {
         if (error.kind() == StorageError::Kind::kConflict && attempt < kUpdateAttempts) continue;
-        return fail(error.kind() == StorageError::Kind::kConflict ? ErrorCode::kConflict
-                                                                  : ErrorCode::kStorageUnavailable,
-                    error.what());
+        // A rejected update is given up (and skipped); an unavailable store is retried.
+        ErrorCode code = ErrorCode::kStorageUnavailable;
+        if (error.kind() == StorageError::Kind::kConflict) code = ErrorCode::kConflict;
+        if (error.kind() == StorageError::Kind::kRejected) code = ErrorCode::kInvalidArgument;
+        return fail(code, error.what());
       }
     }
   }
@@ -894,7 +896,7 @@ struct ChatBot::Impl {
       for (const Lottery& lottery : *list) {
         if (lottery.status != LotteryStatus::kOpen) continue;
         choice.inline_rows.push_back({InlineButton{
-            "#" + std::to_string(lottery.id.value()) + " " + lottery.title.substr(0, 40),
+            "#" + std::to_string(lottery.id.value()) + " " + text::shorten(lottery.title, 40),
             std::string(kEnrolPrefix) + std::to_string(lottery.id.value())}});
       }
     }

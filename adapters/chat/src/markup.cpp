@@ -19,6 +19,15 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
   }
 }
 
+// Button texts are single lines; a control character would break the encoding.
+std::string clean(const std::string& text) {
+  std::string cleaned = text;
+  for (char& c : cleaned) {
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  }
+  return cleaned;
+}
+
 }  // namespace
 
 std::string encode_markup(const Markup& markup) {
@@ -34,9 +43,9 @@ std::string encode_markup(const Markup& markup) {
         text.push_back('\n');
         for (std::size_t i = 0; i < row.size(); ++i) {
           if (i > 0) text.push_back(kButtonSeparator);
-          text += row[i].text;
+          text += clean(row[i].text);
           text.push_back(kFieldSeparator);
-          text += row[i].data;
+          text += clean(row[i].data);
         }
       }
       return text;
@@ -46,7 +55,7 @@ std::string encode_markup(const Markup& markup) {
         text.push_back('\n');
         for (std::size_t i = 0; i < row.size(); ++i) {
           if (i > 0) text.push_back(kButtonSeparator);
-          text += row[i].text;
+          text += clean(row[i].text);
           text.push_back(kFieldSeparator);
           text += row[i].request_contact ? "contact" : "";
         }

@@ -182,11 +182,20 @@ std::string error(const Error& error, std::string_view admin_contact) {
     case ErrorCode::kUnknownCode:
       return "Код " + detail + " не найден.";
     case ErrorCode::kInvalidArgument:
-      return "Неверные данные: " + detail;
+      return detail.empty() ? "Неверные данные." : "Неверные данные: " + detail;
     case ErrorCode::kStorageUnavailable:
       return "Сервис временно недоступен. Попробуйте через минуту.";
   }
   return "Что-то пошло не так. Попробуйте ещё раз.";
+}
+
+std::string shorten(std::string_view text, std::size_t limit) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (count++ == limit) return std::string(text.substr(0, i)) + "…";
+  }
+  return std::string(text);
 }
 
 std::vector<std::string> split_message(const std::string& text, std::size_t limit) {

@@ -34,6 +34,10 @@ namespace lottery::chat::text {
 // "✅ Подтвержден", "⏳ Ожидает подтверждения (осталось ...)", ...
 [[nodiscard]] std::string win_status(const Winner& win, Instant now);
 
+// At most `limit` characters of UTF-8 text, never cutting a character in two, with
+// "…" when something was cut.
+[[nodiscard]] std::string shorten(std::string_view text, std::size_t limit);
+
 // Splits a long text at line ends into messages of at most `limit` characters.
 [[nodiscard]] std::vector<std::string> split_message(const std::string& text,
                                                      std::size_t limit = 4096);

@@ -54,8 +54,7 @@ bool valid_parameter_name(std::string_view name) {
   return true;
 }
 
-tl::expected<DatabaseUrl, std::string> parse_postgresql(std::string_view url,
-                                                        std::string_view rest) {
+tl::expected<DatabaseUrl, std::string> parse_postgresql(std::string_view rest) {
   DatabaseUrl parsed;
   parsed.dialect = Dialect::kPostgresql;
 
@@ -75,8 +74,12 @@ tl::expected<DatabaseUrl, std::string> parse_postgresql(std::string_view url,
   std::string user;
   std::string password;
   bool has_password = false;
+  std::string redacted = "postgresql://";
   if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
     const std::string_view userinfo = authority.substr(0, at);
+    redacted += std::string(userinfo.substr(0, userinfo.find(':')));
+    if (userinfo.find(':') != std::string_view::npos) redacted += ":***";
+    redacted += "@";
     authority = authority.substr(at + 1);
     const auto colon = userinfo.find(':');
     if (!percent_decode(userinfo.substr(0, colon), user)) return bad("broken %-escape");
@@ -86,6 +89,7 @@ tl::expected<DatabaseUrl, std::string> parse_postgresql(std::string_view url,
     }
   }
 
+  redacted += std::string(authority) + "/" + std::string(rest.substr(slash + 1));
   std::string host;
   std::string port;
   if (!authority.empty() && authority.front() == '[') {
@@ -123,6 +127,7 @@ tl::expected<DatabaseUrl, std::string> parse_postgresql(std::string_view url,
   add("dbname", database);
   if (!user.empty()) add("user", user);
   if (has_password) add("password", password);
+  std::string separator = "?";
   while (!query.empty()) {
     const auto amp = query.find('&');
     const std::string_view pair = query.substr(0, amp);
@@ -138,17 +143,13 @@ tl::expected<DatabaseUrl, std::string> parse_postgresql(std::string_view url,
     }
     if (!valid_parameter_name(key)) return bad("bad query parameter name");
     add(key, value);
+    redacted +=
+        separator + key + "=" + (key == "password" ? "***" : std::string(pair.substr(equals + 1)));
+    separator = "&";
   }
 
   parsed.connect_string = std::move(connect);
   parsed.database_name = database;
-  std::string redacted(url);
-  if (has_password) {
-    const auto scheme_end = redacted.find("://") + 3;
-    const auto at = redacted.find('@', scheme_end);
-    const auto colon = redacted.find(':', scheme_end);
-    redacted.replace(colon + 1, at - colon - 1, "***");
-  }
   parsed.redacted = std::move(redacted);
   return parsed;
 }
@@ -159,7 +160,7 @@ tl::expected<DatabaseUrl, std::string> parse_database_url(std::string_view url) 
   constexpr std::string_view kSqlite = "sqlite:";
   for (const std::string_view scheme : {"postgresql://", "postgres://"}) {
     if (url.substr(0, scheme.size()) == scheme) {
-      return parse_postgresql(url, url.substr(scheme.size()));
+      return parse_postgresql(url.substr(scheme.size()));
     }
   }
   if (url.substr(0, kSqlite.size()) == kSqlite) {

@@ -14,6 +14,13 @@ bool is_conflict_sqlstate(const std::string& state) {
          || state == "40P01";  // deadlock_detected
 }
 
+// Data the server refuses whatever happens around it: bad values (class 22), broken
+// constraints other than uniqueness (class 23), statements it cannot run (42).
+bool is_rejection_sqlstate(const std::string& state) {
+  return state.rfind("22", 0) == 0 || (state.rfind("23", 0) == 0 && state != "23505") ||
+         state.rfind("42", 0) == 0;
+}
+
 bool is_conflict_sqlite(int result) {
   constexpr int kBusy = 5;
   constexpr int kLocked = 6;
@@ -22,18 +29,29 @@ bool is_conflict_sqlite(int result) {
   return primary == kBusy || primary == kLocked || primary == kConstraint;
 }
 
+bool is_rejection_sqlite(int result) {
+  constexpr int kTooBig = 18;
+  constexpr int kMismatch = 20;
+  constexpr int kRange = 25;
+  const int primary = result & 0xff;
+  return primary == kTooBig || primary == kMismatch || primary == kRange;
+}
+
 }  // namespace
 
 void rethrow_as_storage_error() {
   try {
     throw;
   } catch (const soci::postgresql_soci_error& error) {
-    const auto kind = is_conflict_sqlstate(error.sqlstate()) ? StorageError::Kind::kConflict
-                                                             : StorageError::Kind::kUnavailable;
+    const std::string state = error.sqlstate();
+    const auto kind = is_conflict_sqlstate(state)    ? StorageError::Kind::kConflict
+                      : is_rejection_sqlstate(state) ? StorageError::Kind::kRejected
+                                                     : StorageError::Kind::kUnavailable;
     throw StorageError(kind, error.get_error_message());
   } catch (const soci::sqlite3_soci_error& error) {
-    const auto kind = is_conflict_sqlite(error.result()) ? StorageError::Kind::kConflict
-                                                         : StorageError::Kind::kUnavailable;
+    const auto kind = is_conflict_sqlite(error.result())    ? StorageError::Kind::kConflict
+                      : is_rejection_sqlite(error.result()) ? StorageError::Kind::kRejected
+                                                            : StorageError::Kind::kUnavailable;
     throw StorageError(kind, error.get_error_message());
   } catch (const soci::soci_error& error) {
     throw StorageError(StorageError::Kind::kUnavailable, error.get_error_message());
@@ -92,7 +110,7 @@ std::optional<Instant> optional_instant(const soci::row& row, std::size_t column
 }
 
 void corrupt(const std::string& what) {
-  throw StorageError(StorageError::Kind::kUnavailable, "unexpected data in the database: " + what);
+  throw StorageError(StorageError::Kind::kRejected, "unexpected data in the database: " + what);
 }
 
 }  // namespace lottery::db

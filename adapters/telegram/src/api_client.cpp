@@ -194,7 +194,14 @@ ApiClient::~ApiClient() = default;
 
 void ApiClient::cancel() {
   impl_->cancelled = true;
-  net::post(impl_->io, [impl = impl_.get()] { impl->close(); });
+  // Only the socket is closed here: the pending operation then ends with an error,
+  // and perform() drops the streams once it has returned (a stream must outlive the
+  // operations on it).
+  net::post(impl_->io, [impl = impl_.get()] {
+    boost::system::error_code ignored;
+    if (impl->plain) impl->plain->socket().close(ignored);
+    if (impl->secure) beast::get_lowest_layer(*impl->secure).socket().close(ignored);
+  });
 }
 
 ApiResponse ApiClient::call(std::string_view method, const std::string& body,

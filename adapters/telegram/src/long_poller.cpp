@@ -70,7 +70,8 @@ PollingEnd LongPoller::run(const std::stop_token& stop) {
       if (response.error_code == 409) {
         spdlog::critical(
             "telegram: 409 Conflict on getUpdates: another bot instance is polling with this "
-            "token, or a webhook is set ({})",
+            "token, or a webhook is set; stop the other instance, or call deleteWebhook to "
+            "switch to polling ({})",
             response.description);
         return PollingEnd::kConflict;
       }

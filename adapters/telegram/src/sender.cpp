@@ -79,6 +79,7 @@ Sender::Delivery Sender::deliver(const Notification& notification, Instant now) 
     spdlog::warn("telegram: {} failed for chat {} ({} {}), retrying in {} s", method,
                  notification.chat.value(), response.error_code, response.description,
                  backoff.count());
+    chat_ready_at_[notification.chat] = now + backoff;  // its later messages wait too
     auto transaction = deps_.transactions.begin();
     transaction->outbox().postpone(notification.id, now + backoff);
     transaction->commit();
@@ -104,8 +105,11 @@ std::chrono::milliseconds Sender::send_due() {
     const Instant at = deps_.clock.now();
     if (held.contains(notification.chat) || !chat_ready(notification.chat, at)) {
       held.insert(notification.chat);
-      const auto ready = chat_ready_at_[notification.chat];
-      nap = std::min(nap, std::chrono::duration_cast<std::chrono::milliseconds>(ready - at));
+      if (const auto ready = chat_ready_at_.find(notification.chat);
+          ready != chat_ready_at_.end()) {
+        nap = std::min(nap,
+                       std::chrono::duration_cast<std::chrono::milliseconds>(ready->second - at));
+      }
       continue;
     }
     if (!take_token(at)) {
@@ -133,6 +137,7 @@ void Sender::notify() {
 }
 
 void Sender::run(const std::stop_token& stop) {
+  const std::stop_callback abort_call(stop, [this] { client_.cancel(); });
   while (!stop.stop_requested()) {
     std::chrono::milliseconds nap = kIdleNap;
     try {

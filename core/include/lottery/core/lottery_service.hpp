@@ -35,9 +35,9 @@ struct DrawReport {
 
 struct RedrawReport {
   Lottery lottery;
-  std::vector<Winner> replaced;     // the expired wins, now redrawn
-  std::vector<Winner> winners;      // their successors, by place
-  std::vector<Prize> empty_places;  // no eligible account was left for these
+  std::vector<Winner> replaced;     // the expired wins that were redrawn
+  std::vector<Winner> winners;      // their successors, in the same order
+  std::vector<Prize> empty_places;  // no eligible account was left: those wins stay expired
 };
 
 // Admins running lotteries (SPEC §3 R-DRAW-*, R-REDRAW-1; §4 /new_lottery, /lotteries,

@@ -12,6 +12,7 @@ class StorageError : public std::runtime_error {
   enum class Kind {
     kUnavailable,  // the store cannot be reached or failed; nothing was committed
     kConflict,     // a concurrent transaction won a race; retrying may succeed
+    kRejected,     // the store refused the data itself; retrying cannot help
   };
 
   StorageError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
