@@ -8,7 +8,8 @@ CMAKE_FLAGS ?=
 
 SOURCES = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null | grep -v '^tests/purity_fixture/')
 
-.PHONY: all deps configure build test run clear-db format format-check tidy clean
+.PHONY: all deps configure build test test-sanitizers test-asan test-tsan run clear-db format \
+	format-check tidy clean
 
 all: build
 
@@ -29,6 +30,25 @@ test: build
 
 # The bot on the embedded SQLite default (DATABASE_URL=sqlite:lottery.db), with the
 # settings of the environment (README, "Configuration").
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer, and the
+# multi-threaded tests under ThreadSanitizer; any report fails the run.
+test-sanitizers: test-tsan test-asan
+
+test-asan: deps
+	@cmake -S . -B $(BUILD_DIR)-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DLOTTERY_SANITIZE=address,undefined -DLOTTERY_WERROR=OFF >/dev/null
+	@cmake --build $(BUILD_DIR)-asan --parallel $(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  scripts/with-postgres ctest --test-dir $(BUILD_DIR)-asan --output-on-failure --parallel $(JOBS)
+
+TSAN_TESTS = concurrency_tests telegram_tests
+test-tsan: deps
+	@cmake -S . -B $(BUILD_DIR)-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DLOTTERY_SANITIZE=thread -DLOTTERY_WERROR=OFF >/dev/null
+	@cmake --build $(BUILD_DIR)-tsan --parallel $(JOBS) --target $(TSAN_TESTS)
+	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" scripts/with-postgres sh -c \
+	  'for test in $(TSAN_TESTS); do $(BUILD_DIR)-tsan/bin/$$test --gtest_brief=1 || exit 1; done'
+
 run: build
 	@if [ -z "$$TELEGRAM_BOT_TOKEN" ]; then \
 	  echo "make run: set TELEGRAM_BOT_TOKEN first. To get one, open Telegram, talk to"; \
@@ -53,4 +73,4 @@ tidy: configure
 	@clang-tidy -p $(BUILD_DIR) --quiet $(filter %.cpp,$(SOURCES))
 
 clean:
-	@rm -rf $(BUILD_DIR)
+	@rm -rf $(BUILD_DIR) $(BUILD_DIR)-asan $(BUILD_DIR)-tsan

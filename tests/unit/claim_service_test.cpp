@@ -71,7 +71,7 @@ TEST_F(ClaimTest, AnotherUsersPressIsRefusedAndAudited) {
     const auto outcome = claims().confirm_by_button(TelegramUserId{presser}, win_->id);
     ASSERT_FALSE(outcome);
     EXPECT_EQ(outcome.error().code, ErrorCode::kNotYourWin);
-    const AuditEvent& event = store_.snapshot().audit.back();
+    const AuditEvent event = store_.snapshot().audit.back();
     EXPECT_EQ(event.action, AuditAction::kWinConfirmRefused);
     EXPECT_EQ(event.actor.telegram_id, TelegramUserId{presser});
     EXPECT_EQ(event.winner, win_->id);

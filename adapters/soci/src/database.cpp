@@ -127,6 +127,39 @@ struct Database::Impl {
 
 namespace {
 
+// An open database transaction, rolled back unless committed (like soci::transaction).
+// On SQLite it begins IMMEDIATE, taking the write lock at once: two deferred
+// transactions that both read and then write would otherwise fail one of them at
+// once with SQLITE_BUSY, while an immediate one simply waits its turn (busy_timeout).
+class OpenTransaction {
+ public:
+  OpenTransaction(soci::session& session, Dialect dialect) : session_(session) {
+    if (dialect == Dialect::kSqlite) {
+      session_ << "BEGIN IMMEDIATE";
+    } else {
+      session_.begin();
+    }
+  }
+  OpenTransaction(const OpenTransaction&) = delete;
+  OpenTransaction& operator=(const OpenTransaction&) = delete;
+  ~OpenTransaction() {
+    if (done_) return;
+    try {
+      session_.rollback();
+    } catch (...) {
+      // A broken connection rolls back by itself.
+    }
+  }
+  void commit() {
+    session_.commit();
+    done_ = true;
+  }
+
+ private:
+  soci::session& session_;
+  bool done_{false};
+};
+
 // The repositories of a unit of work on one session, for a transaction or a savepoint.
 class SqlUnitOfWork : public Transaction {
  public:
@@ -190,7 +223,7 @@ class SqlSavepoint : public SqlUnitOfWork {
 
 class SqlTransaction : public SqlUnitOfWork {
  public:
-  SqlTransaction(Database::Impl::Lease lease, std::unique_ptr<soci::transaction> transaction,
+  SqlTransaction(Database::Impl::Lease lease, std::unique_ptr<OpenTransaction> transaction,
                  Dialect dialect)
       : SqlUnitOfWork(lease.session(), dialect),
         lease_(std::move(lease)),
@@ -209,7 +242,7 @@ class SqlTransaction : public SqlUnitOfWork {
   // Destroyed in reverse: the transaction (rolled back unless committed), then the
   // lease (the session goes back to the pool), then the repositories of the base.
   Database::Impl::Lease lease_;
-  std::unique_ptr<soci::transaction> transaction_;
+  std::unique_ptr<OpenTransaction> transaction_;
   Dialect dialect_;
   int savepoints_{0};
 };
@@ -235,13 +268,17 @@ std::unique_ptr<Database> Database::connect(const DatabaseUrl& url, std::size_t 
 
 std::unique_ptr<Transaction> Database::begin() {
   auto lease = impl_->lease();
-  std::unique_ptr<soci::transaction> transaction;
+  std::unique_ptr<OpenTransaction> transaction;
+  const Dialect dialect = impl_->url.dialect;
   try {
-    transaction = std::make_unique<soci::transaction>(lease.session());
+    transaction = std::make_unique<OpenTransaction>(lease.session(), dialect);
+  } catch (const soci::sqlite3_soci_error&) {
+    // SQLite: another connection held the write lock past busy_timeout.
+    guarded([&] { transaction = std::make_unique<OpenTransaction>(lease.session(), dialect); });
   } catch (const soci::soci_error&) {
     guarded([&] {
       impl_->reconnect(lease.session());
-      transaction = std::make_unique<soci::transaction>(lease.session());
+      transaction = std::make_unique<OpenTransaction>(lease.session(), dialect);
     });
   }
   return std::make_unique<SqlTransaction>(std::move(lease), std::move(transaction),

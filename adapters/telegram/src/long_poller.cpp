@@ -29,8 +29,10 @@ bool apply_update(const ParsedUpdate& update, chat::ChatBot& chat, ApiClient& cl
   try {
     const auto outcome = chat.handle(update.update_id, *update.event);
     if (!outcome) {
-      if (outcome.error().code == ErrorCode::kStorageUnavailable) {
-        spdlog::error("update {}: the database is unavailable, will retry: {}", update.update_id,
+      const auto code = outcome.error().code;
+      if (code == ErrorCode::kStorageUnavailable || code == ErrorCode::kConflict) {
+        spdlog::error("update {}: the database is {}, will retry: {}", update.update_id,
+                      code == ErrorCode::kConflict ? "busy" : "unavailable",
                       outcome.error().detail);
         return false;
       }

@@ -50,7 +50,8 @@ WebhookResponse handle_webhook(const WebhookRequest& request, const std::string&
   try {
     const auto outcome = chat.handle(update->update_id, *update->event);
     if (!outcome) {
-      if (outcome.error().code == ErrorCode::kStorageUnavailable) {
+      if (outcome.error().code == ErrorCode::kStorageUnavailable ||
+          outcome.error().code == ErrorCode::kConflict) {
         spdlog::error("update {}: the database is unavailable, Telegram will retry",
                       update->update_id);
         return {500, "text/plain", "try again"};
