@@ -1,6 +1,8 @@
 # The two commands of the README, and the developer's helpers. Every target installs
 # what it needs first (scripts/install-deps does nothing when all is present).
 
+SHELL := /bin/bash
+
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
@@ -8,8 +10,8 @@ CMAKE_FLAGS ?=
 
 SOURCES = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null | grep -v '^tests/purity_fixture/')
 
-.PHONY: all deps configure build test test-sanitizers test-asan test-tsan run clear-db format \
-	format-check tidy clean
+.PHONY: all deps configure build test test-sanitizers test-asan test-tsan fuzz run clear-db \
+	format format-check tidy clean
 
 all: build
 
@@ -49,6 +51,23 @@ test-tsan: deps
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" scripts/with-postgres sh -c \
 	  'for test in $(TSAN_TESTS); do $(BUILD_DIR)-tsan/bin/$$test --gtest_brief=1 || exit 1; done'
 
+# libFuzzer (clang) on the parsers, the Telegram update mapping, the configuration and
+# the conversations, each for FUZZ_SECONDS, starting from the corpus in tests/fuzz.
+FUZZ_SECONDS ?= 60
+FUZZERS = value_types update_json config chat
+fuzz: deps
+	@CC=clang CXX=clang++ cmake -S . -B $(BUILD_DIR)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DLOTTERY_BUILD_FUZZERS=ON -DLOTTERY_WERROR=OFF >/dev/null
+	@cmake --build $(BUILD_DIR)-fuzz --parallel $(JOBS) --target $(addprefix fuzz_,$(FUZZERS))
+	@for target in $(FUZZERS); do \
+	  mkdir -p $(BUILD_DIR)-fuzz/corpus/$$target || exit 1; \
+	  echo "fuzz_$$target: $(FUZZ_SECONDS) s"; \
+	  $(BUILD_DIR)-fuzz/bin/fuzz_$$target -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=$(BUILD_DIR)-fuzz/ $(BUILD_DIR)-fuzz/corpus/$$target \
+	    tests/fuzz/corpus/$$target 2>&1 | grep -E "^(stat::number_of_executed_units|==|SUMMARY|#[0-9]+ +DONE)" ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
+
 run: build
 	@if [ -z "$$TELEGRAM_BOT_TOKEN" ]; then \
 	  echo "make run: set TELEGRAM_BOT_TOKEN first. To get one, open Telegram, talk to"; \
@@ -73,4 +92,4 @@ tidy: configure
 	@clang-tidy -p $(BUILD_DIR) --quiet $(filter %.cpp,$(SOURCES))
 
 clean:
-	@rm -rf $(BUILD_DIR) $(BUILD_DIR)-asan $(BUILD_DIR)-tsan
+	@rm -rf $(BUILD_DIR) $(BUILD_DIR)-asan $(BUILD_DIR)-tsan $(BUILD_DIR)-fuzz
