@@ -50,13 +50,6 @@ class Ending {
   std::optional<int> code_;
 };
 
-void nap(const std::stop_token& stop, std::chrono::milliseconds length) {
-  std::mutex mutex;
-  std::condition_variable_any never;
-  std::unique_lock lock(mutex);
-  never.wait_for(lock, stop, length, [] { return false; });
-}
-
 // Retries a Bot API call at start until it answers; a refused token ends the bot.
 std::optional<telegram::ApiResponse> call_at_start(telegram::ApiClient& client,
                                                    std::string_view method, const std::string& body,
@@ -176,7 +169,7 @@ int run(const Config& config) {
       } catch (const StorageError&) {
       }
       sender.notify();
-      nap(stop, config.job_interval);
+      telegram::nap(stop, config.job_interval);
     }
   });
 

@@ -11,12 +11,7 @@
 namespace lottery {
 namespace {
 
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
+using detail::trim;
 
 // A token for the win's verification record: 128 random bits in hex.
 std::string random_token(RandomSource& random) {

@@ -46,6 +46,14 @@ auto in_transaction(TransactionManager& transactions, Work&& work)
   }
 }
 
+// The text without surrounding spaces, tabs and line breaks.
+inline std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
 // The acting admin, or kNotAdmin.
 inline Result<Actor> require_admin(const Requester& requester, const Settings& settings) {
   const Actor actor = requester.actor(settings);

@@ -9,6 +9,7 @@
 #include "lottery/core/random.hpp"
 #include "lottery/core/verification_code.hpp"
 #include "lottery/ports/random_source.hpp"
+#include "support.hpp"
 
 namespace lottery {
 namespace {
@@ -16,7 +17,6 @@ namespace {
 constexpr std::size_t kMaxInputLength = 256;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // At most `limit` bytes of UTF-8 text, never cutting a character in two.
 std::string prefix(std::string_view text, std::size_t limit = kMaxInputLength) {
@@ -26,11 +26,7 @@ std::string prefix(std::string_view text, std::size_t limit = kMaxInputLength) {
   return std::string(text.substr(0, end));
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
+using detail::trim;
 
 char to_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 

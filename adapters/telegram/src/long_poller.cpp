@@ -8,17 +8,13 @@
 #include <thread>
 
 namespace lottery::telegram {
-namespace {
 
-// Sleeps for `length` unless stopped first.
 void nap(const std::stop_token& stop, std::chrono::milliseconds length) {
   std::mutex mutex;
   std::condition_variable_any never;
   std::unique_lock lock(mutex);
   never.wait_for(lock, stop, length, [] { return false; });
 }
-
-}  // namespace
 
 bool apply_update(const ParsedUpdate& update, chat::ChatBot& chat, ApiClient& client,
                   const std::function<void()>& on_queued) {

@@ -17,6 +17,9 @@ namespace lottery::telegram {
 bool apply_update(const ParsedUpdate& update, chat::ChatBot& chat, ApiClient& client,
                   const std::function<void()>& on_queued);
 
+// Sleeps for `length`, or less when `stop` is requested first.
+void nap(const std::stop_token& stop, std::chrono::milliseconds length);
+
 enum class PollingEnd { kStopped, kConflict };
 
 // getUpdates in a loop. An update is acknowledged (the next offset) only after its
