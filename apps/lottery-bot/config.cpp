@@ -30,6 +30,8 @@ constexpr Setting kSettings[] = {
     {"LOG_LEVEL", "debug, info, warn or error (default info)"},
     {"SEND_RATE", "messages per second to Telegram (default 30)"},
     {"JOB_INTERVAL", "how often to expire wins and send reminders (default 10s)"},
+    {"INSTANCE_NAME",
+     "unique name of this instance on a shared database (default host name[:port])"},
 };
 
 std::string flag_of(std::string_view variable) {
@@ -232,7 +234,22 @@ tl::expected<Config, std::string> parse_config(
     if (!parsed) return bad("JOB_INTERVAL", "must be a duration such as 10s");
     config.job_interval = *parsed;
   }
+  if (const auto* name = get("INSTANCE_NAME")) {
+    const bool valid =
+        !name->empty() && name->size() <= 64 && std::all_of(name->begin(), name->end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
+                 c == ':';
+        });
+    if (!valid) return bad("INSTANCE_NAME", "1-64 characters of A-Z, a-z, 0-9, _ - . :");
+    config.instance_name = *name;
+  }
   return config;
+}
+
+std::string instance_name(const Config& config, const std::string& host_name) {
+  if (!config.instance_name.empty()) return config.instance_name;
+  if (config.mode == Mode::kWebhook) return host_name + ":" + std::to_string(config.listen_port);
+  return host_name;
 }
 
 }  // namespace lottery::bot

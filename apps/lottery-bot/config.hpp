@@ -33,7 +33,13 @@ struct Config {
   std::string log_level{"info"};
   double send_rate{30.0};
   std::chrono::seconds job_interval{10};
+  // Unique among the instances sharing a database; empty: the host name, with the
+  // webhook port in webhook mode (see instance_name()).
+  std::string instance_name;
 };
+
+// The configured instance name, or one made of the host name (and the port).
+[[nodiscard]] std::string instance_name(const Config& config, const std::string& host_name);
 
 // Reads the configuration from the environment and the command line. An error is one
 // line that names the setting (and never contains the token).

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <iostream>
@@ -149,24 +150,32 @@ int run(const Config& config) {
   telegram::ApiClient sender_client(endpoint);
   telegram::SendLimits limits;
   limits.messages_per_second = config.send_rate;
-  telegram::Sender sender(sender_client, chat, deps, limits);
+  std::array<char, 256> host{};
+  (void)gethostname(host.data(), host.size() - 1);
+  const std::string instance = instance_name(config, host.data());
+  spdlog::info("instance: {}", instance);
+  telegram::Sender sender(sender_client, chat, deps, limits, instance);
   std::jthread sending([&](const std::stop_token& stop) { sender.run(stop); });
 
   // Expiry and reminders (R-EXPIRE-1), and forgetting old update ids.
   std::jthread jobs([&](const std::stop_token& stop) {
     ClaimService claims(deps);
     while (!stop.stop_requested()) {
-      const auto expired = claims.expire_due();
-      const auto reminded = claims.send_reminders();
-      if (expired && !expired->empty()) spdlog::info("jobs: {} wins expired", expired->size());
-      if (reminded && !reminded->empty())
-        spdlog::info("jobs: {} winners reminded", reminded->size());
-      if (!expired || !reminded) spdlog::warn("jobs: the database is unavailable");
       try {
-        auto transaction = database->begin();
-        transaction->updates().prune(clock.now() - std::chrono::hours{48});
-        transaction->commit();
-      } catch (const StorageError&) {
+        // One instance at a time runs them; the others skip this round.
+        if (const auto lock = database->try_lock_job("expiry-and-reminders")) {
+          const auto expired = claims.expire_due();
+          const auto reminded = claims.send_reminders();
+          if (expired && !expired->empty()) spdlog::info("jobs: {} wins expired", expired->size());
+          if (reminded && !reminded->empty())
+            spdlog::info("jobs: {} winners reminded", reminded->size());
+          if (!expired || !reminded) spdlog::warn("jobs: the database is unavailable");
+          auto transaction = database->begin();
+          transaction->updates().prune(clock.now() - std::chrono::hours{48});
+          transaction->commit();
+        }
+      } catch (const StorageError& error) {
+        spdlog::warn("jobs: the database is unavailable: {}", error.what());
       }
       sender.notify();
       telegram::nap(stop, config.job_interval);
@@ -188,6 +197,12 @@ int run(const Config& config) {
                                                         config.webhook_secret, chat, wake_sender);
     spdlog::info("webhook: listening on {}:{}", config.listen_host, webhook->port());
   } else {
+    // A webhook left from a run in webhook mode would make every getUpdates a 409.
+    const auto removed = setup_client.call("deleteWebhook", R"({"drop_pending_updates":false})");
+    if (!removed.ok) {
+      spdlog::warn("telegram: deleteWebhook failed ({} {})", removed.error_code,
+                   removed.description);
+    }
     polling = std::jthread([&](const std::stop_token& stop) {
       telegram::LongPoller poller(polling_client, chat, wake_sender);
       if (poller.run(stop) == telegram::PollingEnd::kConflict) ending.finish(3);

@@ -63,6 +63,7 @@ TEST(Config, EachBadSettingIsNamedInOneLineWithoutTheToken) {
       {with_token({{"LISTEN", "8080"}}), "LISTEN"},
       {with_token({{"LOG_LEVEL", "verbose"}}), "LOG_LEVEL"},
       {with_token({{"DATABASE_POOL_SIZE", "0"}}), "DATABASE_POOL_SIZE"},
+      {with_token({{"INSTANCE_NAME", "two words"}}), "INSTANCE_NAME"},
   };
   for (const auto& [environment, setting] : cases) {
     const auto config = parse_config(environment, {});
@@ -74,6 +75,22 @@ TEST(Config, EachBadSettingIsNamedInOneLineWithoutTheToken) {
   EXPECT_THAT(parse_config(with_token(), {"--frobnicate"}).error(), HasSubstr("--frobnicate"));
   EXPECT_THAT(parse_config(with_token(), {"--claim-window"}).error(), HasSubstr("CLAIM_WINDOW"));
   EXPECT_THAT(parse_config({}, {}).error(), HasSubstr("@BotFather"));
+}
+
+TEST(Config, NamesTheInstanceByHostAndPortUnlessNamed) {
+  auto config = parse_config(with_token(), {});
+  ASSERT_TRUE(config);
+  EXPECT_EQ(instance_name(*config, "club-1"), "club-1");
+  config = parse_config(with_token({{"BOT_MODE", "webhook"},
+                                    {"WEBHOOK_URL", "https://bot.example/hook"},
+                                    {"WEBHOOK_SECRET", "s"},
+                                    {"LISTEN", "127.0.0.1:9001"}}),
+                        {});
+  ASSERT_TRUE(config) << config.error();
+  EXPECT_EQ(instance_name(*config, "club-1"), "club-1:9001");
+  config = parse_config(with_token({{"INSTANCE_NAME", "bot-a"}}), {});
+  ASSERT_TRUE(config);
+  EXPECT_EQ(instance_name(*config, "club-1"), "bot-a");
 }
 
 TEST(Config, ParsesDurations) {

@@ -52,12 +52,15 @@ class ChatTest : public ::testing::Test {
   // marked sent (as message ids 1000 + notification id).
   std::vector<OutgoingMessage> deliver() {
     std::vector<OutgoingMessage> delivered;
-    std::vector<Notification> pending;
-    {
-      auto transaction = store_.begin();
-      pending = transaction->outbox().pending(1000, clock_.now());
-    }
-    for (const Notification& notification : pending) {
+    while (true) {
+      // One at a time: the oldest unsent message overall, so the order is the queue's.
+      std::vector<Notification> pending;
+      {
+        auto transaction = store_.begin();
+        pending = transaction->outbox().pending(1, clock_.now(), "test");
+      }
+      if (pending.empty()) break;
+      const Notification& notification = pending.front();
       for (auto& message : bot_->render(notification)) delivered.push_back(std::move(message));
       auto transaction = store_.begin();
       transaction->outbox().mark_sent(notification.id, clock_.now(),

@@ -5,6 +5,8 @@
 
 namespace lottery::contract {
 
+inline constexpr std::chrono::seconds kLease{120};
+
 template <class Backend>
 class OutboxContract : public ContractTest<Backend> {};
 TYPED_TEST_SUITE_P(OutboxContract);
@@ -36,14 +38,14 @@ TYPED_TEST_P(OutboxContract, KeepsEveryFieldAndTheOrder) {
   full.id = ids.first;
   reply.id = ids.second;
   this->read([&](Transaction& transaction) {
-    EXPECT_EQ(transaction.outbox().pending(10, kT0), (std::vector<Notification>{full, reply}));
-    EXPECT_EQ(transaction.outbox().pending(1, kT0), (std::vector<Notification>{full}));
+    EXPECT_EQ(transaction.outbox().pending(10, kT0, "a"), (std::vector<Notification>{full, reply}));
+    EXPECT_EQ(transaction.outbox().pending(1, kT0, "a"), (std::vector<Notification>{full}));
   });
   this->committed([&](Transaction& transaction) {
     transaction.outbox().mark_sent(first, kT0, std::int64_t{555});
   });
   this->read([&](Transaction& transaction) {
-    EXPECT_EQ(transaction.outbox().pending(10, kT0), (std::vector<Notification>{reply}));
+    EXPECT_EQ(transaction.outbox().pending(10, kT0, "a"), (std::vector<Notification>{reply}));
   });
 }
 
@@ -65,8 +67,8 @@ TYPED_TEST_P(OutboxContract, PostponesFailsAndRemembersSentMessages) {
     transaction.outbox().mark_failed(ids.second, kT0, "403: blocked by the user");
   });
   this->read([&](Transaction& transaction) {
-    EXPECT_TRUE(transaction.outbox().pending(10, kT0 + std::chrono::seconds{29}).empty());
-    const auto due = transaction.outbox().pending(10, kT0 + std::chrono::seconds{30});
+    EXPECT_TRUE(transaction.outbox().pending(10, kT0 + std::chrono::seconds{29}, "a").empty());
+    const auto due = transaction.outbox().pending(10, kT0 + std::chrono::seconds{30}, "a");
     ASSERT_EQ(due.size(), 1U);
     EXPECT_EQ(due[0].id, ids.first);
     EXPECT_EQ(due[0].attempts, 1);
@@ -81,12 +83,78 @@ TYPED_TEST_P(OutboxContract, PostponesFailsAndRemembersSentMessages) {
               9001);
     EXPECT_EQ(transaction.outbox().sent_message(lottery, NotificationKind::kResultsUpdated),
               std::nullopt);
-    EXPECT_TRUE(transaction.outbox().pending(10, kT0 + std::chrono::hours{1}).empty());
+    EXPECT_TRUE(transaction.outbox().pending(10, kT0 + std::chrono::hours{1}, "a").empty());
+  });
+}
+
+TYPED_TEST_P(OutboxContract, AChatsMessagesAreDueOneAfterAnother) {
+  Notification first;
+  first.chat = ChatId{5};
+  first.kind = NotificationKind::kReply;
+  first.text = "1";
+  first.created_at = kT0;
+  Notification second = first;
+  second.text = "2";
+  Notification other = first;
+  other.chat = ChatId{6};
+  const auto ids = this->committed([&](Transaction& transaction) {
+    return std::tuple{transaction.outbox().enqueue(first), transaction.outbox().enqueue(second),
+                      transaction.outbox().enqueue(other)};
+  });
+  const auto due_ids = [&](Instant now) {
+    std::vector<NotificationId> due;
+    this->read([&](Transaction& transaction) {
+      for (const auto& item : transaction.outbox().pending(10, now, "a")) due.push_back(item.id);
+    });
+    return due;
+  };
+  EXPECT_EQ(due_ids(kT0), (std::vector{std::get<0>(ids), std::get<2>(ids)}));
+  // A postponed first message holds its chat back, so the order never inverts.
+  this->committed([&](Transaction& transaction) {
+    transaction.outbox().postpone(std::get<0>(ids), kT0 + std::chrono::seconds{5});
+  });
+  EXPECT_EQ(due_ids(kT0), (std::vector{std::get<2>(ids)}));
+  this->committed([&](Transaction& transaction) {
+    EXPECT_FALSE(transaction.outbox().lease(std::get<1>(ids), kT0, "a", kT0 + kLease));
+    transaction.outbox().mark_failed(std::get<0>(ids), kT0, "400: bad");
+  });
+  EXPECT_EQ(due_ids(kT0), (std::vector{std::get<1>(ids), std::get<2>(ids)}));
+}
+
+TYPED_TEST_P(OutboxContract, ALeaseKeepsAMessageFromOtherSendersUntilItEnds) {
+  Notification message;
+  message.chat = ChatId{5};
+  message.kind = NotificationKind::kReply;
+  message.created_at = kT0;
+  const NotificationId id = this->committed(
+      [&](Transaction& transaction) { return transaction.outbox().enqueue(message); });
+  this->committed([&](Transaction& transaction) {
+    EXPECT_TRUE(transaction.outbox().lease(id, kT0, "a", kT0 + kLease));
+    EXPECT_FALSE(transaction.outbox().lease(id, kT0, "b", kT0 + kLease));
+  });
+  this->read([&](Transaction& transaction) {
+    EXPECT_TRUE(transaction.outbox().pending(10, kT0, "b").empty());
+    EXPECT_EQ(transaction.outbox().pending(10, kT0, "a").size(), 1U);  // its own, after a restart
+    EXPECT_EQ(transaction.outbox().pending(10, kT0 + kLease, "b").size(), 1U);
+  });
+  // Restarted, "a" gives back what it held; "b" may take it at once.
+  this->committed([&](Transaction& transaction) { transaction.outbox().release_leases("a"); });
+  this->committed([&](Transaction& transaction) {
+    EXPECT_TRUE(transaction.outbox().lease(id, kT0, "b", kT0 + kLease));
+    transaction.outbox().mark_sent(id, kT0, std::nullopt);
+  });
+  this->committed([&](Transaction& transaction) {
+    EXPECT_FALSE(transaction.outbox().lease(id, kT0 + kLease, "a", kT0 + 2 * kLease));
+  });
+  this->read([&](Transaction& transaction) {
+    EXPECT_TRUE(transaction.outbox().pending(10, kT0 + kLease, "a").empty());
   });
 }
 
 REGISTER_TYPED_TEST_SUITE_P(OutboxContract, KeepsEveryFieldAndTheOrder,
-                            PostponesFailsAndRemembersSentMessages);
+                            PostponesFailsAndRemembersSentMessages,
+                            AChatsMessagesAreDueOneAfterAnother,
+                            ALeaseKeepsAMessageFromOtherSendersUntilItEnds);
 
 template <class Backend>
 class AuditLogContract : public ContractTest<Backend> {};

@@ -129,10 +129,14 @@ TEST_F(ConcurrencyTest, TwoPressesAtOnceConfirmOnce) {
        [&] { second = ClaimService(deps(clock_)).confirm_by_button(TelegramUserId{200}, win.id); });
   ASSERT_TRUE(first && second);
   EXPECT_NE(first->already_confirmed, second->already_confirmed);
-  auto transaction = database_->begin();
   std::size_t confirmed_messages = 0;
-  for (const auto& message : transaction->outbox().pending(1000, clock_.now())) {
-    if (message.kind == NotificationKind::kWinConfirmed) ++confirmed_messages;
+  while (true) {  // the chat's messages come one at a time, each after the one before
+    auto transaction = database_->begin();
+    const auto pending = transaction->outbox().pending(1, clock_.now(), "test");
+    if (pending.empty()) break;
+    if (pending.front().kind == NotificationKind::kWinConfirmed) ++confirmed_messages;
+    transaction->outbox().mark_sent(pending.front().id, clock_.now(), std::nullopt);
+    transaction->commit();
   }
   EXPECT_EQ(confirmed_messages, 1U);
 }
@@ -243,6 +247,29 @@ TEST_F(ConcurrencyTest, OneAccountAddedTwiceAtOnceExistsOnce) {
     auto transaction = database_->begin();
     EXPECT_TRUE(transaction->accounts().find_by_number(number));
   }
+}
+
+// Two processes' connections to one database: a job runs on one of them at a time.
+TEST_F(ConcurrencyTest, AJobLockIsHeldByOneInstanceAtATime) {
+  const auto other = db::Database::connect(database_->url(), 1);
+  auto held = database_->database().try_lock_job("expiry");
+  ASSERT_NE(held, nullptr);
+  EXPECT_EQ(other->try_lock_job("expiry"), nullptr);
+  EXPECT_NE(other->try_lock_job("another job"), nullptr);
+  // The holder's own transactions go on while it holds the lock (a pool of one too).
+  const auto single = db::Database::connect(database_->url(), 1);
+  {
+    const auto lock = single->try_lock_job("single");
+    ASSERT_NE(lock, nullptr);
+    auto transaction = single->begin();
+    transaction->commit();
+  }
+  held.reset();
+  EXPECT_NE(other->try_lock_job("expiry"), nullptr);
+  // A schema of its own is a database of its own: the same job is free there.
+  const auto elsewhere = make_postgres_database(true, 1);
+  held = database_->database().try_lock_job("expiry");
+  EXPECT_NE(elsewhere->database().try_lock_job("expiry"), nullptr);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <boost/json.hpp>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -76,8 +77,11 @@ struct FakeTelegram::Impl {
   std::map<std::int64_t, std::chrono::steady_clock::time_point> last_to_chat;
   std::deque<std::chrono::steady_clock::time_point> recent_sends;
   std::vector<std::shared_ptr<net::steady_timer>> pollers;
+  bool offline{false};
+  std::uint16_t port{0};
 
   Impl() {
+    port = acceptor.local_endpoint().port();
     net::co_spawn(io, accept(), net::detached);
     thread = std::thread([this] { io.run(); });
   }
@@ -115,6 +119,11 @@ struct FakeTelegram::Impl {
     }
   }
 
+  bool is_offline() const {
+    std::lock_guard lock(mutex);
+    return offline;
+  }
+
   // Splits /bot<TOKEN>/<method>.
   static std::pair<std::string, std::string> route(std::string_view target) {
     if (target.rfind("/bot", 0) != 0) return {};
@@ -130,6 +139,7 @@ struct FakeTelegram::Impl {
       http::request<http::string_body> request;
       auto [read_error, read] = co_await http::async_read(stream, buffer, request, kTuple);
       if (read_error) break;
+      if (is_offline()) break;
       const auto [token, method] = route(request.target());
       bool drop = false;
       std::chrono::milliseconds wait{0};
@@ -152,6 +162,7 @@ struct FakeTelegram::Impl {
         co_await timer.async_wait(kTuple);
       }
       auto [status, body] = co_await answer(method, request.body());
+      if (is_offline()) break;  // went down while this call waited: no answer
       http::response<http::string_body> response{static_cast<http::status>(status), 11};
       response.set(http::field::content_type, "application/json");
       response.keep_alive(request.keep_alive());
@@ -254,6 +265,7 @@ struct FakeTelegram::Impl {
         pollers.push_back(timer);
       }
       co_await timer->async_wait(kTuple);
+      if (is_offline()) co_return std::pair{0, std::string{}};
     }
   }
 };
@@ -262,7 +274,7 @@ FakeTelegram::FakeTelegram() : impl_(std::make_unique<Impl>()) {}
 FakeTelegram::~FakeTelegram() = default;
 
 std::string FakeTelegram::base_url() const {
-  return "http://127.0.0.1:" + std::to_string(impl_->acceptor.local_endpoint().port());
+  return "http://127.0.0.1:" + std::to_string(impl_->port);
 }
 
 std::int64_t FakeTelegram::push_message(std::int64_t user_id, const std::string& text,
@@ -337,6 +349,39 @@ void FakeTelegram::drop_next(const std::string& method, int count) {
 void FakeTelegram::delay(const std::string& method, std::chrono::milliseconds length) {
   std::lock_guard lock(impl_->mutex);
   impl_->delays[method] = length;
+}
+
+void FakeTelegram::go_offline() {
+  std::promise<void> done;
+  net::post(impl_->io, [this, &done] {
+    {
+      std::lock_guard lock(impl_->mutex);
+      impl_->offline = true;
+      impl_->wake_pollers();
+    }
+    boost::system::error_code ignored;
+    impl_->acceptor.close(ignored);
+    done.set_value();
+  });
+  done.get_future().wait();
+}
+
+void FakeTelegram::go_online() {
+  std::promise<void> done;
+  net::post(impl_->io, [this, &done] {
+    {
+      std::lock_guard lock(impl_->mutex);
+      impl_->offline = false;
+    }
+    const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), impl_->port);
+    impl_->acceptor.open(endpoint.protocol());
+    impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
+    impl_->acceptor.bind(endpoint);
+    impl_->acceptor.listen();
+    net::co_spawn(impl_->io, impl_->accept(), net::detached);
+    done.set_value();
+  });
+  done.get_future().wait();
 }
 
 void FakeTelegram::enforce_limits(double per_second) {

@@ -62,6 +62,10 @@ class FakeTelegram {
   // Enforce Telegram's limits on sendMessage (1 a second per chat, `per_second`
   // overall): a call over them gets 429 with retry_after.
   void enforce_limits(double per_second);
+  // Unreachable: stops listening (connections are refused) and drops every open
+  // connection and waiting long poll; go_online() listens again on the same port.
+  void go_offline();
+  void go_online();
 
   [[nodiscard]] std::vector<ApiCall> calls() const;
   [[nodiscard]] std::vector<SentMessage> messages() const;

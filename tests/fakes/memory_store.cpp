@@ -1,6 +1,7 @@
 #include "memory_store.hpp"
 
 #include <algorithm>
+#include <set>
 #include <string>
 
 #include "lottery/ports/storage_error.hpp"
@@ -462,32 +463,56 @@ class MemoryOutbox : public Outbox {
     writes_.state().deliveries[stored.id.value()] = Delivery{};
     return stored.id;
   }
-  std::vector<Notification> pending(std::size_t limit, Instant now) override {
+  std::vector<Notification> pending(std::size_t limit, Instant now,
+                                    const std::string& sender) override {
     std::vector<Notification> list;
+    std::set<std::int64_t> chats_seen;  // a chat's first unfinished message blocks the rest
     for (const Notification& notification : writes_.state().outbox) {
       if (list.size() >= limit) break;
       const Delivery& delivery = writes_.state().deliveries.at(notification.id.value());
       if (delivery.sent_at || delivery.failed_at) continue;
+      if (!chats_seen.insert(notification.chat.value()).second) continue;
       if (delivery.next_attempt_at && *delivery.next_attempt_at > now) continue;
+      if (leased_to_another(delivery, now, sender)) continue;
       list.push_back(notification);
     }
     return list;
+  }
+  bool lease(NotificationId id, Instant now, const std::string& sender, Instant until) override {
+    const auto due = pending(writes_.state().outbox.size(), now, sender);
+    if (std::none_of(due.begin(), due.end(), [&](const auto& item) { return item.id == id; })) {
+      return false;
+    }
+    writes_.before("outbox.lease");
+    Delivery& delivery = writes_.state().deliveries.at(id.value());
+    delivery.leased_by = sender;
+    delivery.leased_until = until;
+    return true;
+  }
+  void release_leases(const std::string& sender) override {
+    writes_.before("outbox.release_leases");
+    for (auto& [id, delivery] : writes_.state().deliveries) {
+      if (delivery.leased_by == sender) end_lease(delivery);
+    }
   }
   void mark_sent(NotificationId id, Instant at, std::optional<std::int64_t> message_id) override {
     writes_.before("outbox.mark_sent");
     Delivery& delivery = writes_.state().deliveries.at(id.value());
     delivery.sent_at = at;
     delivery.message_id = message_id;
+    end_lease(delivery);
   }
   void mark_failed(NotificationId id, Instant at, const std::string& reason) override {
     writes_.before("outbox.mark_failed");
     Delivery& delivery = writes_.state().deliveries.at(id.value());
     delivery.failed_at = at;
     delivery.failure = reason;
+    end_lease(delivery);
   }
   void postpone(NotificationId id, Instant until) override {
     writes_.before("outbox.postpone");
     writes_.state().deliveries.at(id.value()).next_attempt_at = until;
+    end_lease(writes_.state().deliveries.at(id.value()));
     for (Notification& notification : writes_.state().outbox) {
       if (notification.id == id) ++notification.attempts;
     }
@@ -503,6 +528,14 @@ class MemoryOutbox : public Outbox {
   }
 
  private:
+  static bool leased_to_another(const Delivery& delivery, Instant now, const std::string& sender) {
+    return delivery.leased_until && *delivery.leased_until > now && delivery.leased_by != sender;
+  }
+  static void end_lease(Delivery& delivery) {
+    delivery.leased_by.clear();
+    delivery.leased_until.reset();
+  }
+
   Writes& writes_;
 };
 

@@ -26,6 +26,8 @@ struct Delivery {
   std::optional<Instant> failed_at;
   std::string failure;
   std::optional<Instant> next_attempt_at;
+  std::string leased_by;
+  std::optional<Instant> leased_until;
 };
 
 // Everything the in-memory store holds; tests read it through MemoryStore::snapshot().

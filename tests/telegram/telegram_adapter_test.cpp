@@ -41,7 +41,7 @@ class TelegramTest : public ::testing::Test {
   void start_bot() {
     poller_client_ = std::make_unique<ApiClient>(endpoint());
     sender_client_ = std::make_unique<ApiClient>(endpoint());
-    sender_ = std::make_unique<Sender>(*sender_client_, *chat_, deps(), SendLimits{});
+    sender_ = std::make_unique<Sender>(*sender_client_, *chat_, deps(), SendLimits{}, "test");
     sending_ = std::jthread([this](const std::stop_token& stop) { sender_->run(stop); });
     polling_ = std::jthread([this](const std::stop_token& stop) {
       LongPoller poller(

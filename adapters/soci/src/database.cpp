@@ -68,6 +68,8 @@ struct Database::Impl {
   std::condition_variable released;
   std::vector<std::unique_ptr<soci::session>> sessions;
   std::vector<soci::session*> idle;
+  std::mutex job_mutex;                        // guards job_session
+  std::unique_ptr<soci::session> job_session;  // holds the jobs' advisory locks
 
   // A leased session, returned to the pool when the lease ends.
   class Lease {
@@ -288,6 +290,67 @@ std::unique_ptr<Transaction> Database::begin() {
 Dialect Database::dialect() const { return impl_->url.dialect; }
 
 const std::string& Database::database_name() const { return impl_->url.database_name; }
+
+namespace {
+
+// A job's advisory lock is keyed by the database and schema too: test schemas share
+// one server, and so may two clubs.
+constexpr const char* kJobLockKey =
+    "hashtext(current_database() || '/' || current_schema()), hashtext(:job)";
+
+class GrantedJobLock : public Database::JobLock {};
+
+class AdvisoryJobLock : public Database::JobLock {
+ public:
+  AdvisoryJobLock(std::unique_lock<std::mutex> hold, soci::session& session, std::string job)
+      : hold_(std::move(hold)), session_(session), job_(std::move(job)) {}
+  AdvisoryJobLock(const AdvisoryJobLock&) = delete;
+  AdvisoryJobLock& operator=(const AdvisoryJobLock&) = delete;
+  ~AdvisoryJobLock() override {
+    try {
+      int unlocked = 0;
+      session_ << std::string("SELECT CASE WHEN pg_advisory_unlock(") + kJobLockKey +
+                      ") THEN 1 ELSE 0 END",
+          soci::use(job_, "job"), soci::into(unlocked);
+    } catch (const std::exception&) {
+      // The connection is gone, and the lock with it.
+    }
+  }
+
+ private:
+  std::unique_lock<std::mutex> hold_;
+  soci::session& session_;
+  std::string job_;
+};
+
+}  // namespace
+
+// A session of its own, outside the pool, so holding a job's lock never starves the
+// job's own transactions (a pool of one would deadlock).
+std::unique_ptr<Database::JobLock> Database::try_lock_job(std::string_view job) {
+  if (impl_->url.dialect == Dialect::kSqlite) return std::make_unique<GrantedJobLock>();
+  std::unique_lock hold(impl_->job_mutex);
+  std::string name(job);
+  int locked = 0;
+  const auto try_lock = [&] {
+    if (!impl_->job_session) {
+      auto session = std::make_unique<soci::session>();
+      impl_->open(*session);
+      impl_->job_session = std::move(session);
+    }
+    *impl_->job_session << std::string("SELECT CASE WHEN pg_try_advisory_lock(") + kJobLockKey +
+                               ") THEN 1 ELSE 0 END",
+        soci::use(name, "job"), soci::into(locked);
+  };
+  try {
+    try_lock();
+  } catch (const soci::soci_error&) {
+    impl_->job_session.reset();
+    guarded(try_lock);
+  }
+  if (locked != 1) return nullptr;
+  return std::make_unique<AdvisoryJobLock>(std::move(hold), *impl_->job_session, name);
+}
 
 namespace {
 

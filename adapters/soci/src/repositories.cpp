@@ -36,6 +36,12 @@ User user_from(const soci::row& row) {
   return user;
 }
 
+// A conditional update that changes one row or none: true when it changed the row.
+bool changed(soci::statement statement) {
+  statement.execute(true);
+  return statement.get_affected_rows() == 1;
+}
+
 class SqlUsers : public UserRepository {
  public:
   explicit SqlUsers(soci::session& session) : session_(session) {}
@@ -762,11 +768,6 @@ class SqlWinners : public WinnerRepository {
 
  private:
   // Runs a conditional change; true when it touched exactly one row.
-  static bool changed(soci::statement statement) {
-    statement.execute(true);
-    return statement.get_affected_rows() == 1;
-  }
-
   std::vector<Winner> select(const std::string& sql, long long& key) {
     return guarded([&] {
       std::vector<Winner> winners;
@@ -858,6 +859,16 @@ class SqlReports : public ReportQueries {
 // ---------------------------------------------------------------------------------
 // Outbox and audit
 
+// When an outbox row is due for `:sender` at `:now` (bound twice, as :now and :lease_now):
+// unfinished, not postponed, not leased to another sender, first unfinished of its chat.
+constexpr std::string_view kDue =
+    "sent_at IS NULL AND failed_at IS NULL "
+    "AND (next_attempt_at IS NULL OR next_attempt_at <= lottery_ts(:now)) "
+    "AND (leased_until IS NULL OR leased_until <= lottery_ts(:lease_now) "
+    "OR leased_by = :sender) "
+    "AND NOT EXISTS (SELECT 1 FROM outbox earlier WHERE earlier.chat_id = outbox.chat_id "
+    "AND earlier.id < outbox.id AND earlier.sent_at IS NULL AND earlier.failed_at IS NULL)";
+
 class SqlOutbox : public Outbox {
  public:
   explicit SqlOutbox(soci::session& session) : session_(session) {}
@@ -899,20 +910,21 @@ class SqlOutbox : public Outbox {
     });
   }
 
-  std::vector<Notification> pending(std::size_t limit, Instant now) override {
+  std::vector<Notification> pending(std::size_t limit, Instant now,
+                                    const std::string& sender) override {
     return guarded([&] {
       long long most = static_cast<long long>(limit);
       long long at = micros(now);
+      long long lease_at = at;
+      std::string by = sender;
       std::vector<Notification> notifications;
       soci::rowset<soci::row> rows =
           (session_.prepare << "SELECT id, chat_id, kind, lottery_id, lottery_title, winner_id, "
                                "place, prize, account_number, lottery_us(deadline), count, "
                                "detail, text, markup, reference, lottery_us(created_at), "
-                               "attempts FROM outbox "
-                               "WHERE sent_at IS NULL AND failed_at IS NULL AND "
-                               "(next_attempt_at IS NULL OR next_attempt_at <= lottery_ts(:now)) "
-                               "ORDER BY id LIMIT :most",
-           use(at, "now"), use(most, "most"));
+                               "attempts FROM outbox WHERE " +
+                                   std::string(kDue) + " ORDER BY id LIMIT :most",
+           use(at, "now"), use(lease_at, "lease_now"), use(by, "sender"), use(most, "most"));
       for (const auto& row : rows) {
         Notification notification;
         notification.id = NotificationId{integer(row, 0)};
@@ -941,13 +953,38 @@ class SqlOutbox : public Outbox {
     });
   }
 
+  bool lease(NotificationId id, Instant now, const std::string& sender, Instant until) override {
+    return guarded([&] {
+      long long key = id.value();
+      long long at = micros(now);
+      long long lease_at = at;
+      long long end = micros(until);
+      std::string by = sender;
+      std::string holder = sender;
+      return changed((session_.prepare << "UPDATE outbox SET leased_by = :holder, "
+                                          "leased_until = lottery_ts(:until) WHERE id = :id AND " +
+                                              std::string(kDue),
+                      use(holder, "holder"), use(end, "until"), use(key, "id"), use(at, "now"),
+                      use(lease_at, "lease_now"), use(by, "sender")));
+    });
+  }
+
+  void release_leases(const std::string& sender) override {
+    guarded([&] {
+      std::string by = sender;
+      session_ << "UPDATE outbox SET leased_by = NULL, leased_until = NULL "
+                  "WHERE leased_by = :sender AND sent_at IS NULL AND failed_at IS NULL",
+          use(by, "sender");
+    });
+  }
+
   void mark_sent(NotificationId id, Instant at, std::optional<std::int64_t> message_id) override {
     guarded([&] {
       long long key = id.value();
       long long when = micros(at);
       auto message = nullable<long long>(message_id);
-      session_ << "UPDATE outbox SET sent_at = lottery_ts(:at), telegram_message_id = :message "
-                  "WHERE id = :id",
+      session_ << "UPDATE outbox SET sent_at = lottery_ts(:at), telegram_message_id = :message, "
+                  "leased_by = NULL, leased_until = NULL WHERE id = :id",
           use(when, "at"), use(message.value, message.indicator, "message"), use(key, "id");
     });
   }
@@ -957,7 +994,9 @@ class SqlOutbox : public Outbox {
       long long key = id.value();
       long long when = micros(at);
       std::string why = reason;
-      session_ << "UPDATE outbox SET failed_at = lottery_ts(:at), failure = :why WHERE id = :id",
+      session_
+          << "UPDATE outbox SET failed_at = lottery_ts(:at), failure = :why, leased_by = NULL, "
+             "leased_until = NULL WHERE id = :id",
           use(when, "at"), use(why, "why"), use(key, "id");
     });
   }
@@ -967,7 +1006,7 @@ class SqlOutbox : public Outbox {
       long long key = id.value();
       long long when = micros(until);
       session_ << "UPDATE outbox SET next_attempt_at = lottery_ts(:until), "
-                  "attempts = attempts + 1 WHERE id = :id",
+                  "attempts = attempts + 1, leased_by = NULL, leased_until = NULL WHERE id = :id",
           use(when, "until"), use(key, "id");
     });
   }

@@ -59,7 +59,8 @@ LongPoller::LongPoller(ApiClient& client, chat::ChatBot& chat, std::function<voi
 PollingEnd LongPoller::run(const std::stop_token& stop) {
   const std::stop_callback abort_poll(stop, [this] { client_.cancel(); });
   std::chrono::milliseconds backoff{500};
-  constexpr std::chrono::milliseconds kMaxBackoff{60000};
+  // Short enough that the bot is back within seconds of Telegram (or the network).
+  constexpr std::chrono::milliseconds kMaxBackoff{8000};
   while (!stop.stop_requested()) {
     const ApiResponse response = client_.call("getUpdates", get_updates_body(offset_, timeout_),
                                               timeout_ + std::chrono::seconds{10});

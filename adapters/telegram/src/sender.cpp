@@ -12,14 +12,28 @@ namespace lottery::telegram {
 namespace {
 
 constexpr std::chrono::milliseconds kIdleNap{1000};
-constexpr std::chrono::seconds kMaxBackoff{300};
 
 bool is_group(ChatId chat) { return chat.value() < 0; }
 
 }  // namespace
 
-Sender::Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies, SendLimits limits)
-    : client_(client), chat_(chat), deps_(std::move(dependencies)), limits_(limits), tokens_(1.0) {}
+Sender::Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies, SendLimits limits,
+               std::string instance)
+    : client_(client),
+      chat_(chat),
+      deps_(std::move(dependencies)),
+      limits_(limits),
+      instance_(std::move(instance)),
+      tokens_(1.0) {
+  try {
+    auto transaction = deps_.transactions.begin();
+    transaction->outbox().release_leases(instance_);
+    transaction->commit();
+  } catch (const StorageError& error) {
+    // Not fatal: the leases end by themselves, and the database may come back later.
+    spdlog::warn("sender: cannot take back earlier leases: {}", error.what());
+  }
+}
 
 bool Sender::chat_ready(ChatId chat, Instant now) const {
   const auto found = chat_ready_at_.find(chat);
@@ -43,11 +57,18 @@ bool Sender::take_token(Instant now) {
 }
 
 Sender::Delivery Sender::deliver(const Notification& notification, Instant now) {
+  {
+    auto transaction = deps_.transactions.begin();
+    if (!transaction->outbox().lease(notification.id, now, instance_, now + limits_.lease)) {
+      return Delivery::kTakenElsewhere;
+    }
+    transaction->commit();
+  }
   const auto messages = chat_.render(notification);
   std::optional<std::int64_t> first_message_id;
   for (const chat::OutgoingMessage& message : messages) {
     const auto method = message_method(message);
-    const ApiResponse response = client_.call(method, message_body(message));
+    const ApiResponse response = client_.call(method, message_body(message), limits_.call_timeout);
     if (response.ok) {
       if (!first_message_id) first_message_id = parse_message_id(response.result);
       continue;
@@ -73,18 +94,19 @@ Sender::Delivery Sender::deliver(const Notification& notification, Instant now) 
       if (!given_up) throw StorageError(StorageError::Kind::kUnavailable, given_up.error().detail);
       return Delivery::kGaveUp;
     }
-    // 5xx, network: try again later, backing off.
-    const auto backoff = std::min<std::chrono::seconds>(
-        kMaxBackoff, std::chrono::seconds{1LL << std::min(notification.attempts, 8)});
-    spdlog::warn("telegram: {} failed for chat {} ({} {}), retrying in {} s", method,
+    // 5xx, network: Telegram or the way to it is down; everything waits, backing off.
+    outage_backoff_ =
+        std::clamp(outage_backoff_ * 2, std::chrono::seconds{1}, limits_.max_outage_backoff);
+    paused_until_ = now + outage_backoff_;
+    spdlog::warn("telegram: {} failed for chat {} ({} {}), pausing sending for {} s", method,
                  notification.chat.value(), response.error_code, response.description,
-                 backoff.count());
-    chat_ready_at_[notification.chat] = now + backoff;  // its later messages wait too
+                 outage_backoff_.count());
     auto transaction = deps_.transactions.begin();
-    transaction->outbox().postpone(notification.id, now + backoff);
+    transaction->outbox().postpone(notification.id, paused_until_);
     transaction->commit();
     return Delivery::kRetryLater;
   }
+  outage_backoff_ = std::chrono::seconds{0};
   auto transaction = deps_.transactions.begin();
   transaction->outbox().mark_sent(notification.id, now, first_message_id);
   transaction->commit();
@@ -94,10 +116,14 @@ Sender::Delivery Sender::deliver(const Notification& notification, Instant now) 
 
 std::chrono::milliseconds Sender::send_due() {
   const Instant now = deps_.clock.now();
+  if (now < paused_until_) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(paused_until_ - now) +
+           std::chrono::milliseconds{1};
+  }
   std::vector<Notification> due;
   {
     auto transaction = deps_.transactions.begin();
-    due = transaction->outbox().pending(limits_.batch, now);
+    due = transaction->outbox().pending(limits_.batch, now, instance_);
   }
   std::set<ChatId> held;  // a chat waits as a whole, so its messages keep their order
   std::chrono::milliseconds nap = kIdleNap;
@@ -117,12 +143,14 @@ std::chrono::milliseconds Sender::send_due() {
           std::chrono::milliseconds{static_cast<long long>(1000.0 / limits_.messages_per_second)};
       return std::max(std::chrono::milliseconds{1}, per_message);
     }
-    if (deliver(notification, at) == Delivery::kSent) {
+    const Delivery delivery = deliver(notification, at);
+    if (delivery == Delivery::kSent) {
       // Counted from Telegram's answer, not from the request: the gap it sees is what counts.
       note_sent_to(notification.chat, deps_.clock.now());
     } else {
       held.insert(notification.chat);
     }
+    if (deps_.clock.now() < paused_until_) return send_due();  // the pause's own nap
   }
   if (due.size() == limits_.batch) nap = std::chrono::milliseconds{0};
   return std::max(std::chrono::milliseconds{0}, nap);

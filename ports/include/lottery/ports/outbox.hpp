@@ -21,10 +21,19 @@ class Outbox {
 
   // Stores the notification (its id and attempts are ignored) as due now; returns its id.
   [[nodiscard]] virtual NotificationId enqueue(const Notification& notification) = 0;
-  // Due notifications (neither sent nor failed, not postponed past `now`), oldest
-  // first, at most `limit`.
-  [[nodiscard]] virtual std::vector<Notification> pending(std::size_t limit, Instant now) = 0;
-  // Records that Telegram accepted it, with the id of the message it became.
+  // Due notifications, oldest first, at most `limit`: neither sent nor failed, not
+  // postponed past `now`, not leased to another sender past `now`, and each the first
+  // unfinished one of its chat (a chat's messages go out in order).
+  [[nodiscard]] virtual std::vector<Notification> pending(std::size_t limit, Instant now,
+                                                          const std::string& sender) = 0;
+  // Leases a notification to `sender` until `until` if it is still due as pending()
+  // defines it; false when it is not (sent, or taken by another sender meanwhile).
+  [[nodiscard]] virtual bool lease(NotificationId id, Instant now, const std::string& sender,
+                                   Instant until) = 0;
+  // Ends every lease `sender` holds (a restarted sender takes back what it held).
+  virtual void release_leases(const std::string& sender) = 0;
+  // Records that Telegram accepted it, with the id of the message it became (ends its lease,
+  // as do mark_failed and postpone).
   virtual void mark_sent(NotificationId id, Instant at, std::optional<std::int64_t> message_id) = 0;
   // Gives up on it for good (blocked by the user, refused as malformed).
   virtual void mark_failed(NotificationId id, Instant at, const std::string& reason) = 0;

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lottery/db/database_url.hpp"
@@ -53,6 +54,17 @@ class Database : public TransactionManager {
   [[nodiscard]] std::vector<std::string> pending_migrations();
   // Deletes every row of every table, keeping the schema and the migration history.
   void clear_all_data();
+
+  // Held while this process runs a periodic job (expiry, reminders); released when
+  // destroyed, or by the database when the process dies.
+  class JobLock {
+   public:
+    virtual ~JobLock() = default;
+  };
+  // The job's lock if no other process holds it (PostgreSQL: a session advisory lock
+  // on a pooled session), else null. SQLite serves one process: always granted.
+  // Throws StorageError when the database cannot be reached.
+  [[nodiscard]] std::unique_ptr<JobLock> try_lock_job(std::string_view job);
 
   struct Impl;  // the session pool; opaque outside the adapter
 

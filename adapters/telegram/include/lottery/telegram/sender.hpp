@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <stop_token>
+#include <string>
 
 #include "lottery/chat/chat_bot.hpp"
 #include "lottery/core/dependencies.hpp"
@@ -20,15 +21,25 @@ struct SendLimits {
   std::chrono::milliseconds per_chat_interval{1000};
   std::chrono::milliseconds per_group_interval{3000};
   std::size_t batch{100};
+  // How long a message being sent stays this sender's (other instances skip it); a
+  // call never outlasts it, so no lease ends while its message is in flight.
+  std::chrono::seconds lease{120};
+  std::chrono::seconds call_timeout{20};
+  // Network errors and 5xx pause all sending, doubling from 1 s up to this.
+  std::chrono::seconds max_outage_backoff{8};
 };
 
-// Drains the outbox into Telegram, keeping under the limits. A message is marked
+// Drains the outbox into Telegram, keeping under the limits. Each message is leased
+// to this sender (named by `instance`, unique among the instances sharing the
+// database) before it is sent, so two instances never send the same one, and marked
 // sent only after Telegram accepted it. On 429 that chat waits retry_after; 5xx and
-// network errors retry with backoff; 403 gives up, audits it and tells the admins;
-// any other 400 is logged with its method and not retried.
+// network errors pause sending with backoff; 403 gives up, audits it and tells the
+// admins; any other 400 is logged with its method and not retried.
 class Sender {
  public:
-  Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies, SendLimits limits);
+  // Takes back the leases a previous run of `instance` left (it died while sending).
+  Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies, SendLimits limits,
+         std::string instance);
 
   // Sends what is due and allowed now; returns when it would have to wait. Returns
   // how long until something may be due (bounded), for the worker's nap.
@@ -42,7 +53,7 @@ class Sender {
   std::uint64_t sent() const { return sent_; }
 
  private:
-  enum class Delivery { kSent, kRetryLater, kGaveUp };
+  enum class Delivery { kSent, kRetryLater, kGaveUp, kTakenElsewhere };
   Delivery deliver(const Notification& notification, Instant now);
   bool chat_ready(ChatId chat, Instant now) const;
   void note_sent_to(ChatId chat, Instant now);
@@ -52,6 +63,9 @@ class Sender {
   chat::ChatBot& chat_;
   Dependencies deps_;
   SendLimits limits_;
+  std::string instance_;
+  std::chrono::seconds outage_backoff_{0};
+  Instant paused_until_{};
   std::map<ChatId, Instant> chat_ready_at_;
   double tokens_;
   Instant tokens_at_{};
