@@ -89,6 +89,20 @@ Result<ConfirmOutcome> ClaimService::confirm_by_button(TelegramUserId presser, W
   return result;
 }
 
+Result<bool> ClaimService::refuse_forged_press(TelegramUserId presser, std::string_view data) {
+  std::string shown;
+  for (const char c : data.substr(0, 64)) {
+    const auto byte = static_cast<unsigned char>(c);
+    shown.push_back(byte >= 0x20 && byte < 0x7f ? c : '?');
+  }
+  return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) -> Result<bool> {
+    detail::audit(transaction, deps_.clock.now(), Actor{ActorKind::kUser, presser},
+                  AuditAction::kWinConfirmRefused, std::nullopt, std::nullopt,
+                  "forged button data \"" + shown + "\"" + (data.size() > 64 ? "..." : ""));
+    return true;
+  });
+}
+
 Result<VerifyOutcome> ClaimService::verify_by_code(const Requester& requester,
                                                    const VerificationCode& code,
                                                    LotteryId lottery_id,

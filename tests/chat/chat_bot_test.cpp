@@ -261,6 +261,57 @@ TEST_F(ChatTest, TheFullCycleOfTheClubsNotes) {
   EXPECT_THAT(reply_to(kAdmin, "/winner_status 1"), HasSubstr("@user1 (КК: 2223"));
 }
 
+// Button data the bot never made, or someone else's win: refused, audited, and the
+// win stays as it was.
+TEST_F(ChatTest, ForgedButtonDataIsRefusedAndAudited) {
+  const OutgoingMessage win = anna_wins();
+  const std::string own = win.markup.inline_rows.at(0).at(0).data;
+  register_client(kBoris, "4445");
+  const std::vector<std::pair<std::string, std::string>> forgeries{
+      {own, "another user's win"},
+      {"confirm_win_abc", "non-numeric"},
+      {"confirm_win_" + std::string(200, '9'), "overlong"},
+      {"confirm_win_-1", "negative"},
+      {"confirm_win_0", "zero"},
+      {"confirm_win_999999", "unknown id"},
+      {"confirm_win_1 OR 1=1", "SQL"},
+      {"confirm_win_", "empty id"},
+      {"drop_everything", "unknown kind"},
+      {std::string("confirm_win_\x01\xff", 14), "control bytes"},
+  };
+  for (const auto& [data, what] : forgeries) {
+    const auto before = store_.snapshot();
+    const auto answer = press(kBoris, data);
+    EXPECT_TRUE(answer.text.find("другому участнику") != std::string::npos ||
+                answer.text.find("не действует") != std::string::npos ||
+                answer.text.find("не найден") != std::string::npos)
+        << what << ": " << answer.text;
+    EXPECT_TRUE(last_press_messages_.empty()) << what;
+    const auto after = store_.snapshot();
+    EXPECT_EQ(after.winners, before.winners) << what;
+    ASSERT_EQ(after.audit.size(), before.audit.size() + 1) << what;
+    EXPECT_EQ(after.audit.back().action, AuditAction::kWinConfirmRefused) << what;
+    EXPECT_EQ(after.audit.back().actor.telegram_id, TelegramUserId{kBoris}) << what;
+    EXPECT_LE(after.audit.back().details.size(), 120U) << what;
+  }
+  EXPECT_THAT(press(kAnna, own).text, HasSubstr("Выигрыш подтвержден"));
+}
+
+// Text that looks like SQL or HTML is kept as typed and shown back escaped.
+TEST_F(ChatTest, SqlAndHtmlLookingInputIsStoredAndShownVerbatim) {
+  const std::string title = "Robert'); DROP TABLE users;-- <b>x</b> & \"q\"";
+  say(kAdmin, "/new_lottery " + title);
+  const std::string created = reply_to(kAdmin, "1 <script>alert(1)</script>");
+  EXPECT_THAT(created, HasSubstr("создан"));
+  const auto state = store_.snapshot();
+  ASSERT_EQ(state.lotteries.size(), 1U);
+  EXPECT_EQ(state.lotteries.begin()->second.title, title);
+  EXPECT_EQ(state.lotteries.begin()->second.prizes.at(0).text, "<script>alert(1)</script>");
+  const std::string listed = reply_to(kAdmin, "/lotteries");
+  EXPECT_THAT(listed, HasSubstr("Robert'); DROP TABLE users;-- &lt;b&gt;x&lt;/b&gt; &amp;"));
+  EXPECT_THAT(listed, Not(HasSubstr("<b>x</b>")));
+}
+
 TEST_F(ChatTest, AnAdminVerifiesByCode) {
   anna_wins();
   const std::string reply = reply_to(kAdmin, "/verify_winner " + code_of(kAnna) + " 1");

@@ -1,18 +1,7 @@
 // The real lottery-bot, run as a process against our fake Bot API server and a real
 // PostgreSQL: the scenarios of the club's notes and the ways they can go wrong.
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <regex>
-
-#include "fake_telegram.hpp"
-#include "process.hpp"
-#include "test_databases.hpp"
+#include "bot_fixture.hpp"
 
 namespace lottery::testing {
 namespace {
@@ -20,145 +9,9 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-const std::string kBot = std::string(LOTTERY_BIN_DIR) + "/lottery-bot";
-const std::string kToken = "987654321:AAE2e-End_to_End_Token_Never_Logged_x";
-constexpr std::int64_t kAdmin = 9000;
-constexpr std::int64_t kAnnounce = -100777;
-
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-class BotEndToEnd : public ::testing::Test {
- protected:
-  void SetUp() override { database_ = make_postgres_database(); }
-
-  void TearDown() override {
-    if (bot_ && bot_->running()) stop();
-    if (bot_) {
-      EXPECT_THAT(bot_->log(), Not(HasSubstr(kToken))) << "the token appeared in the log";
-    }
-    if (HasFailure() && bot_) std::cerr << "---- bot log ----\n" << bot_->log();
-  }
-
-  EnvironmentChanges environment(const EnvironmentChanges& extra) const {
-    EnvironmentChanges environment{{"TELEGRAM_BOT_TOKEN", kToken},
-                                   {"TELEGRAM_API_URL", telegram_.base_url()},
-                                   {"DATABASE_URL", database_->url_text()},
-                                   {"ADMIN_IDS", std::to_string(kAdmin)},
-                                   {"ADMIN_CONTACT", "@club_admin"},
-                                   {"ANNOUNCE_CHAT_ID", std::to_string(kAnnounce)},
-                                   {"JOB_INTERVAL", "1s"},
-                                   {"LOG_LEVEL", "debug"},
-                                   {"BOT_MODE", std::nullopt},
-                                   {"CLAIM_WINDOW", std::nullopt}};
-    for (const auto& [name, value] : extra) environment[name] = value;
-    return environment;
-  }
-
-  void start(const EnvironmentChanges& extra = {}) {
-    log_path_ = "/tmp/lottery-bot-e2e-" + std::to_string(::getpid()) + ".log";
-    ::unlink(log_path_.c_str());
-    bot_ = std::make_unique<ChildProcess>(std::vector<std::string>{kBot}, environment(extra),
-                                          log_path_);
-    ASSERT_TRUE(telegram_.wait_until([](const FakeTelegram& fake) {
-      for (const auto& call : fake.calls()) {
-        if (call.method == "getUpdates" || call.method == "setWebhook") return true;
-      }
-      return false;
-    })) << bot_->log();
-  }
-
-  // SIGTERM: the bot exits 0 within 5 seconds.
-  void stop() {
-    bot_->signal(SIGTERM);
-    const auto code = bot_->wait(std::chrono::seconds{5});
-    ASSERT_TRUE(code.has_value()) << "still running 5 s after SIGTERM";
-    EXPECT_EQ(*code, 0);
-  }
-
-  // The newest message to `chat` containing `fragment`, once it arrives.
-  std::optional<SentMessage> await(std::int64_t chat, const std::string& fragment,
-                                   std::chrono::milliseconds limit = std::chrono::seconds{20}) {
-    std::optional<SentMessage> found;
-    telegram_.wait_until(
-        [&](const FakeTelegram& fake) {
-          for (const auto& message : fake.messages_to(chat)) {
-            if (message.text.find(fragment) != std::string::npos) found = message;
-          }
-          return found.has_value();
-        },
-        limit);
-    return found;
-  }
-
-  // Sends `text` from `user` and returns the bot's answer containing `expected`.
-  SentMessage exchange(std::int64_t user, const std::string& text, const std::string& expected) {
-    const std::size_t before = telegram_.messages_to(user).size();
-    telegram_.push_message(user, text, user == 1 ? "Анна" : "Клиент");
-    std::optional<SentMessage> answer;
-    telegram_.wait_until([&](const FakeTelegram& fake) {
-      const auto messages = fake.messages_to(user);
-      for (std::size_t i = before; i < messages.size(); ++i) {
-        if (messages[i].text.find(expected) != std::string::npos) answer = messages[i];
-      }
-      return answer.has_value();
-    });
-    EXPECT_TRUE(answer) << "no answer with «" << expected << "» to «" << text << "»";
-    return answer.value_or(SentMessage{});
-  }
-
-  void register_client(std::int64_t user, const std::string& card) {
-    exchange(user, "/start", "клубной карты");
-    exchange(user, card, "Поделитесь номером");
-    exchange(user, "Пропустить", "Регистрация завершена");
-  }
-
-  static std::string code_in(const std::string& text) {
-    std::smatch match;
-    const std::regex code("<code>([A-Z0-9]{8})</code>");
-    return std::regex_search(text, match, code) ? match[1].str() : "";
-  }
-
-  static std::string button_in(const SentMessage& message) {
-    std::smatch match;
-    const std::regex data("\"callback_data\":\"(confirm_win_[0-9]+)\"");
-    return std::regex_search(message.reply_markup, match, data) ? match[1].str() : "";
-  }
-
-  // Creates a lottery with these prizes and returns its id.
-  std::string new_lottery(const std::string& title, const std::string& prizes) {
-    exchange(kAdmin, "/new_lottery " + title, "Введите призы");
-    const auto created = exchange(kAdmin, prizes, "создан");
-    std::smatch match;
-    const std::regex id("Розыгрыш #([0-9]+)");
-    return std::regex_search(created.text, match, id) ? match[1].str() : "";
-  }
-
-  std::size_t winner_messages_to(std::int64_t user) const {
-    std::size_t count = 0;
-    for (const auto& message : telegram_.messages_to(user)) {
-      count += message.text.find("ПОЗДРАВЛЯЕМ") != std::string::npos && !message.edit ? 1U : 0U;
-    }
-    return count;
-  }
-
+class BotEndToEnd : public BotFixture {
  public:
   void run_full_cycle();
-
- protected:
-  FakeTelegram telegram_;
-  std::unique_ptr<TestDatabase> database_;
-  std::unique_ptr<ChildProcess> bot_;
-  std::string log_path_;
 };
 
 // The club's scenario 1: register, get an account, win, confirm.
@@ -374,6 +227,52 @@ TEST_F(BotEndToEnd, WebhookModeChecksTheSecret) {
       200);
   EXPECT_TRUE(await(1, "/my_account"));
   stop();
+}
+
+// Text that looks like SQL or HTML reaches PostgreSQL as typed (bound, never spliced
+// into SQL) and comes back escaped.
+TEST_F(BotEndToEnd, HostileLookingTextIsStoredAndShownVerbatim) {
+  start();
+  const std::string title = "x'); DROP TABLE users; -- <i>Приз</i> & \"Ко\"";
+  const std::string id = new_lottery(title, "1 <script>alert(1)</script>");
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(database_->scalar("SELECT count(*) FROM lotteries WHERE title = "
+                              "'x''); DROP TABLE users; -- <i>Приз</i> & \"Ко\"'"),
+            1);
+  EXPECT_EQ(database_->scalar("SELECT count(*) FROM lottery_prizes WHERE prize = "
+                              "'<script>alert(1)</script>'"),
+            1);
+  EXPECT_EQ(database_->scalar("SELECT count(*) FROM users"), 0);  // the table is still there
+  const auto listed = exchange(kAdmin, "/lotteries", "DROP TABLE");
+  EXPECT_THAT(listed.text, HasSubstr("&lt;i&gt;Приз&lt;/i&gt; &amp;"));
+}
+
+// Network and TLS errors name the URL they failed on: never with the token in it.
+TEST(BotStart, TheTokenIsNeverLoggedEvenInUrlErrors) {
+  for (const std::string url : {"http://127.0.0.1:1", "https://no-such-host.invalid"}) {
+    const std::string log = "/tmp/lottery-bot-token-" + std::to_string(::getpid()) + ".log";
+    ::unlink(log.c_str());
+    ChildProcess bot({kBot},
+                     {{"TELEGRAM_BOT_TOKEN", kToken},
+                      {"TELEGRAM_API_URL", url},
+                      {"DATABASE_URL", "sqlite:" + log + ".db"},
+                      {"LOG_LEVEL", "debug"}},
+                     log);
+    // Two failed getMe calls, each logged with its error.
+    for (int waited = 0; waited < 100; ++waited) {
+      const std::string text = bot.log();
+      if (text.find("retrying") != text.rfind("retrying")) break;
+      ::usleep(50000);
+    }
+    bot.signal(SIGTERM);
+    EXPECT_TRUE(bot.wait(std::chrono::seconds{5}).has_value());
+    const std::string text = bot.log();
+    EXPECT_THAT(text, HasSubstr("getMe failed")) << url;
+    EXPECT_THAT(text, Not(HasSubstr(kToken))) << url;
+    EXPECT_THAT(text, Not(HasSubstr(kToken.substr(kToken.find(':') + 1)))) << url;
+    ::unlink(log.c_str());
+    ::unlink((log + ".db").c_str());
+  }
 }
 
 TEST(BotStart, AMissingOrBadSettingStopsItWithOneLine) {

@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/experimental/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -57,6 +58,8 @@ std::string envelope_error(const Failure& failure) {
 
 struct FakeTelegram::Impl {
   net::io_context io;
+  // Keeps io.run() going while offline, when no socket has work pending.
+  net::executor_work_guard<net::io_context::executor_type> keep_running{io.get_executor()};
   tcp::acceptor acceptor{io, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)};
   std::thread thread;
 
@@ -79,6 +82,7 @@ struct FakeTelegram::Impl {
   std::vector<std::shared_ptr<net::steady_timer>> pollers;
   bool offline{false};
   std::uint16_t port{0};
+  std::vector<std::weak_ptr<beast::tcp_stream>> open_streams;  // used on the io thread only
 
   Impl() {
     port = acceptor.local_endpoint().port();
@@ -114,8 +118,18 @@ struct FakeTelegram::Impl {
     while (true) {
       auto [error, socket] = co_await acceptor.async_accept(kTuple);
       if (error) co_return;
+      if (is_offline()) {
+        // Unreachable: reset the connection at once (the port stays ours meanwhile,
+        // so no other socket can take it).
+        boost::system::error_code ignored;
+        socket.set_option(net::socket_base::linger(true, 0), ignored);
+        socket.close(ignored);
+        continue;
+      }
       socket.set_option(tcp::no_delay(true));  // or each keep-alive answer stalls ~40 ms
-      net::co_spawn(io, serve(beast::tcp_stream(std::move(socket))), net::detached);
+      auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+      open_streams.push_back(stream);
+      net::co_spawn(io, serve(stream), net::detached);
     }
   }
 
@@ -133,7 +147,8 @@ struct FakeTelegram::Impl {
     return {std::string(target.substr(0, slash)), std::string(target.substr(slash + 1))};
   }
 
-  net::awaitable<void> serve(beast::tcp_stream stream) {
+  net::awaitable<void> serve(std::shared_ptr<beast::tcp_stream> connection) {
+    beast::tcp_stream& stream = *connection;
     beast::flat_buffer buffer;
     while (true) {
       http::request<http::string_body> request;
@@ -359,29 +374,20 @@ void FakeTelegram::go_offline() {
       impl_->offline = true;
       impl_->wake_pollers();
     }
+    // Cut every connection, idle keep-alive ones too, as a network failure would.
     boost::system::error_code ignored;
-    impl_->acceptor.close(ignored);
+    for (const auto& open : impl_->open_streams) {
+      if (const auto stream = open.lock()) stream->socket().close(ignored);
+    }
+    impl_->open_streams.clear();
     done.set_value();
   });
   done.get_future().wait();
 }
 
 void FakeTelegram::go_online() {
-  std::promise<void> done;
-  net::post(impl_->io, [this, &done] {
-    {
-      std::lock_guard lock(impl_->mutex);
-      impl_->offline = false;
-    }
-    const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), impl_->port);
-    impl_->acceptor.open(endpoint.protocol());
-    impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
-    impl_->acceptor.bind(endpoint);
-    impl_->acceptor.listen();
-    net::co_spawn(impl_->io, impl_->accept(), net::detached);
-    done.set_value();
-  });
-  done.get_future().wait();
+  std::lock_guard lock(impl_->mutex);
+  impl_->offline = false;
 }
 
 void FakeTelegram::enforce_limits(double per_second) {

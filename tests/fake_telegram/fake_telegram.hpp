@@ -62,8 +62,8 @@ class FakeTelegram {
   // Enforce Telegram's limits on sendMessage (1 a second per chat, `per_second`
   // overall): a call over them gets 429 with retry_after.
   void enforce_limits(double per_second);
-  // Unreachable: stops listening (connections are refused) and drops every open
-  // connection and waiting long poll; go_online() listens again on the same port.
+  // Unreachable: drops every open connection and waiting long poll, and resets each
+  // new connection at once, until go_online().
   void go_offline();
   void go_online();
 

@@ -243,6 +243,7 @@ struct ChatBot::Impl {
     } else if (data.substr(0, kEnrolPrefix.size()) == kEnrolPrefix) {
       choose_lottery_for_accounts(press, data.substr(kEnrolPrefix.size()), conversation);
     } else {
+      (void)ClaimService(deps).refuse_forged_press(press.from.id, data);
       conversation.answer = ButtonAnswer{press.query_id, "Эта кнопка больше не действует.", false};
     }
   }
@@ -950,6 +951,7 @@ struct ChatBot::Impl {
                       Conversation& conversation) {
     const auto winner = parse_id<WinnerId>(id_text);
     if (!winner) {
+      (void)ClaimService(deps).refuse_forged_press(press.from.id, press.data);
       conversation.answer = ButtonAnswer{press.query_id, "Эта кнопка больше не действует.", true};
       return;
     }

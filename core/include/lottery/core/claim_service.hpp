@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "lottery/core/account_number.hpp"
@@ -33,6 +34,9 @@ class ClaimService {
 
   // The winner's button (R-CLAIM-2). Refusals of other pressers are audited.
   [[nodiscard]] Result<ConfirmOutcome> confirm_by_button(TelegramUserId presser, WinnerId winner);
+  // Button data the bot never made (a forged or tampered press): audited, nothing else
+  // changes. The data is kept printable and at most 64 bytes in the audit trail.
+  [[nodiscard]] Result<bool> refuse_forged_press(TelegramUserId presser, std::string_view data);
   // /verify_winner CODE LOTTERY_ID [ACCOUNT] (R-CLAIM-3).
   [[nodiscard]] Result<VerifyOutcome> verify_by_code(const Requester& requester,
                                                      const VerificationCode& code,
