@@ -3,13 +3,18 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "lottery/core/draw_verification.hpp"
 #include "lottery/core/query_service.hpp"
 #include "lottery/db/database.hpp"
 #include "lottery/ports/storage_error.hpp"
@@ -38,6 +43,14 @@ constexpr const char* kHelp =
       winners-by-card         победители по клубным картам
       top-accounts            счета с наибольшим числом участий
       unclaimed               невостребованные выигрыши старше срока подтверждения
+  export entries ID           список участников розыгрыша в CSV (ordinal,account_number):
+                              его публикуют для проверки розыгрыша
+  verify-draw ID              проверить проведённый розыгрыш по базе: ключ, хэш списка
+                              участников, победители (docs/FAIRNESS.md)
+  verify-draw --lottery ID --seed КЛЮЧ --entries ФАЙЛ [--public ЗНАЧЕНИЕ]
+              [--skipped 3,8] [--entries-hash ХЭШ] [--commitment ХЭШ]
+              [--winners 5,1,9 | --places K]
+                              проверить по опубликованным данным, без базы
   help                        эта справка
 
 База данных: --database-url или переменная DATABASE_URL
@@ -203,6 +216,219 @@ int report(db::Database& database, const std::string& which, bool csv) {
   return kOk;
 }
 
+std::optional<Digest> parse_hex32(const std::string& text) {
+  if (text.size() != 64) return std::nullopt;
+  Digest digest{};
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    unsigned value = 0;
+    const auto [end, error] =
+        std::from_chars(text.data() + 2 * i, text.data() + 2 * i + 2, value, 16);
+    if (error != std::errc{} || end != text.data() + 2 * i + 2) return std::nullopt;
+    digest[i] = static_cast<std::uint8_t>(value);
+  }
+  return digest;
+}
+
+std::string to_hex(const Digest& digest) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  for (const std::uint8_t byte : digest) {
+    text.push_back(kHex[byte >> 4U]);
+    text.push_back(kHex[byte & 0x0fU]);
+  }
+  return text;
+}
+
+std::optional<std::vector<std::uint64_t>> parse_ordinals(const std::string& text) {
+  std::vector<std::uint64_t> ordinals;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    std::uint64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data() + start, text.data() + comma, value);
+    if (error != std::errc{} || end != text.data() + comma) return std::nullopt;
+    ordinals.push_back(value);
+    start = comma + 1;
+  }
+  return ordinals;
+}
+
+std::optional<LotteryId> parse_lottery(const std::string& text) {
+  long long value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size() || value <= 0) return std::nullopt;
+  return LotteryId{value};
+}
+
+// The published entry list: "ordinal,account_number" lines in order (a header is allowed).
+std::optional<std::vector<AccountNumber>> read_entries(const std::string& path,
+                                                       std::string& error) {
+  std::ifstream file(path);
+  if (!file) {
+    error = "не удалось открыть " + path;
+    return std::nullopt;
+  }
+  std::vector<AccountNumber> entries;
+  std::string line;
+  std::size_t line_number = 0;
+  while (std::getline(file, line)) {
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || (line_number == 1 && line.rfind("ordinal", 0) == 0)) continue;
+    const auto comma = line.find(',');
+    const auto ordinal =
+        comma == std::string::npos ? std::nullopt : parse_ordinals(line.substr(0, comma));
+    const auto number = comma == std::string::npos ? AccountNumber::parse("")
+                                                   : AccountNumber::parse(line.substr(comma + 1));
+    if (!ordinal || ordinal->size() != 1 || ordinal->front() != entries.size() || !number) {
+      error = path + ", строка " + std::to_string(line_number) + ": ожидается «" +
+              std::to_string(entries.size()) + ",XX-XX-XX-XX-XX-XX-XX»";
+      return std::nullopt;
+    }
+    entries.push_back(*number);
+  }
+  return entries;
+}
+
+void print_check(const DrawCheck& check, const PublishedDraw& draw) {
+  std::cout << "Хэш ключа (SHA-256): " << to_hex(check.commitment) << '\n'
+            << "Хэш списка участников: " << to_hex(check.entries_hash) << " ("
+            << draw.entries.size() << " участников)\n"
+            << "Победители в порядке жеребьёвки:\n";
+  for (const std::uint64_t ordinal : check.winners) {
+    std::cout << "  " << ordinal << ' ' << draw.entries.at(ordinal).str() << '\n';
+  }
+  for (const auto& problem : check.problems) std::cout << "НЕ СОВПАДАЕТ: " << problem << '\n';
+  std::cout << (check.ok() ? "Розыгрыш проверен: всё совпадает.\n"
+                           : "Розыгрыш НЕ прошёл проверку.\n");
+}
+
+// The published draw of a lottery, from the database.
+std::optional<PublishedDraw> load_draw(db::Database& database, LotteryId id, bool& drawn) {
+  auto transaction = database.begin();
+  const auto lottery = transaction->lotteries().find(id);
+  if (!lottery) return std::nullopt;
+  drawn = lottery->drawn_at.has_value() && lottery->fairness_version >= 2;
+  PublishedDraw draw;
+  draw.lottery = id;
+  draw.seed = lottery->seed;
+  draw.entries_hash = lottery->entries_hash;
+  draw.public_value = lottery->public_value;
+  draw.skipped = lottery->skipped_ordinals;
+  const std::uint64_t count = transaction->entries().count(id);
+  std::map<AccountId, std::uint64_t> ordinal_of;
+  std::vector<std::uint64_t> ordinals;
+  for (std::uint64_t start = 0; start < count; start += 10'000) {
+    ordinals.clear();
+    for (std::uint64_t ordinal = start; ordinal < std::min(count, start + 10'000); ++ordinal) {
+      ordinals.push_back(ordinal);
+    }
+    for (const Entry& entry : transaction->entries().at(id, ordinals)) {
+      draw.entries.push_back(entry.number);
+      ordinal_of[entry.account] = entry.ordinal;
+    }
+  }
+  auto wins = transaction->winners().list_by_lottery(id);
+  std::sort(wins.begin(), wins.end(),
+            [](const Winner& a, const Winner& b) { return a.draw_step < b.draw_step; });
+  for (const Winner& win : wins) draw.winners.push_back(ordinal_of.at(win.account));
+  return draw;
+}
+
+int export_entries(db::Database& database, LotteryId id) {
+  if (!require_current_schema(database)) return kFailed;
+  bool drawn = false;
+  const auto draw = load_draw(database, id, drawn);
+  if (!draw) {
+    std::cerr << "lotteryctl: розыгрыш #" << id.value() << " не найден\n";
+    return kFailed;
+  }
+  std::cout << "ordinal,account_number\n";
+  for (std::size_t ordinal = 0; ordinal < draw->entries.size(); ++ordinal) {
+    std::cout << ordinal << ',' << draw->entries[ordinal].str() << '\n';
+  }
+  return kOk;
+}
+
+int verify_from_database(db::Database& database, LotteryId id) {
+  if (!require_current_schema(database)) return kFailed;
+  bool drawn = false;
+  const auto draw = load_draw(database, id, drawn);
+  if (!draw) {
+    std::cerr << "lotteryctl: розыгрыш #" << id.value() << " не найден\n";
+    return kFailed;
+  }
+  if (!drawn) {
+    std::cerr << "lotteryctl: розыгрыш #" << id.value()
+              << " ещё не проведён или проведён до проверяемых розыгрышей\n";
+    return kFailed;
+  }
+  system::HmacDrawRandomness cryptography;
+  const DrawCheck check = verify_draw(cryptography, *draw);
+  print_check(check, *draw);
+  return check.ok() ? kOk : kFailed;
+}
+
+// verify-draw from published data alone; every option checked before anything runs.
+int verify_from_files(const std::vector<std::string>& arguments) {
+  PublishedDraw draw;
+  std::optional<LotteryId> lottery;
+  std::optional<Digest> seed;
+  std::string entries_path;
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    const std::string& name = arguments[i];
+    if (i + 1 >= arguments.size()) return usage_error("verify-draw: нет значения у " + name);
+    const std::string& value = arguments[++i];
+    if (name == "--lottery") {
+      lottery = parse_lottery(value);
+      if (!lottery) return usage_error("verify-draw: --lottery: ожидается номер розыгрыша");
+    } else if (name == "--seed") {
+      seed = parse_hex32(value);
+      if (!seed) return usage_error("verify-draw: --seed: ожидается 64 шестнадцатеричные цифры");
+    } else if (name == "--entries") {
+      entries_path = value;
+    } else if (name == "--public") {
+      draw.public_value = value;
+    } else if (name == "--skipped" || name == "--winners") {
+      const auto ordinals = parse_ordinals(value);
+      if (!ordinals) return usage_error("verify-draw: " + name + ": ожидается список 3,8,15");
+      (name == "--skipped" ? draw.skipped : draw.winners) = *ordinals;
+    } else if (name == "--places") {
+      const auto places = parse_ordinals(value);
+      if (!places || places->size() != 1 || places->front() == 0 || places->front() > 1000) {
+        return usage_error("verify-draw: --places: ожидается число мест");
+      }
+      draw.places = places->front();
+    } else if (name == "--entries-hash" || name == "--commitment") {
+      const auto digest = parse_hex32(value);
+      if (!digest)
+        return usage_error("verify-draw: " + name + ": ожидается 64 шестнадцатеричные цифры");
+      (name == "--commitment" ? draw.commitment : draw.entries_hash) = digest;
+    } else {
+      return usage_error("verify-draw: неизвестный параметр " + name);
+    }
+  }
+  if (!lottery || !seed || entries_path.empty()) {
+    return usage_error("verify-draw: нужны --lottery, --seed и --entries");
+  }
+  if (draw.winners.empty() && draw.places == 0) {
+    return usage_error("verify-draw: укажите --winners или --places");
+  }
+  draw.lottery = *lottery;
+  draw.seed = *seed;
+  std::string error;
+  const auto entries = read_entries(entries_path, error);
+  if (!entries) {
+    std::cerr << "lotteryctl: " << error << '\n';
+    return kFailed;
+  }
+  draw.entries = *entries;
+  system::HmacDrawRandomness cryptography;
+  const DrawCheck check = verify_draw(cryptography, draw);
+  print_check(check, draw);
+  return check.ok() ? kOk : kFailed;
+}
+
 int run(int argc, char** argv) {
   Options options;
   if (const auto error = parse_options(argc, argv, options)) return usage_error(*error);
@@ -238,6 +464,19 @@ int run(int argc, char** argv) {
       return usage_error(which.empty() ? "report: укажите отчёт"
                                        : "report: нет отчёта «" + which + "»");
     }
+  } else if (options.command == "verify-draw" || options.command == "export") {
+    const bool from_files = options.command == "verify-draw" && !options.arguments.empty() &&
+                            options.arguments.front().rfind("--", 0) == 0;
+    if (from_files) return verify_from_files(options.arguments);
+    const bool exporting = options.command == "export";
+    const std::size_t expected = exporting ? 2 : 1;
+    if (options.arguments.size() != expected ||
+        (exporting && options.arguments.front() != "entries") ||
+        !parse_lottery(options.arguments.back())) {
+      return usage_error(exporting
+                             ? "export: ожидается «export entries ID»"
+                             : "verify-draw: ожидается номер розыгрыша или параметры --lottery …");
+    }
   } else {
     return usage_error("неизвестная команда «" + options.command + "»");
   }
@@ -250,6 +489,11 @@ int run(int argc, char** argv) {
   }
   if (options.command == "migrate") return migrate(*database);
   if (options.command == "clear-db") return clear(*database, confirmed);
+  if (options.command == "export")
+    return export_entries(*database, *parse_lottery(options.arguments.back()));
+  if (options.command == "verify-draw") {
+    return verify_from_database(*database, *parse_lottery(options.arguments.back()));
+  }
   return report(*database, which, csv);
 }
 

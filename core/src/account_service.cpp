@@ -182,7 +182,8 @@ Result<BulkAddReport> AccountService::add_accounts(const Requester& requester,
           to_enrol.push_back(outcome->account.number);
         }
         if (lottery) {
-          report.enrolment = detail::enrol_accounts(transaction, *lottery, to_enrol, now, *actor);
+          report.enrolment = detail::enrol_accounts(transaction, deps_.draw_randomness, *lottery,
+                                                    to_enrol, now, *actor);
         }
         return report;
       });

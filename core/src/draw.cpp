@@ -53,6 +53,7 @@ Selection select_eligible(LazyShuffle& shuffle, const EntryFetcher& fetch,
         selection.picks.push_back(Pick{steps[i], entries[i]});
       } else {
         selection.skipped_steps.push_back(steps[i]);
+        selection.skipped_ordinals.push_back(ordinals[i]);
       }
     }
   }

@@ -111,6 +111,32 @@ void announce(Transaction& transaction, const Settings& settings, NotificationKi
 
 namespace detail {
 
+void extend_entries_hash(Transaction& transaction, DrawRandomness& hashing, Lottery& lottery,
+                         std::uint64_t from, std::uint64_t to) {
+  // Read back in ordinal order, in batches, so memory stays flat for any list.
+  constexpr std::uint64_t kBatch = 10'000;
+  std::vector<std::uint64_t> ordinals;
+  for (std::uint64_t start = from; start < to; start += kBatch) {
+    ordinals.clear();
+    for (std::uint64_t ordinal = start; ordinal < std::min(to, start + kBatch); ++ordinal) {
+      ordinals.push_back(ordinal);
+    }
+    for (const Entry& entry : transaction.entries().at(lottery.id, ordinals)) {
+      lottery.entries_hash =
+          hashing.extend_entries(lottery.entries_hash, entry.ordinal, entry.number);
+    }
+  }
+}
+
+void bring_to_current_fairness(Transaction& transaction, DrawRandomness& hashing,
+                               Lottery& lottery) {
+  if (lottery.fairness_version >= 2) return;
+  lottery.entries_hash = Digest{};
+  extend_entries_hash(transaction, hashing, lottery, 0, transaction.entries().count(lottery.id));
+  lottery.fairness_version = 2;
+  transaction.lotteries().save_fairness(lottery);
+}
+
 Result<Lottery> load_lottery_for_enrolment(Transaction& transaction, LotteryId lottery) {
   // Locked, so no enrolment can slip in after a concurrent draw has counted the entries.
   auto found = transaction.lotteries().find_for_update(lottery);
@@ -121,10 +147,12 @@ Result<Lottery> load_lottery_for_enrolment(Transaction& transaction, LotteryId l
   return std::move(*found);
 }
 
-EnrolReport enrol_accounts(Transaction& transaction, const Lottery& lottery,
+EnrolReport enrol_accounts(Transaction& transaction, DrawRandomness& hashing, Lottery lottery,
                            std::span<const AccountNumber> accounts, Instant now,
                            const Actor& actor) {
   EnrolReport report;
+  bring_to_current_fairness(transaction, hashing, lottery);
+  std::uint64_t next_ordinal = transaction.entries().count(lottery.id);
   for (const AccountNumber& number : accounts) {
     const auto account = transaction.accounts().find_by_number(number);
     if (!account) {
@@ -132,6 +160,8 @@ EnrolReport enrol_accounts(Transaction& transaction, const Lottery& lottery,
     } else if (!account->is_active) {
       report.inactive.push_back(number);
     } else if (transaction.entries().add(lottery.id, account->id)) {
+      // The lottery row is locked: ordinals are handed out in this order.
+      lottery.entries_hash = hashing.extend_entries(lottery.entries_hash, next_ordinal++, number);
       ++report.added;
     } else {
       ++report.already_enrolled;
@@ -139,6 +169,7 @@ EnrolReport enrol_accounts(Transaction& transaction, const Lottery& lottery,
   }
   report.total_entries = transaction.entries().count(lottery.id);
   if (report.added > 0) {
+    transaction.lotteries().save_fairness(lottery);
     audit(transaction, now, actor, AuditAction::kEntriesAdded, lottery.id, std::nullopt,
           "added " + std::to_string(report.added));
   }
@@ -228,7 +259,8 @@ Result<EnrolReport> LotteryService::enrol(const Requester& requester, LotteryId 
       deps_.transactions, [&](Transaction& transaction) -> Result<EnrolReport> {
         auto found = detail::load_lottery_for_enrolment(transaction, lottery);
         if (!found) return tl::unexpected(found.error());
-        return detail::enrol_accounts(transaction, *found, accounts, deps_.clock.now(), *actor);
+        return detail::enrol_accounts(transaction, deps_.draw_randomness, std::move(*found),
+                                      accounts, deps_.clock.now(), *actor);
       });
 }
 
@@ -241,9 +273,14 @@ Result<EnrolReport> LotteryService::enrol_all_active(const Requester& requester,
         auto found = detail::load_lottery_for_enrolment(transaction, lottery);
         if (!found) return tl::unexpected(found.error());
         EnrolReport report;
+        detail::bring_to_current_fairness(transaction, deps_.draw_randomness, *found);
+        const std::uint64_t before = transaction.entries().count(lottery);
         report.added = transaction.entries().add_all_active(lottery);
         report.total_entries = transaction.entries().count(lottery);
+        detail::extend_entries_hash(transaction, deps_.draw_randomness, *found, before,
+                                    report.total_entries);
         if (report.added > 0) {
+          transaction.lotteries().save_fairness(*found);
           detail::audit(transaction, deps_.clock.now(), *actor, AuditAction::kEntriesAdded, lottery,
                         std::nullopt, "added all active: " + std::to_string(report.added));
         }
@@ -251,9 +288,14 @@ Result<EnrolReport> LotteryService::enrol_all_active(const Requester& requester,
       });
 }
 
-Result<DrawReport> LotteryService::draw(const Requester& requester, LotteryId lottery_id) {
+Result<DrawReport> LotteryService::draw(const Requester& requester, LotteryId lottery_id,
+                                        std::string_view public_value) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
+  const std::string_view clean_public = trim(public_value);
+  if (clean_public.size() > 128 || has_control_characters(clean_public)) {
+    return fail(ErrorCode::kInvalidArgument, "public value");
+  }
   return detail::in_transaction(
       deps_.transactions, [&](Transaction& transaction) -> Result<DrawReport> {
         auto lottery = transaction.lotteries().find_for_update(lottery_id);
@@ -267,7 +309,10 @@ Result<DrawReport> LotteryService::draw(const Requester& requester, LotteryId lo
         const Instant now = deps_.clock.now();
         DrawReport report;
         report.entries = transaction.entries().count(lottery_id);
-        const auto stream = deps_.draw_randomness.stream(lottery_id, lottery->seed);
+        detail::bring_to_current_fairness(transaction, deps_.draw_randomness, *lottery);
+        lottery->public_value = std::string(clean_public);
+        const auto stream = deps_.draw_randomness.stream(
+            DrawInput{2, lottery_id, lottery->seed, lottery->entries_hash, lottery->public_value});
         LazyShuffle shuffle(report.entries, *stream);
         const Selection selection = select_eligible(
             shuffle,
@@ -284,6 +329,8 @@ Result<DrawReport> LotteryService::draw(const Requester& requester, LotteryId lo
         lottery->status = LotteryStatus::kDrawn;
         lottery->drawn_at = now;
         lottery->draw_cursor = shuffle.steps();
+        lottery->skipped_ordinals = selection.skipped_ordinals;
+        transaction.lotteries().save_fairness(*lottery);
 
         for (std::size_t i = 0; i < selection.picks.size(); ++i) {
           report.winners.push_back(store_win(transaction, deps_.random, deps_.settings, *lottery,
@@ -344,7 +391,10 @@ Result<RedrawReport> LotteryService::redraw(const Requester& requester, LotteryI
 
         const auto winning = transaction.winners().winning_accounts(lottery_id);
         const std::unordered_set<AccountId> excluded(winning.begin(), winning.end());
-        const auto stream = deps_.draw_randomness.stream(lottery_id, lottery->seed);
+        // A lottery drawn before verifiable draws keeps its version-1 stream.
+        const auto stream = deps_.draw_randomness.stream(
+            DrawInput{lottery->fairness_version, lottery_id, lottery->seed, lottery->entries_hash,
+                      lottery->public_value});
         LazyShuffle shuffle(transaction.entries().count(lottery_id), *stream);
         while (shuffle.steps() < lottery->draw_cursor && shuffle.next()) {
         }
@@ -377,6 +427,10 @@ Result<RedrawReport> LotteryService::redraw(const Requester& requester, LotteryI
         }
         transaction.lotteries().set_draw_cursor(lottery_id, shuffle.steps());
         lottery->draw_cursor = shuffle.steps();
+        lottery->skipped_ordinals.insert(lottery->skipped_ordinals.end(),
+                                         selection.skipped_ordinals.begin(),
+                                         selection.skipped_ordinals.end());
+        transaction.lotteries().save_fairness(*lottery);
         detail::audit(transaction, now, *actor, AuditAction::kLotteryRedrawn, lottery_id,
                       std::nullopt,
                       "redrawn " + std::to_string(report.winners.size()) + " empty places [" +

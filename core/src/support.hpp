@@ -120,7 +120,14 @@ Result<Lottery> load_lottery_for_enrolment(Transaction& transaction, LotteryId l
 
 // Enrols the listed accounts in an open lottery and audits it; unknown and inactive
 // accounts are reported, not enrolled.
-EnrolReport enrol_accounts(Transaction& transaction, const Lottery& lottery,
+// Extends the lottery's entries hash over its entries with ordinals [from, to).
+void extend_entries_hash(Transaction& transaction, DrawRandomness& hashing, Lottery& lottery,
+                         std::uint64_t from, std::uint64_t to);
+// A lottery from before verifiable draws gets its entries hash computed and version 2.
+void bring_to_current_fairness(Transaction& transaction, DrawRandomness& hashing, Lottery& lottery);
+
+// Each new entry extends the lottery's entries hash (docs/FAIRNESS.md).
+EnrolReport enrol_accounts(Transaction& transaction, DrawRandomness& hashing, Lottery lottery,
                            std::span<const AccountNumber> accounts, Instant now,
                            const Actor& actor);
 

@@ -192,9 +192,10 @@ TEST_F(ChatTest, CancelLeavesAnyDialogue) {
 TEST_F(ChatTest, AdminCommandsAreInvisibleToClientsAndChangeNothing) {
   register_client(kAnna, "2223");
   const auto before = store_.snapshot();
+  const auto clients = ChatBot::client_commands();
   for (const auto& command : ChatBot::admin_commands()) {
-    if (command.name == "start" || command.name == "my_account" || command.name == "help" ||
-        command.name == "cancel") {
+    if (std::any_of(clients.begin(), clients.end(),
+                    [&](const auto& client) { return client.name == command.name; })) {
       continue;
     }
     EXPECT_THAT(reply_to(kAnna, "/" + command.name + " 1 2 3"), HasSubstr("Неизвестная команда"))
@@ -310,6 +311,30 @@ TEST_F(ChatTest, SqlAndHtmlLookingInputIsStoredAndShownVerbatim) {
   const std::string listed = reply_to(kAdmin, "/lotteries");
   EXPECT_THAT(listed, HasSubstr("Robert'); DROP TABLE users;-- &lt;b&gt;x&lt;/b&gt; &amp;"));
   EXPECT_THAT(listed, Not(HasSubstr("<b>x</b>")));
+}
+
+// The commitment is shown when the lottery is created, the seed only after the draw,
+// with the entry list's hash and the public value named by the admin.
+TEST_F(ChatTest, ADrawPublishesWhatItsCheckNeeds) {
+  register_client(kAnna, "2223");
+  say(kAdmin, "/add_account 2223 11-22-33-44-55-66-77");
+  say(kAdmin, "/new_lottery Проверяемый");
+  const std::string created = reply_to(kAdmin, "1 Чайник");
+  EXPECT_THAT(created, HasSubstr("Хэш ключа (SHA-256): <code>"));
+  EXPECT_THAT(created, Not(HasSubstr("Ключ: ")));
+  say(kAdmin, "/enroll 1 all");
+  const std::string before = reply_to(kAnna, "/lottery_info 1");
+  EXPECT_THAT(before, HasSubstr("Участников: 1"));
+  EXPECT_THAT(before, HasSubstr("Ключ будет раскрыт после розыгрыша"));
+  const std::string drawn = reply_to(kAdmin, "/draw 1 Русское лото 26.11: 5 17 42");
+  EXPECT_THAT(drawn, HasSubstr("Ключ: <code>"));
+  EXPECT_THAT(drawn, HasSubstr("Публичное значение: <code>Русское лото 26.11: 5 17 42</code>"));
+  const auto lottery = store_.snapshot().lotteries.at(1);
+  EXPECT_EQ(lottery.public_value, "Русское лото 26.11: 5 17 42");
+  EXPECT_NE(lottery.entries_hash, Digest{});
+  const std::string after = reply_to(kAnna, "/lottery_info 1");
+  EXPECT_THAT(after, HasSubstr("Ключ: <code>"));
+  EXPECT_THAT(reply_to(kAnna, "/lottery_info x"), HasSubstr("Использование: /lottery_info"));
 }
 
 TEST_F(ChatTest, AnAdminVerifiesByCode) {

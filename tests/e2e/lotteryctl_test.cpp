@@ -2,6 +2,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
 
 #include "fakes/fake_clock.hpp"
 #include "fakes/seeded_random.hpp"
@@ -9,6 +12,8 @@
 #include "lottery/core/claim_service.hpp"
 #include "lottery/core/lottery_service.hpp"
 #include "lottery/core/registration_service.hpp"
+#include "lottery/system/hmac_draw_randomness.hpp"
+#include "lottery/system/secure_random.hpp"
 #include "process.hpp"
 #include "test_databases.hpp"
 
@@ -206,6 +211,120 @@ TEST_P(LotteryctlOnDatabase, ClearDbWithYesClearsEverything) {
   }
   const auto report = lotteryctl({"report", "winners-by-card"}, environment_for(*db));
   EXPECT_EQ(report.out, "Нет данных.\n");
+}
+
+// A draw made with the real cryptography checks out from the database and from the
+// published data alone; a changed entry list, seed or public value does not.
+TEST_P(LotteryctlOnDatabase, VerifiesADrawFromTheDatabaseAndFromPublishedData) {
+  const auto db = database();
+  FakeClock clock;
+  system::SecureRandom random;
+  system::HmacDrawRandomness cryptography;
+  const Dependencies deps{*db, clock, random, cryptography, Settings{}};
+  AccountService accounts(deps);
+  std::string lines;
+  for (int i = 10; i < 40; ++i) lines += "50-00-00-00-00-00-" + std::to_string(i) + "\n";
+  ASSERT_TRUE(accounts.add_accounts(Requester::system(), lines, std::nullopt));
+  LotteryService lotteries(deps);
+  const auto lottery =
+      lotteries.create(Requester::system(), "Проверка", {{1, "A"}, {2, "B"}, {3, "C"}});
+  ASSERT_TRUE(lottery);
+  ASSERT_TRUE(lotteries.enrol_all_active(Requester::system(), lottery->id));
+  for (int i = 10; i < 40; i += 3) {  // a tenth of the entries become ineligible
+    ASSERT_TRUE(accounts.deactivate_account(
+        Requester::system(),
+        AccountNumber::parse("50-00-00-00-00-00-" + std::to_string(i)).value()));
+  }
+  const std::string public_value = "Русское лото 1500: 5 17 42";
+  const auto drawn = lotteries.draw(Requester::system(), lottery->id, public_value);
+  ASSERT_TRUE(drawn);
+  const std::string id = std::to_string(lottery->id.value());
+
+  const auto from_database = lotteryctl({"verify-draw", id}, environment_for(*db));
+  EXPECT_EQ(from_database.exit_code, 0) << from_database.out << from_database.err;
+  EXPECT_THAT(from_database.out, HasSubstr("всё совпадает"));
+
+  const auto exported = lotteryctl({"export", "entries", id}, environment_for(*db));
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_EQ(std::count(exported.out.begin(), exported.out.end(), '\n'), 31);
+  const std::string entries_file = "/tmp/lotteryctl-entries-" + std::to_string(::getpid()) + ".csv";
+  const auto write = [&](const std::string& text) { std::ofstream(entries_file) << text; };
+  const auto hex = [](const std::array<std::uint8_t, 32>& bytes) {
+    std::string text;
+    for (const auto byte : bytes) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      text += kHex[byte >> 4U];
+      text += kHex[byte & 0x0fU];
+    }
+    return text;
+  };
+  const auto stored = [&] {
+    auto transaction = db->begin();
+    return transaction->lotteries().find(lottery->id).value();
+  }();
+  std::string skipped;
+  for (const auto ordinal : stored.skipped_ordinals) {
+    skipped += (skipped.empty() ? "" : ",") + std::to_string(ordinal);
+  }
+  std::string winners;
+  for (const auto& win : drawn->winners) {
+    const auto ordinal = exported.out.find(win.account_number.str());
+    ASSERT_NE(ordinal, std::string::npos);
+    const auto line_start = exported.out.rfind('\n', ordinal) + 1;
+    winners +=
+        (winners.empty() ? "" : ",") + exported.out.substr(line_start, ordinal - line_start - 1);
+  }
+  const auto published = [&](const std::string& seed, const std::string& public_text) {
+    std::vector<std::string> arguments{"verify-draw",
+                                       "--lottery",
+                                       id,
+                                       "--seed",
+                                       seed,
+                                       "--entries",
+                                       entries_file,
+                                       "--public",
+                                       public_text,
+                                       "--entries-hash",
+                                       hex(stored.entries_hash),
+                                       "--commitment",
+                                       hex(cryptography.commitment(stored.seed)),
+                                       "--winners",
+                                       winners};
+    if (!skipped.empty()) {
+      arguments.emplace_back("--skipped");
+      arguments.push_back(skipped);
+    }
+    return lotteryctl(arguments);
+  };
+  write(exported.out);
+  const auto good = published(hex(stored.seed), public_value);
+  EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
+  EXPECT_THAT(good.out, HasSubstr("всё совпадает"));
+
+  DrawSeed other_seed = stored.seed;
+  other_seed[0] ^= 1;
+  const auto wrong_seed = published(hex(other_seed), public_value);
+  EXPECT_EQ(wrong_seed.exit_code, 1);
+  EXPECT_THAT(wrong_seed.out, HasSubstr("ключ не соответствует"));
+  EXPECT_THAT(wrong_seed.out, HasSubstr("победители не совпадают"));
+  EXPECT_EQ(published(hex(stored.seed), public_value + " ").exit_code, 1);
+
+  std::string changed = exported.out;
+  changed.replace(changed.find("50-00-00-00-00-00-11"), 20, "50-00-00-00-00-00-99");
+  write(changed);
+  const auto wrong_list = published(hex(stored.seed), public_value);
+  EXPECT_EQ(wrong_list.exit_code, 1);
+  EXPECT_THAT(wrong_list.out, HasSubstr("список участников не соответствует"));
+  ::unlink(entries_file.c_str());
+
+  // The same change made in the database is caught too.
+  const std::string where = " AND lottery_id = " + id;
+  db->execute("UPDATE participations SET ordinal = 1000000 WHERE ordinal = 0" + where);
+  db->execute("UPDATE participations SET ordinal = 0 WHERE ordinal = 1" + where);
+  db->execute("UPDATE participations SET ordinal = 1 WHERE ordinal = 1000000" + where);
+  const auto tampered = lotteryctl({"verify-draw", id}, environment_for(*db));
+  EXPECT_EQ(tampered.exit_code, 1);
+  EXPECT_THAT(tampered.out, HasSubstr("НЕ СОВПАДАЕТ"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, LotteryctlOnDatabase,

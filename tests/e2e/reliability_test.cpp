@@ -39,8 +39,8 @@ class OwnPostgres {
     ::chmod(dir_.c_str(), 0755);
     if (::geteuid() == 0) as_owner_ = {"/usr/sbin/runuser", "-u", "postgres", "--"};
     if (::geteuid() == 0) run({"/bin/chown", "postgres:", dir_}, false);
-    run(owner({kBin + "initdb", "-D", dir_ + "/data", "--no-sync", "--auth=trust", "-U",
-               "postgres", "-E", "UTF8", "--locale=C.UTF-8"}));
+    run(owner({kBin + "initdb", "-D", dir_ + "/data", "--no-sync", "--auth=trust", "-U", "postgres",
+               "-E", "UTF8", "--locale=C.UTF-8"}));
     port_ = free_port();
     start();
   }
@@ -52,8 +52,7 @@ class OwnPostgres {
   OwnPostgres& operator=(const OwnPostgres&) = delete;
 
   void start() {
-    run(owner({kBin + "pg_ctl", "-D", dir_ + "/data", "-w", "-t", "30", "-l", dir_ + "/log",
-               "-o",
+    run(owner({kBin + "pg_ctl", "-D", dir_ + "/data", "-w", "-t", "30", "-l", dir_ + "/log", "-o",
                "-c listen_addresses=127.0.0.1 -p " + std::to_string(port_) + " -k " + dir_ +
                    " -c fsync=off",
                "start"}));
@@ -178,9 +177,9 @@ class Reliability : public BotFixture {
     // those may be missing, every other notification may not.
     for (const auto& [chat, count] : sent_to) {
       const std::string where = "FROM outbox WHERE chat_id = " + std::to_string(chat);
-      const long long always = scalar(
-          "SELECT count(*) " + where +
-          " AND kind NOT IN ('winner_drawn', 'claim_reminder', 'claim_extended')");
+      const long long always =
+          scalar("SELECT count(*) " + where +
+                 " AND kind NOT IN ('winner_drawn', 'claim_reminder', 'claim_extended')");
       stored += scalar("SELECT count(*) " + where);
       if (count < always) missing += always - count;
     }
@@ -199,12 +198,10 @@ TEST_F(Reliability, TwoWebhookInstancesDoEverythingOnce) {
   const std::uint16_t port_a = free_port();
   const std::uint16_t port_b = free_port();
   const auto webhook = [](std::uint16_t port, const std::string& name) {
-    return EnvironmentChanges{{"BOT_MODE", "webhook"},
-                              {"WEBHOOK_URL", "https://bot.example.org/telegram"},
-                              {"WEBHOOK_SECRET", "s3cret"},
-                              {"LISTEN", "127.0.0.1:" + std::to_string(port)},
-                              {"INSTANCE_NAME", name},
-                              {"CLAIM_WINDOW", "8s"}};
+    return EnvironmentChanges{
+        {"BOT_MODE", "webhook"},      {"WEBHOOK_URL", "https://bot.example.org/telegram"},
+        {"WEBHOOK_SECRET", "s3cret"}, {"LISTEN", "127.0.0.1:" + std::to_string(port)},
+        {"INSTANCE_NAME", name},      {"CLAIM_WINDOW", "8s"}};
   };
   bot_ = launch(webhook(port_a, "a"), "instance-a");
   const auto second = launch(webhook(port_b, "b"), "instance-b");
@@ -262,9 +259,9 @@ TEST_F(Reliability, TwoWebhookInstancesDoEverythingOnce) {
       std::chrono::seconds{30}));
   ASSERT_TRUE(outbox_drained(std::chrono::seconds{30}));
 
-  EXPECT_EQ(scalar("SELECT count(*) FROM processed_updates WHERE update_id = " +
-                   std::to_string(twice)),
-            1);
+  EXPECT_EQ(
+      scalar("SELECT count(*) FROM processed_updates WHERE update_id = " + std::to_string(twice)),
+      1);
   EXPECT_EQ(messages_containing(1, "Клубная карта: 4001"), 1U);
   EXPECT_EQ(scalar("SELECT count(*) FROM winners WHERE status = 'expired'"), 2);
   EXPECT_EQ(scalar("SELECT count(*) FROM audit_events WHERE action = 'win.expired'"), 2);
@@ -405,8 +402,8 @@ TEST_F(Reliability, TwentyKillsLoseNothingAndDoNothingTwice) {
     updates += 3;
   }
   for (int client = 1; client <= kClients; ++client) {
-    send(kAdmin, "/add_account " + card(client) + " 30-00-00-00-00-" +
-                     std::to_string(10 + client) + "-11");
+    send(kAdmin,
+         "/add_account " + card(client) + " 30-00-00-00-00-" + std::to_string(10 + client) + "-11");
     ++updates;
   }
   std::vector<std::string> lotteries;

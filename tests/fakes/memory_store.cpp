@@ -164,6 +164,15 @@ class MemoryLotteries : public LotteryRepository {
     found->second.draw_cursor = cursor;
     return true;
   }
+  void save_fairness(const Lottery& lottery) override {
+    writes_.before("lotteries.save_fairness");
+    if (const auto found = lotteries().find(lottery.id.value()); found != lotteries().end()) {
+      found->second.fairness_version = lottery.fairness_version;
+      found->second.entries_hash = lottery.entries_hash;
+      found->second.public_value = lottery.public_value;
+      found->second.skipped_ordinals = lottery.skipped_ordinals;
+    }
+  }
   void set_draw_cursor(LotteryId id, std::uint64_t cursor) override {
     writes_.before("lotteries.set_draw_cursor");
     if (const auto found = lotteries().find(id.value()); found != lotteries().end()) {

@@ -33,7 +33,7 @@ DrawSeed counting_seed() {
 //            sha256)
 TEST(HmacDrawRandomness, MatchesAnIndependentImplementation) {
   HmacDrawRandomness randomness;
-  const auto stream = randomness.stream(LotteryId{7}, counting_seed());
+  const auto stream = randomness.stream(DrawInput{1, LotteryId{7}, counting_seed(), {}, ""});
   std::array<std::uint8_t, 40> bytes{};
   stream->fill(std::span<std::uint8_t>(bytes.data(), 10));  // reads may be of any size
   stream->fill(std::span<std::uint8_t>(bytes.data() + 10, 30));
@@ -42,10 +42,33 @@ TEST(HmacDrawRandomness, MatchesAnIndependentImplementation) {
   EXPECT_EQ(hex(std::span<const std::uint8_t>(bytes.data() + 32, 8)), "93bfb7c58921b74e");
 }
 
-TEST(HmacDrawRandomness, TheSameLotteryAndSeedGiveTheSameStreamAndOthersDiffer) {
+// The test vector of docs/FAIRNESS.md, computed independently with Python's hashlib and
+// hmac (the script is in the doc).
+TEST(HmacDrawRandomness, MatchesTheTestVectorOfTheFairnessDoc) {
   HmacDrawRandomness randomness;
-  auto draw = [&](LotteryId lottery, DrawSeed seed) {
-    const auto stream = randomness.stream(lottery, seed);
+  EXPECT_EQ(hex(randomness.commitment(counting_seed())),
+            "ae216c2ef5247a3782c135efa279a3e4cdc61094270f5d2be58c6204b7a612c9");
+  Digest entries{};
+  std::uint64_t ordinal = 0;
+  for (const char* number :
+       {"11-22-33-44-55-66-77", "10-00-00-00-00-00-01", "99-88-77-66-55-44-33"}) {
+    entries = randomness.extend_entries(entries, ordinal++, AccountNumber::parse(number).value());
+  }
+  EXPECT_EQ(hex(entries), "8f98b8ad619783096b3b7d5d20a9d01c80e4aab98e6c02e125d7de8693675853");
+  const auto stream = randomness.stream(
+      DrawInput{2, LotteryId{7}, counting_seed(), entries, "2026-11-26 Русское лото: 17 42 5"});
+  std::array<std::uint8_t, 40> bytes{};
+  stream->fill(bytes);
+  EXPECT_EQ(hex(std::span<const std::uint8_t>(bytes.data(), 32)),
+            "29958faede6817657175ab063b17bde0bf9921f494f3c9fba08d6cb672a760f4");
+  EXPECT_EQ(hex(std::span<const std::uint8_t>(bytes.data() + 32, 8)), "338cc22ce42a05ba");
+}
+
+TEST(HmacDrawRandomness, TheSameInputGivesTheSameStreamAndAnyChangeAnother) {
+  HmacDrawRandomness randomness;
+  auto draw = [&](LotteryId lottery, DrawSeed seed, Digest entries = {},
+                  std::string public_value = "") {
+    const auto stream = randomness.stream(DrawInput{2, lottery, seed, entries, public_value});
     LazyShuffle shuffle(1'000'000, *stream);
     std::vector<std::uint64_t> picks;
     picks.reserve(10);
@@ -57,6 +80,10 @@ TEST(HmacDrawRandomness, TheSameLotteryAndSeedGiveTheSameStreamAndOthersDiffer) 
   EXPECT_EQ(draw(LotteryId{1}, counting_seed()), draw(LotteryId{1}, counting_seed()));
   EXPECT_NE(draw(LotteryId{1}, counting_seed()), draw(LotteryId{2}, counting_seed()));
   EXPECT_NE(draw(LotteryId{1}, counting_seed()), draw(LotteryId{1}, other));
+  Digest changed_list{};
+  changed_list[0] = 1;
+  EXPECT_NE(draw(LotteryId{1}, counting_seed()), draw(LotteryId{1}, counting_seed(), changed_list));
+  EXPECT_NE(draw(LotteryId{1}, counting_seed()), draw(LotteryId{1}, counting_seed(), {}, "7"));
 }
 
 TEST(SecureRandom, FillsEveryByteAndNeverRepeats) {

@@ -66,8 +66,9 @@ Pem self_signed(const std::string& host_name) {
   X509V3_set_ctx_nodb(&context);
   X509V3_set_ctx(&context, certificate, certificate, nullptr, nullptr, 0);
   const std::string alternative = "DNS:" + host_name;
-  for (const auto& [nid, value] : {std::pair{NID_subject_alt_name, alternative},
-                                   std::pair{NID_basic_constraints, std::string("critical,CA:TRUE")}}) {
+  for (const auto& [nid, value] :
+       {std::pair{NID_subject_alt_name, alternative},
+        std::pair{NID_basic_constraints, std::string("critical,CA:TRUE")}}) {
     X509_EXTENSION* extension = X509V3_EXT_conf_nid(nullptr, &context, nid, value.c_str());
     X509_add_ext(certificate, extension, -1);
     X509_EXTENSION_free(extension);
@@ -153,8 +154,7 @@ class TlsTest : public ::testing::Test {
 TEST_F(TlsTest, AnUnverifiableServerIsRefusedBeforeAnyRequest) {
   const Pem pem = self_signed("localhost");
   TlsServer server(pem);
-  ApiClient client(
-      ApiEndpoint{"https://localhost:" + std::to_string(server.port()), kToken, ""});
+  ApiClient client(ApiEndpoint{"https://localhost:" + std::to_string(server.port()), kToken, ""});
   const auto response = client.call("getMe", "{}", std::chrono::seconds{5});
   EXPECT_FALSE(response.ok);
   EXPECT_EQ(response.error_code, 0);

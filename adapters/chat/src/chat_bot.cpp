@@ -258,6 +258,7 @@ struct ChatBot::Impl {
         {"register", &Impl::start},
         {"my_account", &Impl::my_account},
         {"help", &Impl::help},
+        {"lottery_info", &Impl::lottery_info},
     };
     static const std::map<std::string, Handler> kAdmin{
         {"new_lottery", &Impl::new_lottery},
@@ -439,12 +440,16 @@ struct ChatBot::Impl {
 
   void draw(const Command& command, Conversation& conversation) {
     const auto args = words(command.arguments);
-    const auto lottery = args.size() == 1 ? parse_id<LotteryId>(args[0]) : std::nullopt;
+    const auto lottery = args.empty() ? std::nullopt : parse_id<LotteryId>(args[0]);
     if (!lottery) {
-      usage(conversation, "/draw ID_РОЗЫГРЫША");
+      usage(conversation, "/draw ID_РОЗЫГРЫША [ПУБЛИЧНОЕ_ЗНАЧЕНИЕ]");
       return;
     }
-    const auto report = checked(LotteryService(deps).draw(requester(conversation), *lottery));
+    // Everything after the id, as typed: e.g. the numbers of a state lottery named in advance.
+    const std::string_view rest = trim(command.arguments);
+    const std::string_view public_value = trim(rest.substr(std::min(rest.size(), args[0].size())));
+    const auto report =
+        checked(LotteryService(deps).draw(requester(conversation), *lottery, public_value));
     if (!report) {
       conversation.reply(error_text(report.error()));
       return;
@@ -461,8 +466,69 @@ struct ChatBot::Impl {
               ": не разыграно — не хватило участников\n";
     }
     html += "\nСрок подтверждения: " + text::window(report->lottery.claim_window) +
-            ". Статус: /winner_status " + std::to_string(lottery->value());
+            ". Статус: /winner_status " + std::to_string(lottery->value()) + "\n\n" +
+            fairness_text(report->lottery, true);
     conversation.reply(html);
+  }
+
+  // What anyone needs to check the draw (docs/FAIRNESS.md): before it, the seed's
+  // commitment and the entry list's hash so far; after it, the seed itself too.
+  std::string fairness_text(const Lottery& lottery, bool drawn) {
+    const auto hex = [](const Digest& digest) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      std::string text;
+      for (const std::uint8_t byte : digest) {
+        text.push_back(kHex[byte >> 4U]);
+        text.push_back(kHex[byte & 0x0fU]);
+      }
+      return text;
+    };
+    std::string html = "🔐 <b>Проверка честности</b>\nХэш ключа (SHA-256): <code>" +
+                       hex(deps.draw_randomness.commitment(lottery.seed)) + "</code>\n";
+    if (lottery.fairness_version < 2) {
+      return html + "Розыгрыш создан до проверяемых розыгрышей: список участников не заверен.";
+    }
+    html += std::string(drawn ? "Хэш списка участников: " : "Хэш списка участников сейчас: ") +
+            "<code>" + hex(lottery.entries_hash) + "</code>\n";
+    if (!drawn) return html + "Ключ будет раскрыт после розыгрыша.";
+    html += "Ключ: <code>" + hex(lottery.seed) + "</code>\n";
+    html +=
+        "Публичное значение: " +
+        (lottery.public_value.empty() ? std::string("нет")
+                                      : "<code>" + text::escape(lottery.public_value) + "</code>") +
+        "\n";
+    if (!lottery.skipped_ordinals.empty()) {
+      html += "Пропущенные позиции (неактивны или уже выиграли):";
+      for (const std::uint64_t ordinal : lottery.skipped_ordinals)
+        html += " " + std::to_string(ordinal);
+      html += "\n";
+    }
+    return html + "Как проверить: docs/FAIRNESS.md";
+  }
+
+  void lottery_info(const Command& command, Conversation& conversation) {
+    const auto args = words(command.arguments);
+    const auto id = args.size() == 1 ? parse_id<LotteryId>(args[0]) : std::nullopt;
+    if (!id) {
+      usage(conversation, "/lottery_info ID_РОЗЫГРЫША");
+      return;
+    }
+    const auto lottery = conversation.transaction.lotteries().find(*id);
+    if (!lottery) {
+      conversation.reply("Розыгрыш #" + std::to_string(id->value()) + " не найден.");
+      return;
+    }
+    const bool drawn = lottery->drawn_at.has_value();
+    std::string html =
+        "🎟 <b>Розыгрыш #" + std::to_string(id->value()) + " " +
+        text::title(lottery->title) +
+        "</b>\nСтатус: " + (drawn ? "проведён " + text::moment(*lottery->drawn_at) : "открыт") +
+        "\nУчастников: " + std::to_string(conversation.transaction.entries().count(*id)) +
+        "\nПризы:\n";
+    for (const Prize& prize : lottery->prizes) {
+      html += text::place_and_prize(prize.place, prize.text) + "\n";
+    }
+    conversation.reply(html + "\n" + fairness_text(*lottery, drawn));
   }
 
   void add_account(const Command& command, Conversation& conversation) {
@@ -875,7 +941,8 @@ struct ChatBot::Impl {
       html += text::place_and_prize(prize.place, prize.text) + "\n";
     const std::string id = std::to_string(lottery->id.value());
     html += "\nДобавьте участников: /enroll " + id + " all (все активные счета), /enroll " + id +
-            " СЧЕТ... или /add_accounts.\nПровести: /draw " + id;
+            " СЧЕТ... или /add_accounts.\nПровести: /draw " + id + "\n\n" +
+            fairness_text(*lottery, false);
     conversation.reply(html);
   }
 
@@ -1135,7 +1202,7 @@ struct ChatBot::Impl {
   // The public post: each place's current winner, by first name, or the account
   // number of an ownerless account so its owner can come forward (R-UNOWNED-1).
   std::string results_text(Transaction& transaction, LotteryId lottery,
-                           const std::string& lottery_title) const {
+                           const std::string& lottery_title) {
     std::string html = "🎉 <b>Итоги розыгрыша " + text::title(lottery_title) + "</b>\n\n";
     std::map<int, const Winner*> current;
     const auto wins = transaction.winners().list_by_lottery(lottery);
@@ -1156,6 +1223,9 @@ struct ChatBot::Impl {
       }
       html += "\n";
     }
+    if (const auto found = transaction.lotteries().find(lottery)) {
+      html += "\n" + fairness_text(*found, true);
+    }
     return html;
   }
 
@@ -1163,7 +1233,7 @@ struct ChatBot::Impl {
     return {{"new_lottery", "создать розыгрыш: /new_lottery НАЗВАНИЕ"},
             {"lotteries", "список розыгрышей"},
             {"enroll", "добавить участников: /enroll ID СЧЕТ... или /enroll ID all"},
-            {"draw", "провести розыгрыш: /draw ID"},
+            {"draw", "провести розыгрыш: /draw ID [ПУБЛИЧНОЕ_ЗНАЧЕНИЕ]"},
             {"add_account", "добавить счет: /add_account КАРТА СЧЕТ"},
             {"add_accounts", "добавить много счетов списком"},
             {"remove_account", "деактивировать счет: /remove_account СЧЕТ"},
@@ -1195,6 +1265,7 @@ std::vector<BotCommand> ChatBot::client_commands() {
   return {{"start", "начать, регистрация"},
           {"my_account", "мой профиль, счета и выигрыши"},
           {"help", "список команд"},
+          {"lottery_info", "розыгрыш и данные для проверки: /lottery_info ID"},
           {"cancel", "отменить текущее действие"}};
 }
 

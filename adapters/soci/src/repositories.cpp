@@ -1,6 +1,7 @@
 #include "repositories.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <string>
 
@@ -237,7 +238,8 @@ class SqlAccounts : public AccountRepository {
 
 constexpr const char* kLotteryColumns =
     "SELECT id, title, status, claim_window_seconds, seed_hex, draw_cursor, "
-    "lottery_us(created_at), lottery_us(drawn_at) FROM lotteries ";
+    "lottery_us(created_at), lottery_us(drawn_at), fairness_version, entries_hash_hex, "
+    "public_value, skipped_ordinals FROM lotteries ";
 
 std::string seed_to_hex(const DrawSeed& seed) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -274,6 +276,21 @@ Lottery lottery_from(const soci::row& row) {
   lottery.draw_cursor = static_cast<std::uint64_t>(integer(row, 5));
   lottery.created_at = instant(row, 6);
   lottery.drawn_at = optional_instant(row, 7);
+  lottery.fairness_version = static_cast<int>(integer(row, 8));
+  if (const std::string hash = text(row, 9); !hash.empty())
+    lottery.entries_hash = seed_from_hex(hash);
+  lottery.public_value = text(row, 10);
+  const std::string skipped = text(row, 11);
+  for (std::size_t start = 0; start < skipped.size();) {
+    const std::size_t comma = std::min(skipped.find(',', start), skipped.size());
+    std::uint64_t ordinal = 0;
+    if (std::from_chars(skipped.data() + start, skipped.data() + comma, ordinal).ec !=
+        std::errc{}) {
+      corrupt("skipped ordinals");
+    }
+    lottery.skipped_ordinals.push_back(ordinal);
+    start = comma + 1;
+  }
   return lottery;
 }
 
@@ -290,11 +307,15 @@ class SqlLotteries : public LotteryRepository {
       long long cursor = static_cast<long long>(lottery.draw_cursor);
       long long created_at = micros(lottery.created_at);
       long long id = 0;
+      int version = lottery.fairness_version;
+      std::string hash = seed_to_hex(lottery.entries_hash);
       session_ << "INSERT INTO lotteries (title, status, claim_window_seconds, seed_hex, "
-                  "draw_cursor, created_at) VALUES (:title, :status, :window, :seed, :cursor, "
-                  "lottery_ts(:created_at)) RETURNING id",
+                  "draw_cursor, created_at, fairness_version, entries_hash_hex) VALUES (:title, "
+                  ":status, :window, :seed, :cursor, lottery_ts(:created_at), :version, :hash) "
+                  "RETURNING id",
           use(title, "title"), use(status, "status"), use(window, "window"), use(seed, "seed"),
-          use(cursor, "cursor"), use(created_at, "created_at"), into(id);
+          use(cursor, "cursor"), use(created_at, "created_at"), use(version, "version"),
+          use(hash, "hash"), into(id);
       int place = 0;
       std::string prize;
       soci::statement insert_prize =
@@ -344,6 +365,24 @@ class SqlLotteries : public LotteryRepository {
            use(at, "at"), use(steps, "cursor"), use(key, "id"));
       statement.execute(true);
       return statement.get_affected_rows() == 1;
+    });
+  }
+
+  void save_fairness(const Lottery& lottery) override {
+    guarded([&] {
+      long long key = lottery.id.value();
+      int version = lottery.fairness_version;
+      std::string hash = lottery.fairness_version >= 2 ? seed_to_hex(lottery.entries_hash) : "";
+      std::string public_value = lottery.public_value;
+      std::string skipped;
+      for (const std::uint64_t ordinal : lottery.skipped_ordinals) {
+        if (!skipped.empty()) skipped.push_back(',');
+        skipped += std::to_string(ordinal);
+      }
+      session_ << "UPDATE lotteries SET fairness_version = :version, entries_hash_hex = :hash, "
+                  "public_value = :public, skipped_ordinals = :skipped WHERE id = :id",
+          use(version, "version"), use(hash, "hash"), use(public_value, "public"),
+          use(skipped, "skipped"), use(key, "id");
     });
   }
 

@@ -18,9 +18,16 @@ void append_u64be(std::vector<std::uint8_t>& out, std::uint64_t value) {
 
 class HmacStream : public RandomSource {
  public:
-  HmacStream(LotteryId lottery, const DrawSeed& seed) : seed_(seed) {
-    prefix_.assign(HmacDrawRandomness::kLabel.begin(), HmacDrawRandomness::kLabel.end());
-    append_u64be(prefix_, static_cast<std::uint64_t>(lottery.value()));
+  explicit HmacStream(const DrawInput& input) : seed_(input.seed) {
+    const auto label =
+        input.version >= 2 ? HmacDrawRandomness::kLabelV2 : HmacDrawRandomness::kLabelV1;
+    prefix_.assign(label.begin(), label.end());
+    append_u64be(prefix_, static_cast<std::uint64_t>(input.lottery.value()));
+    if (input.version >= 2) {
+      prefix_.insert(prefix_.end(), input.entries_hash.begin(), input.entries_hash.end());
+      append_u64be(prefix_, input.public_value.size());
+      prefix_.insert(prefix_.end(), input.public_value.begin(), input.public_value.end());
+    }
   }
 
   void fill(std::span<std::uint8_t> out) override {
@@ -50,10 +57,34 @@ class HmacStream : public RandomSource {
   std::uint64_t counter_{0};
 };
 
+Digest sha256(const std::vector<std::uint8_t>& message) {
+  Digest digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(message.data(), message.size(), digest.data(), &length, EVP_sha256(), nullptr) !=
+          1 ||
+      length != digest.size()) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+  return digest;
+}
+
 }  // namespace
 
-std::unique_ptr<RandomSource> HmacDrawRandomness::stream(LotteryId lottery, const DrawSeed& seed) {
-  return std::make_unique<HmacStream>(lottery, seed);
+std::unique_ptr<RandomSource> HmacDrawRandomness::stream(const DrawInput& input) {
+  return std::make_unique<HmacStream>(input);
+}
+
+Digest HmacDrawRandomness::commitment(const DrawSeed& seed) {
+  return sha256(std::vector<std::uint8_t>(seed.begin(), seed.end()));
+}
+
+Digest HmacDrawRandomness::extend_entries(const Digest& previous, std::uint64_t ordinal,
+                                          const AccountNumber& number) {
+  std::vector<std::uint8_t> message(previous.begin(), previous.end());
+  append_u64be(message, ordinal);
+  const std::string text = number.str();
+  message.insert(message.end(), text.begin(), text.end());
+  return sha256(message);
 }
 
 }  // namespace lottery::system

@@ -46,8 +46,9 @@ struct Pick {
 };
 
 struct Selection {
-  std::vector<Pick> picks;                   // in the order of the shuffle
-  std::vector<std::uint64_t> skipped_steps;  // steps whose entry was not eligible
+  std::vector<Pick> picks;                      // in the order of the shuffle
+  std::vector<std::uint64_t> skipped_steps;     // steps whose entry was not eligible
+  std::vector<std::uint64_t> skipped_ordinals;  // the ordinals of those entries
 };
 
 // Fetches the entries at the given ordinals, in the order asked.

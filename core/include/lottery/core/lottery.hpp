@@ -28,6 +28,8 @@ struct Prize {
 
 // The secret from which the lottery's draw stream is derived (see DrawRandomness).
 using DrawSeed = std::array<std::uint8_t, 32>;
+// A SHA-256 value: the seed's commitment, the entry list's hash (docs/FAIRNESS.md).
+using Digest = std::array<std::uint8_t, 32>;
 
 struct Lottery {
   static constexpr std::size_t kMaxTitleLength = 200;
@@ -43,10 +45,30 @@ struct Lottery {
   // How many steps of the draw's shuffle have been consumed (draw and redraws);
   // a redraw replays the stream this far and continues from here.
   std::uint64_t draw_cursor{0};
+  // The hash chain over the entries in ordinal order, extended by each enrolment: at
+  // the draw it commits to the closed list (docs/FAIRNESS.md).
+  Digest entries_hash{};
+  // 2: entries_hash is kept and the draw stream covers it. 1: a lottery from before
+  // verifiable draws (no chain yet; if drawn, its stream stays that of version 1).
+  int fairness_version{2};
+  // Mixed into the draw stream, named in advance (e.g. a state lottery's numbers).
+  std::string public_value;
+  // Ordinals the shuffle reached but passed over (inactive, or already a winner), in
+  // the order of the shuffle, over the draw and every redraw: published with the result.
+  std::vector<std::uint64_t> skipped_ordinals;
   Instant created_at;
   std::optional<Instant> drawn_at;
 
   friend bool operator==(const Lottery&, const Lottery&) = default;
+};
+
+// What a draw's stream is derived from: all of it is published once the seed is.
+struct DrawInput {
+  int version{2};
+  LotteryId lottery;
+  DrawSeed seed{};
+  Digest entries_hash{};
+  std::string public_value;
 };
 
 // An account's participation in a lottery. Ordinals count 0, 1, 2, ... per lottery in

@@ -60,8 +60,10 @@ class LotteryService {
                                           std::span<const AccountNumber> accounts);
   // Enrols every active account that is not enrolled yet.
   [[nodiscard]] Result<EnrolReport> enrol_all_active(const Requester& requester, LotteryId lottery);
-  // Draws every place at once (R-DRAW-1..4).
-  [[nodiscard]] Result<DrawReport> draw(const Requester& requester, LotteryId lottery);
+  // Draws every place at once (R-DRAW-1..4), mixing in the public value named in
+  // advance, if any (at most 128 printable characters; docs/FAIRNESS.md).
+  [[nodiscard]] Result<DrawReport> draw(const Requester& requester, LotteryId lottery,
+                                        std::string_view public_value = {});
   // Replaces every expired win with the next eligible alternate (R-REDRAW-1).
   [[nodiscard]] Result<RedrawReport> redraw(const Requester& requester, LotteryId lottery);
 

@@ -29,6 +29,8 @@ class LotteryRepository {
   [[nodiscard]] virtual bool mark_drawn(LotteryId id, Instant drawn_at, std::uint64_t cursor) = 0;
   // Records how far a redraw consumed the shuffle.
   virtual void set_draw_cursor(LotteryId id, std::uint64_t cursor) = 0;
+  // Stores the lottery's entries_hash, public_value and skipped_ordinals.
+  virtual void save_fairness(const Lottery& lottery) = 0;
   // Sets the status unconditionally (drawn -> closed once every win is settled).
   virtual void set_status(LotteryId id, LotteryStatus status) = 0;
 };
