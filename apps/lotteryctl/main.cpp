@@ -3,8 +3,11 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -45,6 +48,9 @@ constexpr const char* kHelp =
       unclaimed               невостребованные выигрыши старше срока подтверждения
   export entries ID           список участников розыгрыша в CSV (ordinal,account_number):
                               его публикуют для проверки розыгрыша
+  export winners ID --csv|--json
+                              победители розыгрыша (все туры, со статусами)
+  audit ID [--csv]            история розыгрыша и его выигрышей из журнала аудита
   verify-draw ID              проверить проведённый розыгрыш по базе: ключ, хэш списка
                               участников, победители (docs/FAIRNESS.md)
   verify-draw --lottery ID --seed КЛЮЧ --entries ФАЙЛ [--public ЗНАЧЕНИЕ]
@@ -350,6 +356,110 @@ int export_entries(db::Database& database, LotteryId id) {
   return kOk;
 }
 
+std::string iso_time(Instant at) {
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(at);
+  const std::time_t time = std::chrono::system_clock::to_time_t(seconds);
+  std::tm parts{};
+  gmtime_r(&time, &parts);
+  std::array<char, 32> text{};
+  const auto length = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return std::string(text.data(), length);
+}
+
+std::string json_string(const std::string& text) {
+  std::string quoted = "\"";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      quoted += '\\';
+      quoted += c;
+    } else if (byte < 0x20) {
+      std::array<char, 8> escaped{};
+      std::snprintf(escaped.data(), escaped.size(), "\\u%04x", static_cast<unsigned>(byte));
+      quoted += escaped.data();
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "\"";
+}
+
+int export_winners(db::Database& database, LotteryId id, bool json) {
+  if (!require_current_schema(database)) return kFailed;
+  auto transaction = database.begin();
+  const auto lottery = transaction->lotteries().find(id);
+  if (!lottery) {
+    std::cerr << "lotteryctl: розыгрыш #" << id.value() << " не найден\n";
+    return kFailed;
+  }
+  Table table;
+  table.header = {"place",  "round",      "prize",       "account", "club_card",
+                  "status", "claimed_at", "claimed_how", "deadline"};
+  std::map<UserId, std::string> cards;
+  for (const Winner& win : transaction->winners().list_by_lottery(id)) {
+    std::string card;
+    if (win.user) {
+      if (!cards.contains(*win.user)) {
+        const auto user = transaction->users().find(*win.user);
+        cards[*win.user] = user && user->club_card ? user->club_card->str() : "";
+      }
+      card = cards[*win.user];
+    }
+    table.rows.push_back(
+        {std::to_string(win.place), std::to_string(win.round), win.prize, win.account_number.str(),
+         card, std::string(to_string(win.status)), win.claimed_at ? iso_time(*win.claimed_at) : "",
+         win.claimed_how ? std::string(to_string(*win.claimed_how)) : "", iso_time(win.deadline)});
+  }
+  if (!json) {
+    print_csv(std::cout, table);
+    return kOk;
+  }
+  std::cout << "{\"lottery\": " << id.value() << ", \"title\": " << json_string(lottery->title)
+            << ", \"winners\": [";
+  for (std::size_t row = 0; row < table.rows.size(); ++row) {
+    std::cout << (row == 0 ? "\n  {" : ",\n  {");
+    for (std::size_t column = 0; column < table.header.size(); ++column) {
+      const std::string& value = table.rows[row][column];
+      std::cout << (column == 0 ? "" : ", ") << json_string(table.header[column]) << ": ";
+      if (column < 2) {
+        std::cout << value;  // place and round are numbers
+      } else {
+        std::cout << (value.empty() ? "null" : json_string(value));
+      }
+    }
+    std::cout << '}';
+  }
+  std::cout << (table.rows.empty() ? "]}\n" : "\n]}\n");
+  return kOk;
+}
+
+int audit(db::Database& database, LotteryId id, bool csv) {
+  if (!require_current_schema(database)) return kFailed;
+  auto transaction = database.begin();
+  if (!transaction->lotteries().find(id)) {
+    std::cerr << "lotteryctl: розыгрыш #" << id.value() << " не найден\n";
+    return kFailed;
+  }
+  Table table;
+  table.header = {"Время (UTC)", "Кто", "Действие", "Выигрыш", "Подробности"};
+  table.numeric = {false, false, false, true, false};
+  for (const AuditEvent& event : transaction->audit().for_lottery(id)) {
+    std::string who(to_string(event.actor.kind));
+    if (event.actor.telegram_id) who += " " + std::to_string(event.actor.telegram_id->value());
+    table.rows.push_back({iso_time(event.at), who, std::string(to_string(event.action)),
+                          event.winner ? "#" + std::to_string(event.winner->value()) : "",
+                          event.details});
+  }
+  if (csv) {
+    print_csv(std::cout, table);
+  } else if (table.rows.empty()) {
+    std::cout << "Нет данных.\n";
+  } else {
+    print_aligned(std::cout, table);
+  }
+  return kOk;
+}
+
 int verify_from_database(db::Database& database, LotteryId id) {
   if (!require_current_schema(database)) return kFailed;
   bool drawn = false;
@@ -441,6 +551,7 @@ int run(int argc, char** argv) {
   bool confirmed = false;
   bool csv = false;
   std::string which;
+  std::optional<LotteryId> lottery_argument;
   if (options.command == "migrate") {
     if (!options.arguments.empty()) {
       return usage_error("migrate: лишний параметр " + options.arguments.front());
@@ -464,19 +575,37 @@ int run(int argc, char** argv) {
       return usage_error(which.empty() ? "report: укажите отчёт"
                                        : "report: нет отчёта «" + which + "»");
     }
-  } else if (options.command == "verify-draw" || options.command == "export") {
-    const bool from_files = options.command == "verify-draw" && !options.arguments.empty() &&
-                            options.arguments.front().rfind("--", 0) == 0;
+  } else if (options.command == "verify-draw") {
+    const bool from_files =
+        !options.arguments.empty() && options.arguments.front().rfind("--", 0) == 0;
     if (from_files) return verify_from_files(options.arguments);
-    const bool exporting = options.command == "export";
-    const std::size_t expected = exporting ? 2 : 1;
-    if (options.arguments.size() != expected ||
-        (exporting && options.arguments.front() != "entries") ||
-        !parse_lottery(options.arguments.back())) {
-      return usage_error(exporting
-                             ? "export: ожидается «export entries ID»"
-                             : "verify-draw: ожидается номер розыгрыша или параметры --lottery …");
+    if (options.arguments.size() != 1 || !parse_lottery(options.arguments.front())) {
+      return usage_error("verify-draw: ожидается номер розыгрыша или параметры --lottery …");
     }
+    lottery_argument = parse_lottery(options.arguments.front());
+  } else if (options.command == "export") {
+    const auto& arguments = options.arguments;
+    const bool entries = arguments.size() == 2 && arguments[0] == "entries";
+    const bool winners = arguments.size() == 3 && arguments[0] == "winners" &&
+                         (arguments[2] == "--csv" || arguments[2] == "--json");
+    if ((!entries && !winners) || !parse_lottery(arguments[1])) {
+      return usage_error(
+          "export: ожидается «export entries ID» или «export winners ID --csv|--json»");
+    }
+    lottery_argument = parse_lottery(arguments[1]);
+    which = arguments[0];
+    csv = winners && arguments[2] == "--csv";
+  } else if (options.command == "audit") {
+    for (const auto& argument : options.arguments) {
+      if (argument == "--csv") {
+        csv = true;
+      } else if (!lottery_argument && parse_lottery(argument)) {
+        lottery_argument = parse_lottery(argument);
+      } else {
+        return usage_error("audit: лишний параметр " + argument);
+      }
+    }
+    if (!lottery_argument) return usage_error("audit: укажите номер розыгрыша");
   } else {
     return usage_error("неизвестная команда «" + options.command + "»");
   }
@@ -489,11 +618,12 @@ int run(int argc, char** argv) {
   }
   if (options.command == "migrate") return migrate(*database);
   if (options.command == "clear-db") return clear(*database, confirmed);
-  if (options.command == "export")
-    return export_entries(*database, *parse_lottery(options.arguments.back()));
-  if (options.command == "verify-draw") {
-    return verify_from_database(*database, *parse_lottery(options.arguments.back()));
+  if (options.command == "export") {
+    return which == "entries" ? export_entries(*database, *lottery_argument)
+                              : export_winners(*database, *lottery_argument, !csv);
   }
+  if (options.command == "verify-draw") return verify_from_database(*database, *lottery_argument);
+  if (options.command == "audit") return audit(*database, *lottery_argument, csv);
   return report(*database, which, csv);
 }
 

@@ -213,6 +213,35 @@ TEST_P(LotteryctlOnDatabase, ClearDbWithYesClearsEverything) {
   EXPECT_EQ(report.out, "Нет данных.\n");
 }
 
+TEST_P(LotteryctlOnDatabase, ExportsWinnersAndTheAuditTrail) {
+  const auto db = database();
+  fill(*db);
+  const auto csv = lotteryctl({"export", "winners", "1", "--csv"}, environment_for(*db));
+  EXPECT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_THAT(csv.out, HasSubstr("place,round,prize,account,club_card,status,claimed_at"));
+  EXPECT_THAT(csv.out, HasSubstr("1,1,Чайник,11-22-33-44-55-66-77,2223,claimed,"));
+  const auto json = lotteryctl({"export", "winners", "2", "--json"}, environment_for(*db));
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_THAT(json.out, HasSubstr("\"title\": \"Лето\""));
+  EXPECT_THAT(json.out, HasSubstr("\"place\": 1, \"round\": 1"));
+  EXPECT_THAT(json.out, HasSubstr("\"claimed_at\": null"));
+  const auto trail = lotteryctl({"audit", "1"}, environment_for(*db));
+  EXPECT_EQ(trail.exit_code, 0) << trail.err;
+  EXPECT_THAT(trail.out, HasSubstr("lottery.drawn"));
+  EXPECT_THAT(trail.out, HasSubstr("win.confirmed"));
+  for (const std::vector<std::string>& bad : {std::vector<std::string>{"export", "winners", "1"},
+                                              {"export", "losers", "1"},
+                                              {"audit"},
+                                              {"audit", "x"},
+                                              {"verify-draw"},
+                                              {"verify-draw", "--seed"}}) {
+    const auto refused = lotteryctl(bad, environment_for(*db));
+    EXPECT_EQ(refused.exit_code, 2) << bad.front();
+    EXPECT_THAT(refused.err, HasSubstr("lotteryctl --help"));
+  }
+  EXPECT_EQ(lotteryctl({"audit", "99"}, environment_for(*db)).exit_code, 1);
+}
+
 // A draw made with the real cryptography checks out from the database and from the
 // published data alone; a changed entry list, seed or public value does not.
 TEST_P(LotteryctlOnDatabase, VerifiesADrawFromTheDatabaseAndFromPublishedData) {
