@@ -10,7 +10,7 @@ CMAKE_FLAGS ?=
 
 SOURCES = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null | grep -v '^tests/purity_fixture/')
 
-.PHONY: all deps configure build test test-sanitizers test-asan test-tsan fuzz run clear-db \
+.PHONY: all deps configure build test bench test-sanitizers test-asan test-tsan fuzz run clear-db \
 	format format-check tidy clean
 
 all: build
@@ -29,6 +29,10 @@ build: configure
 # throwaway PostgreSQL of their own (scripts/with-postgres) and SQLite files.
 test: build
 	@scripts/with-postgres ctest --test-dir $(BUILD_DIR) --output-on-failure --parallel $(JOBS)
+
+# Benchmarks beside their baselines on a throwaway PostgreSQL (docs/PERFORMANCE.md).
+bench: build
+	@scripts/with-postgres $(BUILD_DIR)/bin/draw_bench --benchmark_counters_tabular=true
 
 # The bot on the embedded SQLite default (DATABASE_URL=sqlite:lottery.db), with the
 # settings of the environment (README, "Configuration").

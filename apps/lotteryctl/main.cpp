@@ -323,13 +323,9 @@ std::optional<PublishedDraw> load_draw(db::Database& database, LotteryId id, boo
   draw.skipped = lottery->skipped_ordinals;
   const std::uint64_t count = transaction->entries().count(id);
   std::map<AccountId, std::uint64_t> ordinal_of;
-  std::vector<std::uint64_t> ordinals;
-  for (std::uint64_t start = 0; start < count; start += 10'000) {
-    ordinals.clear();
-    for (std::uint64_t ordinal = start; ordinal < std::min(count, start + 10'000); ++ordinal) {
-      ordinals.push_back(ordinal);
-    }
-    for (const Entry& entry : transaction->entries().at(id, ordinals)) {
+  for (std::uint64_t start = 0; start < count; start += 50'000) {
+    for (const Entry& entry :
+         transaction->entries().range(id, start, std::min(count, start + 50'000))) {
       draw.entries.push_back(entry.number);
       ordinal_of[entry.account] = entry.ordinal;
     }
@@ -542,6 +538,10 @@ int verify_from_files(const std::vector<std::string>& arguments) {
 int run(int argc, char** argv) {
   Options options;
   if (const auto error = parse_options(argc, argv, options)) return usage_error(*error);
+  // `lotteryctl КОМАНДА --help` too: the help covers every command.
+  for (const auto& argument : options.arguments) {
+    if (argument == "--help" || argument == "-h") options.command = "help";
+  }
   if (options.command.empty()) return usage_error("не указана команда");
   if (options.command == "help") {
     std::cout << kHelp;

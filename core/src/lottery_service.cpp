@@ -114,14 +114,13 @@ namespace detail {
 void extend_entries_hash(Transaction& transaction, DrawRandomness& hashing, Lottery& lottery,
                          std::uint64_t from, std::uint64_t to) {
   // Read back in ordinal order, in batches, so memory stays flat for any list.
-  constexpr std::uint64_t kBatch = 10'000;
-  std::vector<std::uint64_t> ordinals;
+  constexpr std::uint64_t kBatch = 50'000;
   for (std::uint64_t start = from; start < to; start += kBatch) {
-    ordinals.clear();
-    for (std::uint64_t ordinal = start; ordinal < std::min(to, start + kBatch); ++ordinal) {
-      ordinals.push_back(ordinal);
+    const auto batch = transaction.entries().range(lottery.id, start, std::min(to, start + kBatch));
+    if (batch.size() != std::min(to, start + kBatch) - start) {
+      throw StorageError(StorageError::Kind::kUnavailable, "entries missing from the list");
     }
-    for (const Entry& entry : transaction.entries().at(lottery.id, ordinals)) {
+    for (const Entry& entry : batch) {
       lottery.entries_hash =
           hashing.extend_entries(lottery.entries_hash, entry.ordinal, entry.number);
     }

@@ -86,6 +86,13 @@ TYPED_TEST_P(EntryRepositoryContract, OrdinalsFollowTheOrderOfEnrolment) {
     EXPECT_EQ(entries[1].account, c);
     EXPECT_EQ(entries[2], (Entry{lottery, 1, a, number("11-00-00-00-00-00-00"), owner, true}));
     EXPECT_EQ(entries[3].account, c);
+    // A range comes back in ordinal order, and only the entries that exist.
+    const auto middle = transaction.entries().range(lottery, 1, 3);
+    ASSERT_EQ(middle.size(), 2U);
+    EXPECT_EQ(middle[0], entries[2]);
+    EXPECT_EQ(middle[1], entries[0]);
+    EXPECT_EQ(transaction.entries().range(lottery, 0, 10).size(), 3U);
+    EXPECT_TRUE(transaction.entries().range(lottery, 3, 10).empty());
     EXPECT_TRUE(transaction.entries().contains(lottery, a));
   });
 }

@@ -38,6 +38,11 @@ TEST(Lotteryctl, ExplainsItself) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("clear-db"));
   EXPECT_THAT(help.out, HasSubstr("winners-by-card"));
+  for (const char* command : {"verify-draw", "export", "audit", "report", "clear-db"}) {
+    const auto own = lotteryctl({command, "--help"});
+    EXPECT_EQ(own.exit_code, 0) << command;
+    EXPECT_THAT(own.out, HasSubstr(command));
+  }
   for (const std::vector<std::string>& bad : {std::vector<std::string>{},
                                               {"frobnicate"},
                                               {"--verbose", "migrate"},

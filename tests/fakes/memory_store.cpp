@@ -216,6 +216,14 @@ class MemoryEntries : public EntryRepository {
     return added;
   }
   std::uint64_t count(LotteryId lottery) override { return entries(lottery).size(); }
+  std::vector<Entry> range(LotteryId lottery, std::uint64_t from, std::uint64_t to) override {
+    std::vector<std::uint64_t> ordinals;
+    for (std::uint64_t ordinal = from; ordinal < std::min<std::uint64_t>(to, count(lottery));
+         ++ordinal) {
+      ordinals.push_back(ordinal);
+    }
+    return at(lottery, ordinals);
+  }
   std::vector<Entry> at(LotteryId lottery, std::span<const std::uint64_t> ordinals) override {
     const auto& list = entries(lottery);
     std::vector<Entry> found;

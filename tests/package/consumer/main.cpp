@@ -45,6 +45,7 @@ int main() {
         return picked;
       },
       {}, 3);
-  for (const auto& pick : selection.picks) std::cout << "winner " << pick.entry.number.str() << '\n';
+  for (const auto& pick : selection.picks)
+    std::cout << "winner " << pick.entry.number.str() << '\n';
   return selection.picks.size() == 3 ? 0 : 1;
 }

@@ -26,6 +26,10 @@ class EntryRepository {
   // account's current number, owner and active flag.
   [[nodiscard]] virtual std::vector<Entry> at(LotteryId lottery,
                                               std::span<const std::uint64_t> ordinals) = 0;
+  // The entries with ordinals in [from, to), in ordinal order (one index range scan:
+  // for reading a whole list back in batches).
+  [[nodiscard]] virtual std::vector<Entry> range(LotteryId lottery, std::uint64_t from,
+                                                 std::uint64_t to) = 0;
   // Whether the account is enrolled in the lottery.
   [[nodiscard]] virtual bool contains(LotteryId lottery, AccountId account) = 0;
 };
