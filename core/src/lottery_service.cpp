@@ -50,7 +50,8 @@ Result<void> validate_prizes(const std::vector<Prize>& prizes) {
     if (prizes[i].place != static_cast<int>(i) + 1) {
       return fail(ErrorCode::kInvalidPrizes, "place " + std::to_string(i + 1));
     }
-    if (trim(prizes[i].text).empty() || prizes[i].text.size() > Lottery::kMaxPrizeLength ||
+    if (trim(prizes[i].text).empty() ||
+        character_count(prizes[i].text) > Lottery::kMaxPrizeLength ||
         has_control_characters(prizes[i].text)) {
       return fail(ErrorCode::kInvalidPrizes, "prize " + std::to_string(i + 1));
     }
@@ -193,7 +194,7 @@ Result<std::vector<Prize>> LotteryService::parse_prizes(std::string_view text) {
     const std::string_view prize = trim(line.substr(static_cast<std::size_t>(rest - line.data())));
     if (error != std::errc{} || place < 1 || place > Lottery::kMaxPlaces || prize.empty() ||
         (rest != line.data() + line.size() && *rest != ' ' && *rest != '\t') ||
-        prize.size() > Lottery::kMaxPrizeLength) {
+        character_count(prize) > Lottery::kMaxPrizeLength) {
       return fail(ErrorCode::kInvalidPrizes, where);
     }
     prizes.push_back(Prize{place, std::string(prize)});
@@ -210,7 +211,7 @@ Result<Lottery> LotteryService::create(const Requester& requester, std::string_v
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
   const std::string_view clean_title = trim(title);
-  if (clean_title.empty() || clean_title.size() > Lottery::kMaxTitleLength ||
+  if (clean_title.empty() || character_count(clean_title) > Lottery::kMaxTitleLength ||
       has_control_characters(clean_title)) {
     return fail(ErrorCode::kInvalidTitle);
   }

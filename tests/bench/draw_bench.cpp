@@ -37,14 +37,15 @@ class Club {
     database_->execute("ANALYZE accounts");
   }
 
-  Dependencies deps() { return Dependencies{*database_, clock_, random_, cryptography_, settings_}; }
+  Dependencies deps() {
+    return Dependencies{*database_, clock_, random_, cryptography_, settings_};
+  }
 
   // A new open lottery of 10 places with every account entered (plain SQL: fast setup).
   LotteryId lottery_with_everyone() {
     const LotteryId id = new_lottery();
-    database_->execute(
-        "INSERT INTO participations (lottery_id, account_id, ordinal) SELECT " +
-        std::to_string(id.value()) + ", id, id - 1 FROM accounts");
+    database_->execute("INSERT INTO participations (lottery_id, account_id, ordinal) SELECT " +
+                       std::to_string(id.value()) + ", id, id - 1 FROM accounts");
     database_->execute("ANALYZE participations");
     return id;
   }
@@ -137,7 +138,8 @@ void InsertSelectBaseline(benchmark::State& state) {
     state.ResumeTiming();
     scale.database().execute(
         "INSERT INTO participations (lottery_id, account_id, ordinal) SELECT " +
-        std::to_string(lottery.value()) + ", id, row_number() OVER (ORDER BY id) - 1 "
+        std::to_string(lottery.value()) +
+        ", id, row_number() OVER (ORDER BY id) - 1 "
         "FROM accounts WHERE is_active");
   }
 }

@@ -422,7 +422,7 @@ TEST_F(Reliability, TwentyKillsLoseNothingAndDoNothingTwice) {
             if (!button_in(message).empty()) buttons.insert(button_in(message));
           }
         }
-        return buttons.size() == 3 * kPlaces;
+        return buttons.size() == static_cast<std::size_t>(3 * kPlaces);
       },
       std::chrono::seconds{120}));
   ASSERT_EQ(scalar("SELECT count(*) FROM winners"), 3 * kPlaces);
@@ -461,7 +461,7 @@ TEST_F(Reliability, TwentyKillsLoseNothingAndDoNothingTwice) {
   }
   const auto all_handled = [&](const FakeTelegram&) {
     return scalar("SELECT count(*) FROM processed_updates") ==
-           static_cast<long long>(updates + presses);
+           static_cast<long long>(updates) + static_cast<long long>(presses);
   };
   ASSERT_TRUE(telegram_.wait_until(all_handled, std::chrono::seconds{60}));
   ASSERT_TRUE(outbox_drained(std::chrono::seconds{90}));
@@ -472,7 +472,7 @@ TEST_F(Reliability, TwentyKillsLoseNothingAndDoNothingTwice) {
   ASSERT_TRUE(telegram_.wait_until(all_handled, std::chrono::seconds{60}));
 
   figure("kills", kills, "SIGKILLs");
-  figure("updates", static_cast<long long>(updates + presses), "updates");
+  figure("updates", static_cast<long long>(updates) + static_cast<long long>(presses), "updates");
   figure("messages", static_cast<long long>(telegram_.messages().size()), "messages");
   EXPECT_GE(kills, 20);
   // Not one update applied twice: each had its one effect.

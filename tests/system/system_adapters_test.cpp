@@ -67,7 +67,7 @@ TEST(HmacDrawRandomness, MatchesTheTestVectorOfTheFairnessDoc) {
 TEST(HmacDrawRandomness, TheSameInputGivesTheSameStreamAndAnyChangeAnother) {
   HmacDrawRandomness randomness;
   auto draw = [&](LotteryId lottery, DrawSeed seed, Digest entries = {},
-                  std::string public_value = "") {
+                  const std::string& public_value = "") {
     const auto stream = randomness.stream(DrawInput{2, lottery, seed, entries, public_value});
     LazyShuffle shuffle(1'000'000, *stream);
     std::vector<std::uint64_t> picks;

@@ -37,6 +37,15 @@ TEST(ParsePrizes, RefusesGapsDuplicatesAndNonsense) {
   }
 }
 
+// Limits count characters, not bytes: 200 Russian letters (400 bytes) are a valid prize.
+TEST(ParsePrizes, CountsCharactersNotBytes) {
+  std::string russian;
+  for (int i = 0; i < 200; ++i) russian += "я";
+  EXPECT_TRUE(LotteryService::parse_prizes("1 " + russian));
+  EXPECT_FALSE(LotteryService::parse_prizes("1 " + russian + "я"));
+  EXPECT_EQ(character_count("Приз ₽"), 6U);
+}
+
 TEST_F(LotteryServiceTest, CreatesAnOpenLotteryWithASecretSeed) {
   const Lottery lottery = create_lottery(3);
   EXPECT_EQ(lottery.status, LotteryStatus::kOpen);

@@ -357,7 +357,8 @@ struct ChatBot::Impl {
   }
 
   void new_lottery(const Command& command, Conversation& conversation) {
-    if (command.arguments.empty() || command.arguments.size() > Lottery::kMaxTitleLength) {
+    if (command.arguments.empty() ||
+        character_count(command.arguments) > Lottery::kMaxTitleLength) {
       usage(conversation, "/new_lottery НАЗВАНИЕ (до 200 символов)");
       return;
     }
@@ -557,7 +558,7 @@ struct ChatBot::Impl {
     }
     const std::string account = number->str();
     const std::string owner =
-        outcome->owner ? " клиента с картой " + text::escape(card->str()) : "";
+        outcome->owner ? " клиенту с картой " + text::escape(card->str()) : "";
     switch (outcome->result) {
       case AddAccountResult::kAdded:
         conversation.reply("✅ Счет " + account + " добавлен" + owner +
@@ -714,7 +715,8 @@ struct ChatBot::Impl {
         (unclaimed_only ? "⏳ Неподтверждённые выигрыши розыгрыша #" : "🏆 Результаты розыгрыша #") +
         std::to_string(lottery->value()) + " " + text::title(view->lottery.title) + ":\n";
     if (view->rows.empty()) {
-      html += unclaimed_only ? "Нет — все выигрыши подтверждены." : "Розыгрыш ещё не проведён.";
+      html += unclaimed_only && view->lottery.drawn_at ? "Нет — все выигрыши подтверждены."
+                                                       : "Розыгрыш ещё не проведён.";
     }
     bool any_expired = false;
     for (const WinnerRow& row : view->rows) {

@@ -163,8 +163,9 @@ std::string error(const Error& error, std::string_view admin_contact) {
     case ErrorCode::kNotYourWin:
       return "Этот выигрыш принадлежит другому участнику.";
     case ErrorCode::kWinExpired:
-      return "Срок подтверждения выигрыша истек. Продлить может администратор: /extend_claim " +
-             detail;
+      // Clients read it too: no admin command in it, the admins know theirs.
+      return "Срок подтверждения выигрыша #" + detail +
+             " истек. Продлить срок может администратор клуба.";
     case ErrorCode::kWinRedrawn:
       return "Этот выигрыш уже переигран.";
     case ErrorCode::kWinAlreadyClaimed:

@@ -82,7 +82,7 @@ Digest HmacDrawRandomness::extend_entries(const Digest& previous, std::uint64_t 
                                           const AccountNumber& number) {
   std::vector<std::uint8_t> message(previous.begin(), previous.end());
   append_u64be(message, ordinal);
-  const std::string text = number.str();
+  const std::string& text = number.str();
   message.insert(message.end(), text.begin(), text.end());
   return sha256(message);
 }

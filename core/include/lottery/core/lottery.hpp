@@ -31,6 +31,14 @@ using DrawSeed = std::array<std::uint8_t, 32>;
 // A SHA-256 value: the seed's commitment, the entry list's hash (docs/FAIRNESS.md).
 using Digest = std::array<std::uint8_t, 32>;
 
+// Characters of UTF-8 text (code points), as people count them: the limits below are in
+// characters, so a Russian title may be as long as a Latin one.
+[[nodiscard]] inline std::size_t character_count(std::string_view text) {
+  std::size_t count = 0;
+  for (const char c : text) count += (static_cast<unsigned char>(c) & 0xC0U) != 0x80U ? 1U : 0U;
+  return count;
+}
+
 struct Lottery {
   static constexpr std::size_t kMaxTitleLength = 200;
   static constexpr std::size_t kMaxPrizeLength = 200;
