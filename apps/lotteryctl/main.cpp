@@ -222,29 +222,6 @@ int report(db::Database& database, const std::string& which, bool csv) {
   return kOk;
 }
 
-std::optional<Digest> parse_hex32(const std::string& text) {
-  if (text.size() != 64) return std::nullopt;
-  Digest digest{};
-  for (std::size_t i = 0; i < digest.size(); ++i) {
-    unsigned value = 0;
-    const auto [end, error] =
-        std::from_chars(text.data() + 2 * i, text.data() + 2 * i + 2, value, 16);
-    if (error != std::errc{} || end != text.data() + 2 * i + 2) return std::nullopt;
-    digest[i] = static_cast<std::uint8_t>(value);
-  }
-  return digest;
-}
-
-std::string to_hex(const Digest& digest) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string text;
-  for (const std::uint8_t byte : digest) {
-    text.push_back(kHex[byte >> 4U]);
-    text.push_back(kHex[byte & 0x0fU]);
-  }
-  return text;
-}
-
 std::optional<std::vector<std::uint64_t>> parse_ordinals(const std::string& text) {
   std::vector<std::uint64_t> ordinals;
   std::size_t start = 0;
@@ -489,7 +466,7 @@ int verify_from_files(const std::vector<std::string>& arguments) {
       lottery = parse_lottery(value);
       if (!lottery) return usage_error("verify-draw: --lottery: ожидается номер розыгрыша");
     } else if (name == "--seed") {
-      seed = parse_hex32(value);
+      seed = parse_hex_digest(value);
       if (!seed) return usage_error("verify-draw: --seed: ожидается 64 шестнадцатеричные цифры");
     } else if (name == "--entries") {
       entries_path = value;
@@ -506,7 +483,7 @@ int verify_from_files(const std::vector<std::string>& arguments) {
       }
       draw.places = places->front();
     } else if (name == "--entries-hash" || name == "--commitment") {
-      const auto digest = parse_hex32(value);
+      const auto digest = parse_hex_digest(value);
       if (!digest)
         return usage_error("verify-draw: " + name + ": ожидается 64 шестнадцатеричные цифры");
       (name == "--commitment" ? draw.commitment : draw.entries_hash) = digest;

@@ -4,6 +4,35 @@
 
 namespace lottery {
 
+std::string to_hex(const Digest& digest) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(digest.size() * 2);
+  for (const std::uint8_t byte : digest) {
+    text.push_back(kHex[byte >> 4U]);
+    text.push_back(kHex[byte & 0x0fU]);
+  }
+  return text;
+}
+
+std::optional<Digest> parse_hex_digest(std::string_view text) {
+  const auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  Digest digest{};
+  if (text.size() != digest.size() * 2) return std::nullopt;
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    const int high = nibble(text[2 * i]);
+    const int low = nibble(text[2 * i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    digest[i] = static_cast<std::uint8_t>(high * 16 + low);
+  }
+  return digest;
+}
+
 DrawCheck verify_draw(DrawRandomness& cryptography, const PublishedDraw& draw) {
   DrawCheck check;
   check.commitment = cryptography.commitment(draw.seed);

@@ -11,6 +11,7 @@
 #include "lottery/chat/markup.hpp"
 #include "lottery/core/account_service.hpp"
 #include "lottery/core/claim_service.hpp"
+#include "lottery/core/draw_verification.hpp"
 #include "lottery/core/lottery_service.hpp"
 #include "lottery/core/query_service.hpp"
 #include "lottery/core/registration_service.hpp"
@@ -475,24 +476,15 @@ struct ChatBot::Impl {
   // What anyone needs to check the draw (docs/FAIRNESS.md): before it, the seed's
   // commitment and the entry list's hash so far; after it, the seed itself too.
   std::string fairness_text(const Lottery& lottery, bool drawn) {
-    const auto hex = [](const Digest& digest) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      std::string text;
-      for (const std::uint8_t byte : digest) {
-        text.push_back(kHex[byte >> 4U]);
-        text.push_back(kHex[byte & 0x0fU]);
-      }
-      return text;
-    };
     std::string html = "🔐 <b>Проверка честности</b>\nХэш ключа (SHA-256): <code>" +
-                       hex(deps.draw_randomness.commitment(lottery.seed)) + "</code>\n";
+                       to_hex(deps.draw_randomness.commitment(lottery.seed)) + "</code>\n";
     if (lottery.fairness_version < 2) {
       return html + "Розыгрыш создан до проверяемых розыгрышей: список участников не заверен.";
     }
     html += std::string(drawn ? "Хэш списка участников: " : "Хэш списка участников сейчас: ") +
-            "<code>" + hex(lottery.entries_hash) + "</code>\n";
+            "<code>" + to_hex(lottery.entries_hash) + "</code>\n";
     if (!drawn) return html + "Ключ будет раскрыт после розыгрыша.";
-    html += "Ключ: <code>" + hex(lottery.seed) + "</code>\n";
+    html += "Ключ: <code>" + to_hex(lottery.seed) + "</code>\n";
     html +=
         "Публичное значение: " +
         (lottery.public_value.empty() ? std::string("нет")

@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "lottery/core/draw_verification.hpp"
 #include "sql_support.hpp"
 
 namespace lottery::db {
@@ -241,29 +242,10 @@ constexpr const char* kLotteryColumns =
     "lottery_us(created_at), lottery_us(drawn_at), fairness_version, entries_hash_hex, "
     "public_value, skipped_ordinals FROM lotteries ";
 
-std::string seed_to_hex(const DrawSeed& seed) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (const std::uint8_t byte : seed) {
-    hex.push_back(kHex[byte >> 4]);
-    hex.push_back(kHex[byte & 0x0f]);
-  }
-  return hex;
-}
-
 DrawSeed seed_from_hex(const std::string& hex) {
-  DrawSeed seed{};
-  if (hex.size() != seed.size() * 2) corrupt("lottery seed");
-  const auto nibble = [](char c) -> std::uint8_t {
-    if (c >= '0' && c <= '9') return static_cast<std::uint8_t>(c - '0');
-    if (c >= 'a' && c <= 'f') return static_cast<std::uint8_t>(c - 'a' + 10);
-    if (c >= 'A' && c <= 'F') return static_cast<std::uint8_t>(c - 'A' + 10);
-    corrupt("lottery seed");
-  };
-  for (std::size_t i = 0; i < seed.size(); ++i) {
-    seed[i] = static_cast<std::uint8_t>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
-  }
-  return seed;
+  const auto seed = parse_hex_digest(hex);
+  if (!seed) corrupt("lottery seed");
+  return *seed;
 }
 
 Lottery lottery_from(const soci::row& row) {
@@ -303,12 +285,12 @@ class SqlLotteries : public LotteryRepository {
       std::string title = lottery.title;
       std::string status(to_string(lottery.status));
       long long window = lottery.claim_window.count();
-      std::string seed = seed_to_hex(lottery.seed);
+      std::string seed = to_hex(lottery.seed);
       long long cursor = static_cast<long long>(lottery.draw_cursor);
       long long created_at = micros(lottery.created_at);
       long long id = 0;
       int version = lottery.fairness_version;
-      std::string hash = seed_to_hex(lottery.entries_hash);
+      std::string hash = to_hex(lottery.entries_hash);
       session_ << "INSERT INTO lotteries (title, status, claim_window_seconds, seed_hex, "
                   "draw_cursor, created_at, fairness_version, entries_hash_hex) VALUES (:title, "
                   ":status, :window, :seed, :cursor, lottery_ts(:created_at), :version, :hash) "
@@ -372,7 +354,7 @@ class SqlLotteries : public LotteryRepository {
     guarded([&] {
       long long key = lottery.id.value();
       int version = lottery.fairness_version;
-      std::string hash = lottery.fairness_version >= 2 ? seed_to_hex(lottery.entries_hash) : "";
+      std::string hash = lottery.fairness_version >= 2 ? to_hex(lottery.entries_hash) : "";
       std::string public_value = lottery.public_value;
       std::string skipped;
       for (const std::uint64_t ordinal : lottery.skipped_ordinals) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lottery/core/account_number.hpp"
@@ -10,6 +11,11 @@
 #include "lottery/ports/draw_randomness.hpp"
 
 namespace lottery {
+
+// The published form of a seed or digest: 64 lower-case hex digits.
+[[nodiscard]] std::string to_hex(const Digest& digest);
+// Reads 64 hex digits (either case); nothing for anything else.
+[[nodiscard]] std::optional<Digest> parse_hex_digest(std::string_view text);
 
 // A draw as published (docs/FAIRNESS.md): enough to recompute it without the database.
 struct PublishedDraw {
