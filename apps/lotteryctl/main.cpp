@@ -222,6 +222,11 @@ int report(db::Database& database, const std::string& which, bool csv) {
   return kOk;
 }
 
+int lottery_not_found(LotteryId id) {
+  std::cerr << "lotteryctl: розыгрыш #" << id.value() << " не найден\n";
+  return kFailed;
+}
+
 std::optional<std::vector<std::uint64_t>> parse_ordinals(const std::string& text) {
   std::vector<std::uint64_t> ordinals;
   std::size_t start = 0;
@@ -319,8 +324,7 @@ int export_entries(db::Database& database, LotteryId id) {
   bool drawn = false;
   const auto draw = load_draw(database, id, drawn);
   if (!draw) {
-    std::cerr << "lotteryctl: розыгрыш #" << id.value() << " не найден\n";
-    return kFailed;
+    return lottery_not_found(id);
   }
   std::cout << "ordinal,account_number\n";
   for (std::size_t ordinal = 0; ordinal < draw->entries.size(); ++ordinal) {
@@ -362,8 +366,7 @@ int export_winners(db::Database& database, LotteryId id, bool json) {
   auto transaction = database.begin();
   const auto lottery = transaction->lotteries().find(id);
   if (!lottery) {
-    std::cerr << "lotteryctl: розыгрыш #" << id.value() << " не найден\n";
-    return kFailed;
+    return lottery_not_found(id);
   }
   Table table;
   table.header = {"place",  "round",      "prize",       "account", "club_card",
@@ -410,8 +413,7 @@ int audit(db::Database& database, LotteryId id, bool csv) {
   if (!require_current_schema(database)) return kFailed;
   auto transaction = database.begin();
   if (!transaction->lotteries().find(id)) {
-    std::cerr << "lotteryctl: розыгрыш #" << id.value() << " не найден\n";
-    return kFailed;
+    return lottery_not_found(id);
   }
   Table table;
   table.header = {"Время (UTC)", "Кто", "Действие", "Выигрыш", "Подробности"};
@@ -438,8 +440,7 @@ int verify_from_database(db::Database& database, LotteryId id) {
   bool drawn = false;
   const auto draw = load_draw(database, id, drawn);
   if (!draw) {
-    std::cerr << "lotteryctl: розыгрыш #" << id.value() << " не найден\n";
-    return kFailed;
+    return lottery_not_found(id);
   }
   if (!drawn) {
     std::cerr << "lotteryctl: розыгрыш #" << id.value()

@@ -419,6 +419,22 @@ class SqlLotteries : public LotteryRepository {
 // ---------------------------------------------------------------------------------
 // Entries
 
+// An entry with its account's current state, as kEntryColumns select it.
+constexpr std::string_view kEntryColumns =
+    "SELECT p.ordinal, a.id, a.account_number, a.owner_id, lottery_flag(a.is_active) "
+    "FROM participations p JOIN accounts a ON a.id = p.account_id ";
+
+Entry entry_from(const soci::row& row, LotteryId lottery) {
+  std::optional<UserId> owner;
+  if (const auto id = optional_integer(row, 3)) owner = UserId{*id};
+  return Entry{lottery,
+               static_cast<std::uint64_t>(integer(row, 0)),
+               AccountId{integer(row, 1)},
+               must(AccountNumber::parse(text(row, 2)), "account number"),
+               owner,
+               integer(row, 4) != 0};
+}
+
 class SqlEntries : public EntryRepository {
  public:
   SqlEntries(soci::session& session, Dialect dialect) : session_(session), dialect_(dialect) {}
@@ -480,20 +496,11 @@ class SqlEntries : public EntryRepository {
       long long end = static_cast<long long>(to);
       std::vector<Entry> entries;
       soci::rowset<soci::row> rows =
-          (session_.prepare << "SELECT p.ordinal, a.id, a.account_number, a.owner_id, "
-                               "lottery_flag(a.is_active) FROM participations p "
-                               "JOIN accounts a ON a.id = p.account_id "
-                               "WHERE p.lottery_id = :lottery AND p.ordinal >= :first "
-                               "AND p.ordinal < :end ORDER BY p.ordinal",
+          (session_.prepare << std::string(kEntryColumns) +
+                                   "WHERE p.lottery_id = :lottery AND p.ordinal >= :first "
+                                   "AND p.ordinal < :end ORDER BY p.ordinal",
            use(key, "lottery"), use(first, "first"), use(end, "end"));
-      for (const auto& row : rows) {
-        std::optional<UserId> owner;
-        if (const auto id = optional_integer(row, 3)) owner = UserId{*id};
-        entries.push_back(Entry{lottery, static_cast<std::uint64_t>(integer(row, 0)),
-                                AccountId{integer(row, 1)},
-                                must(AccountNumber::parse(text(row, 2)), "account number"), owner,
-                                integer(row, 4) != 0});
-      }
+      for (const auto& row : rows) entries.push_back(entry_from(row, lottery));
       return entries;
     });
   }
@@ -515,19 +522,13 @@ class SqlEntries : public EntryRepository {
                                : "(SELECT value FROM json_each(:ordinals))";
       std::map<std::uint64_t, Entry> found;
       soci::rowset<soci::row> rows =
-          (session_.prepare << std::string("SELECT p.ordinal, a.id, a.account_number, a.owner_id, "
-                                           "lottery_flag(a.is_active) FROM participations p "
-                                           "JOIN accounts a ON a.id = p.account_id "
-                                           "WHERE p.lottery_id = :lottery AND p.ordinal IN ") +
-                                   wanted,
+          (session_.prepare << std::string(kEntryColumns) +
+                                   "WHERE p.lottery_id = :lottery AND p.ordinal IN " + wanted,
            use(key, "lottery"), use(list, "ordinals"));
       for (const auto& row : rows) {
-        std::optional<UserId> owner;
-        if (const auto id = optional_integer(row, 3)) owner = UserId{*id};
-        const auto ordinal = static_cast<std::uint64_t>(integer(row, 0));
-        found.emplace(ordinal, Entry{lottery, ordinal, AccountId{integer(row, 1)},
-                                     must(AccountNumber::parse(text(row, 2)), "account number"),
-                                     owner, integer(row, 4) != 0});
+        Entry entry = entry_from(row, lottery);
+        const std::uint64_t ordinal = entry.ordinal;
+        found.emplace(ordinal, std::move(entry));
       }
       std::vector<Entry> entries;
       entries.reserve(ordinals.size());
