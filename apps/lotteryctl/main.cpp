@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "lottery/core/account_service.hpp"
 #include "lottery/core/draw_verification.hpp"
 #include "lottery/core/query_service.hpp"
 #include "lottery/db/database.hpp"
@@ -51,6 +52,13 @@ constexpr const char* kHelp =
   export winners ID --csv|--json
                               победители розыгрыша (все туры, со статусами)
   audit ID [--csv]            история розыгрыша и его выигрышей из журнала аудита
+  import ФАЙЛ.csv [--lottery ID]
+                              загрузить счета: строки «клубная_карта,номер_счёта» или
+                              только номер счёта (разделитель «,» или «;»). Счёт
+                              привязывается к клиенту с этой картой, иначе создаётся без
+                              владельца; с --lottery все счета файла участвуют в розыгрыше.
+                              Итог: добавлено / уже были / отклонено (с номерами строк);
+                              код выхода 1, если есть отклонённые строки
   verify-draw ID              проверить проведённый розыгрыш по базе: ключ, хэш списка
                               участников, победители (docs/FAIRNESS.md)
   verify-draw --lottery ID --seed КЛЮЧ --entries ФАЙЛ [--public ЗНАЧЕНИЕ]
@@ -435,6 +443,185 @@ int audit(db::Database& database, LotteryId id, bool csv) {
   return kOk;
 }
 
+// ---------------------------------------------------------------------------------
+// import
+
+constexpr std::size_t kImportBatch = 100'000;
+constexpr std::size_t kRefusedShown = 1'000;
+
+std::string_view trim_field(std::string_view field) {
+  const auto first = field.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  field = field.substr(first, field.find_last_not_of(" \t") - first + 1);
+  if (field.size() >= 2 && field.front() == '"' && field.back() == '"') {
+    field = field.substr(1, field.size() - 2);
+  }
+  return field;
+}
+
+std::string refusal_reason(const Error& error) {
+  switch (error.code) {
+    case ErrorCode::kInvalidAccountNumber:
+      return "неверный номер счёта (нужно 14 цифр: XX-XX-XX-XX-XX-XX-XX)";
+    case ErrorCode::kInvalidClubCard:
+      return "неверный номер клубной карты";
+    case ErrorCode::kAccountOwnedByAnother:
+      return "счёт принадлежит другому клиенту";
+    default:
+      return "ожидается «клубная_карта,номер_счёта» или номер счёта";
+  }
+}
+
+// One line of the file: "card,number" ("card;number"), or a bare number.
+Result<AccountImportRow> parse_import_line(std::string_view line) {
+  const auto separator = line.find_first_of(",;");
+  if (separator == std::string_view::npos) {
+    auto number = AccountNumber::parse(trim_field(line));
+    if (!number) return tl::unexpected(number.error());
+    return AccountImportRow{*number, std::nullopt};
+  }
+  const std::string_view rest = line.substr(separator + 1);
+  if (rest.find_first_of(",;") != std::string_view::npos) return fail(ErrorCode::kInvalidArgument);
+  const std::string_view card_text = trim_field(line.substr(0, separator));
+  std::optional<ClubCard> card;
+  if (!card_text.empty()) {
+    auto parsed = ClubCard::parse(card_text);
+    if (!parsed) return tl::unexpected(parsed.error());
+    card = *parsed;
+  }
+  auto number = AccountNumber::parse(trim_field(rest));
+  if (!number) return tl::unexpected(number.error());
+  return AccountImportRow{*number, card};
+}
+
+// A header is a first line that names its columns instead of holding values.
+bool is_header(std::string_view line) {
+  const auto first = line.find_first_not_of(" \t\"");
+  return first != std::string_view::npos && !(line[first] >= '0' && line[first] <= '9');
+}
+
+void add_up(BulkAddReport& total, const BulkAddReport& batch) {
+  total.added += batch.added;
+  total.added_without_owner += batch.added_without_owner;
+  total.linked += batch.linked;
+  total.already_there += batch.already_there;
+  total.refused.insert(total.refused.end(), batch.refused.begin(), batch.refused.end());
+  if (batch.enrolment) {
+    if (!total.enrolment) total.enrolment = EnrolReport{};
+    total.enrolment->added += batch.enrolment->added;
+    total.enrolment->already_enrolled += batch.enrolment->already_enrolled;
+    total.enrolment->total_entries = batch.enrolment->total_entries;
+  }
+}
+
+// "\rИмпорт: 150000 из 1000000 строк (15 %)" on a terminal; nothing otherwise.
+class Progress {
+ public:
+  explicit Progress(std::size_t total) : total_(total), shown_(::isatty(STDERR_FILENO) != 0) {}
+  void update(std::size_t done) const {
+    if (!shown_ || total_ == 0) return;
+    std::cerr << "\rИмпорт: " << done << " из " << total_ << " строк (" << done * 100 / total_
+              << " %)" << std::flush;
+  }
+  void finish() const {
+    if (shown_) std::cerr << '\n';
+  }
+
+ private:
+  std::size_t total_;
+  bool shown_;
+};
+
+void print_import_report(const std::string& path, std::size_t lines, const BulkAddReport& report,
+                         std::optional<LotteryId> lottery) {
+  std::cout << "Импорт из " << path << ": строк со счетами " << lines << '\n'
+            << "  добавлено клиентам:        " << report.added << '\n'
+            << "  добавлено без владельца:   " << report.added_without_owner << '\n'
+            << "  привязано к владельцам:    " << report.linked << '\n'
+            << "  уже были:                  " << report.already_there << '\n'
+            << "  отклонено:                 " << report.refused.size() << '\n';
+  if (lottery && report.enrolment) {
+    std::cout << "Розыгрыш #" << lottery->value() << ": добавлено участников "
+              << report.enrolment->added << ", уже участвовали "
+              << report.enrolment->already_enrolled << ", всего участников "
+              << report.enrolment->total_entries << '\n';
+  }
+  if (report.refused.empty()) return;
+  std::cout << "Отклонённые строки:\n";
+  for (std::size_t i = 0; i < report.refused.size() && i < kRefusedShown; ++i) {
+    const RefusedLine& refused = report.refused[i];
+    std::cout << "  строка " << refused.line << ": «" << refused.text << "» — "
+              << refusal_reason(refused.error) << '\n';
+  }
+  if (report.refused.size() > kRefusedShown) {
+    std::cout << "  … и ещё " << report.refused.size() - kRefusedShown << '\n';
+  }
+}
+
+int import_accounts(db::Database& database, const std::string& path,
+                    std::optional<LotteryId> lottery) {
+  if (!require_current_schema(database)) return kFailed;
+  std::ifstream file(path);
+  if (!file) {
+    std::cerr << "lotteryctl: не удалось открыть " << path << '\n';
+    return kFailed;
+  }
+  // Read and check the whole file first: a refused line never stops the others.
+  BulkAddReport total;
+  std::vector<ImportLine> lines;
+  std::string text;
+  std::size_t line_number = 0;
+  while (std::getline(file, text)) {
+    ++line_number;
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    if (line_number == 1 && text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // BOM
+    if (trim_field(text).empty() || (line_number == 1 && is_header(text))) continue;
+    auto row = parse_import_line(text);
+    if (!row) {
+      total.refused.push_back(RefusedLine{line_number, text, row.error()});
+      continue;
+    }
+    lines.push_back(ImportLine{line_number, text, *row});
+  }
+  if (file.bad()) {
+    std::cerr << "lotteryctl: ошибка чтения " << path << '\n';
+    return kFailed;
+  }
+
+  const std::size_t counted = lines.size() + total.refused.size();
+  system::SystemClock clock;
+  system::SecureRandom random;
+  system::HmacDrawRandomness draw_randomness;
+  AccountService accounts(Dependencies{database, clock, random, draw_randomness, Settings{}});
+  const Progress progress(lines.size());
+  progress.update(0);
+  for (std::size_t start = 0; start < lines.size(); start += kImportBatch) {
+    const std::span<const ImportLine> batch(lines.data() + start,
+                                            std::min(kImportBatch, lines.size() - start));
+    const auto imported = accounts.import_accounts(Requester::system(), batch, lottery);
+    if (!imported) {
+      progress.finish();
+      if (imported.error().code == ErrorCode::kUnknownLottery) return lottery_not_found(*lottery);
+      if (imported.error().code == ErrorCode::kLotteryNotOpen) {
+        std::cerr << "lotteryctl: розыгрыш #" << lottery->value()
+                  << " уже проведён: участников добавить нельзя; ничего не загружено\n";
+        return kFailed;
+      }
+      std::cerr << "lotteryctl: импорт остановлен на строке " << batch.front().line << ": "
+                << imported.error().detail << "\nСтроки до неё загружены; повторный запуск "
+                << "продолжит (загруженные счета будут в «уже были»).\n";
+      return kFailed;
+    }
+    add_up(total, *imported);
+    progress.update(start + batch.size());
+  }
+  progress.finish();
+  std::sort(total.refused.begin(), total.refused.end(),
+            [](const RefusedLine& a, const RefusedLine& b) { return a.line < b.line; });
+  print_import_report(path, counted, total, lottery);
+  return total.refused.empty() ? kOk : kFailed;
+}
+
 int verify_from_database(db::Database& database, LotteryId id) {
   if (!require_current_schema(database)) return kFailed;
   bool drawn = false;
@@ -584,6 +771,21 @@ int run(int argc, char** argv) {
       }
     }
     if (!lottery_argument) return usage_error("audit: укажите номер розыгрыша");
+  } else if (options.command == "import") {
+    const auto& arguments = options.arguments;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+      if (arguments[i] == "--lottery") {
+        if (i + 1 >= arguments.size() || !parse_lottery(arguments[i + 1])) {
+          return usage_error("import: --lottery: ожидается номер розыгрыша");
+        }
+        lottery_argument = parse_lottery(arguments[++i]);
+      } else if (which.empty() && arguments[i].rfind('-', 0) != 0) {
+        which = arguments[i];
+      } else {
+        return usage_error("import: лишний параметр " + arguments[i]);
+      }
+    }
+    if (which.empty()) return usage_error("import: укажите файл CSV");
   } else {
     return usage_error("неизвестная команда «" + options.command + "»");
   }
@@ -602,6 +804,7 @@ int run(int argc, char** argv) {
   }
   if (options.command == "verify-draw") return verify_from_database(*database, *lottery_argument);
   if (options.command == "audit") return audit(*database, *lottery_argument, csv);
+  if (options.command == "import") return import_accounts(*database, which, lottery_argument);
   return report(*database, which, csv);
 }
 

@@ -1,6 +1,7 @@
 #include "lottery/core/account_service.hpp"
 
 #include <string>
+#include <unordered_set>
 
 #include "support.hpp"
 
@@ -98,6 +99,32 @@ Result<AddAccountOutcome> add_account_in(Transaction& transaction,
   return AddAccountOutcome{AddAccountResult::kLinked, account, holder, std::move(linked)};
 }
 
+void count_outcome(BulkAddReport& report, AddAccountResult result) {
+  switch (result) {
+    case AddAccountResult::kAdded:
+    case AddAccountResult::kReactivated:
+      ++report.added;
+      break;
+    case AddAccountResult::kAddedWithoutOwner:
+      ++report.added_without_owner;
+      break;
+    case AddAccountResult::kLinked:
+      ++report.linked;
+      break;
+    case AddAccountResult::kAlreadyThere:
+      ++report.already_there;
+      break;
+  }
+}
+
+// Whether add_account would find nothing to do for an account on record.
+bool already_there(const Account& existing, const std::optional<ClubCard>& card,
+                   const std::optional<UserId>& holder) {
+  if (existing.owner && !card) return true;  // a bare number claims nothing about owners
+  if (!existing.is_active) return false;
+  return existing.owner ? existing.owner == holder : !holder;
+}
+
 struct ParsedLine {
   std::optional<ClubCard> card;
   AccountNumber number;
@@ -164,26 +191,116 @@ Result<BulkAddReport> AccountService::add_accounts(const Requester& requester,
             report.refused.push_back(RefusedLine{line_number, std::string(line), outcome.error()});
             continue;
           }
-          switch (outcome->result) {
-            case AddAccountResult::kAdded:
-            case AddAccountResult::kReactivated:
-              ++report.added;
-              break;
-            case AddAccountResult::kAddedWithoutOwner:
-              ++report.added_without_owner;
-              break;
-            case AddAccountResult::kLinked:
-              ++report.linked;
-              break;
-            case AddAccountResult::kAlreadyThere:
-              ++report.already_there;
-              break;
-          }
+          count_outcome(report, outcome->result);
           to_enrol.push_back(outcome->account.number);
         }
         if (lottery) {
           report.enrolment = detail::enrol_accounts(transaction, deps_.draw_randomness, *lottery,
                                                     to_enrol, now, *actor);
+        }
+        return report;
+      });
+}
+
+Result<BulkAddReport> AccountService::import_accounts(const Requester& requester,
+                                                      std::span<const ImportLine> lines,
+                                                      std::optional<LotteryId> enrol_in) {
+  auto actor = detail::require_admin(requester, deps_.settings);
+  if (!actor) return tl::unexpected(actor.error());
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<BulkAddReport> {
+        const Instant now = deps_.clock.now();
+        std::optional<Lottery> lottery;
+        if (enrol_in) {
+          auto found = detail::load_lottery_for_enrolment(transaction, *enrol_in);
+          if (!found) return tl::unexpected(found.error());
+          lottery = std::move(*found);
+        }
+        // The first line of each number goes in the batch; a repeat is checked after it,
+        // one by one, against what the batch did.
+        std::unordered_set<std::string_view> seen;
+        seen.reserve(lines.size());
+        std::vector<std::size_t> first_lines;
+        std::vector<std::size_t> repeated_lines;
+        std::vector<AccountImportRow> rows;
+        for (std::size_t index = 0; index < lines.size(); ++index) {
+          if (seen.insert(lines[index].row.number.str()).second) {
+            first_lines.push_back(index);
+            rows.push_back(lines[index].row);
+          } else {
+            repeated_lines.push_back(index);
+          }
+        }
+        const auto results = transaction.accounts().import_new(rows, now);
+
+        BulkAddReport report;
+        std::vector<std::optional<Account>> enrol(lines.size());  // per line, in file order
+        const auto one_by_one = [&](std::size_t index) {
+          const ImportLine& line = lines[index];
+          auto outcome = add_account_in(transaction, line.row.card, line.row.number, now, *actor);
+          if (!outcome) {
+            report.refused.push_back(RefusedLine{line.line, line.text, outcome.error()});
+            return;
+          }
+          count_outcome(report, outcome->result);
+          enrol[index] = outcome->account;
+        };
+        for (std::size_t i = 0; i < first_lines.size(); ++i) {
+          const std::size_t index = first_lines[i];
+          const AccountImportResult& result = results.at(i);
+          const AccountImportRow& row = lines[index].row;
+          if (result.inserted) {
+            const Account account{AccountId{}, row.number, result.holder, true, now};
+            if (result.holder) {
+              ++report.added;
+              detail::notify_user(transaction, *result.holder, account_added(account, now));
+            } else {
+              ++report.added_without_owner;
+            }
+            enrol[index] = account;
+          } else if (already_there(*result.existing, row.card, result.holder)) {
+            ++report.already_there;
+            enrol[index] = result.existing;
+          } else {
+            one_by_one(index);
+          }
+        }
+        for (const std::size_t index : repeated_lines) one_by_one(index);
+
+        const std::size_t inserted = report.added + report.added_without_owner;
+        if (inserted > 0 || !report.refused.empty()) {
+          detail::audit(
+              transaction, now, *actor, AuditAction::kAccountAdded, std::nullopt, std::nullopt,
+              "import of lines " + std::to_string(lines.front().line) + "-" +
+                  std::to_string(lines.back().line) + ": added " + std::to_string(report.added) +
+                  ", without owner " + std::to_string(report.added_without_owner) + ", linked " +
+                  std::to_string(report.linked) + ", already there " +
+                  std::to_string(report.already_there) + ", refused " +
+                  std::to_string(report.refused.size()));
+        }
+        if (lottery) {
+          std::vector<AccountNumber> numbers;
+          std::unordered_set<std::string_view> listed;
+          listed.reserve(enrol.size());
+          for (const auto& account : enrol) {
+            if (account && account->is_active && listed.insert(account->number.str()).second) {
+              numbers.push_back(account->number);
+            }
+          }
+          EnrolReport enrolment;
+          detail::bring_to_current_fairness(transaction, deps_.draw_randomness, *lottery);
+          const std::uint64_t before = transaction.entries().count(lottery->id);
+          enrolment.added = transaction.entries().add_numbers(lottery->id, numbers);
+          enrolment.already_enrolled = numbers.size() - enrolment.added;
+          enrolment.total_entries = before + enrolment.added;
+          detail::extend_entries_hash(transaction, deps_.draw_randomness, *lottery, before,
+                                      enrolment.total_entries);
+          if (enrolment.added > 0) {
+            transaction.lotteries().save_fairness(*lottery);
+            detail::audit(transaction, now, *actor, AuditAction::kEntriesAdded, lottery->id,
+                          std::nullopt, "import: added " + std::to_string(enrolment.added));
+          }
+          report.enrolment = enrolment;
         }
         return report;
       });

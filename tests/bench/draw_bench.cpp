@@ -2,10 +2,15 @@
 // its baseline in the same run: the draw of 10 places through the use case against
 // ORDER BY random() LIMIT 10 over the same entries, the redraw of 3 places against the
 // draw, and /enroll L all (ordinals and the entry hash chain) against a plain
-// INSERT ... SELECT into the same table. Run by `make bench` (scripts/with-postgres).
+// INSERT ... SELECT into the same table, and `lotteryctl import` of a CSV file against
+// psql's \copy of the same file into a table with the same unique index. Run by
+// `make bench` (scripts/with-postgres).
 
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -15,6 +20,7 @@
 #include "lottery/core/lottery_service.hpp"
 #include "lottery/system/hmac_draw_randomness.hpp"
 #include "lottery/system/secure_random.hpp"
+#include "process.hpp"
 #include "test_databases.hpp"
 
 namespace lottery::testing {
@@ -144,6 +150,89 @@ void InsertSelectBaseline(benchmark::State& state) {
   }
 }
 
+// A CSV file of `rows` lines "club_card,account_number" (cards nobody registered: the
+// accounts come in ownerless), made once per size.
+const std::string& import_file(std::int64_t rows) {
+  static std::map<std::int64_t, std::string> files;
+  auto& path = files[rows];
+  if (path.empty()) {
+    path = "/tmp/lottery-bench-import-" + std::to_string(::getpid()) + "-" + std::to_string(rows) +
+           ".csv";
+    std::ofstream file(path);
+    file << "club_card,account_number\n";
+    for (std::int64_t n = 1; n <= rows; ++n) {
+      std::string digits = std::to_string(10'000'000'000'000 + n * 7919 % 90'000'000'000'000);
+      std::string number;
+      for (std::size_t i = 0; i < digits.size(); i += 2) {
+        number += (i == 0 ? "" : "-") + digits.substr(i, 2);
+      }
+      file << 100'000 + n % 50'000 << ',' << number << '\n';
+    }
+  }
+  return path;
+}
+
+void remove_import_files() {
+  for (const std::int64_t rows : {10'000, 100'000, 1'000'000}) {
+    std::remove(import_file(rows).c_str());
+  }
+}
+
+void Import(benchmark::State& state) {
+  const std::string& file = import_file(state.range(0));
+  for (auto _ : state) {
+    state.PauseTiming();
+    const auto database = make_postgres_database(true);
+    state.ResumeTiming();
+    const auto result =
+        run_process({std::string(LOTTERY_BIN_DIR) + "/lotteryctl", "import", file},
+                    {{"DATABASE_URL", database->url_text()}}, {}, std::chrono::seconds{600});
+    state.PauseTiming();
+    if (result.exit_code != 0 ||
+        database->scalar("SELECT count(*) FROM accounts") != state.range(0)) {
+      state.SkipWithError(("the import failed: " + result.err).c_str());
+    }
+    state.ResumeTiming();
+  }
+}
+
+// psql's \copy of the import file into `table_definition` (a table named copy_baseline).
+void copy_file(benchmark::State& state, const std::string& table_definition) {
+  const std::string& file = import_file(state.range(0));
+  for (auto _ : state) {
+    state.PauseTiming();
+    const auto database = make_postgres_database(true);
+    database->execute(table_definition);
+    state.ResumeTiming();
+    const auto result =
+        run_process({"/usr/bin/psql", "-q", "-v", "ON_ERROR_STOP=1", database->url_text(), "-c",
+                     "\\copy copy_baseline (club_card, account_number) FROM '" + file +
+                         "' WITH (FORMAT csv, HEADER true)"},
+                    {}, {}, std::chrono::seconds{600});
+    state.PauseTiming();
+    if (result.exit_code != 0 ||
+        database->scalar("SELECT count(*) FROM copy_baseline") != state.range(0)) {
+      state.SkipWithError(("the baseline failed: " + result.err).c_str());
+    }
+    state.ResumeTiming();
+  }
+}
+
+// The baseline of the performance issue: a table with the same unique index.
+void CopyBaseline(benchmark::State& state) {
+  copy_file(
+      state,
+      "CREATE TABLE copy_baseline (club_card VARCHAR(20), account_number VARCHAR(20) UNIQUE)");
+}
+
+// Not a baseline but the floor of any import into our schema: the same COPY into a
+// table shaped like `accounts` (its primary key, the owner index, the defaults).
+void CopyIntoAccountsShape(benchmark::State& state) {
+  copy_file(state,
+            "CREATE TABLE copy_baseline (club_card VARCHAR(20), "
+            "LIKE accounts INCLUDING DEFAULTS INCLUDING INDEXES)");
+}
+
 // 10^4, 10^5 and 10^6 entries; few iterations, each over fresh data.
 void Scales(benchmark::internal::Benchmark* benchmark) {
   benchmark->Arg(10'000)->Arg(100'000)->Arg(1'000'000);
@@ -155,6 +244,9 @@ BENCHMARK(Draw)->Apply(Scales);
 BENCHMARK(Redraw)->Apply(Scales);
 BENCHMARK(InsertSelectBaseline)->Apply(Scales);
 BENCHMARK(EnrolAll)->Apply(Scales);
+BENCHMARK(CopyBaseline)->Apply(Scales);
+BENCHMARK(CopyIntoAccountsShape)->Apply(Scales);
+BENCHMARK(Import)->Apply(Scales);
 
 }  // namespace
 }  // namespace lottery::testing
@@ -164,6 +256,7 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
   lottery::testing::clubs().clear();
+  lottery::testing::remove_import_files();
   benchmark::Shutdown();
   return 0;
 }

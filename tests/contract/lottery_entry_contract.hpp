@@ -152,8 +152,38 @@ TYPED_TEST_P(EntryRepositoryContract, AnEmptyLotteryHasNoEntries) {
   });
 }
 
+TYPED_TEST_P(EntryRepositoryContract, EnrolsActiveAccountsByNumberInTheOrderGiven) {
+  const LotteryId lottery = this->add_lottery();
+  const AccountId a = this->add_account("11-00-00-00-00-00-00");
+  this->add_account("22-00-00-00-00-00-00", std::nullopt, false);
+  const AccountId c = this->add_account("33-00-00-00-00-00-00");
+  const AccountId d = this->add_account("44-00-00-00-00-00-00");
+  this->committed([&](Transaction& transaction) { (void)transaction.entries().add(lottery, a); });
+  const std::vector<AccountNumber> numbers{number("44-00-00-00-00-00-00"),
+                                           number("22-00-00-00-00-00-00"),  // inactive
+                                           number("99-00-00-00-00-00-00"),  // unknown
+                                           number("11-00-00-00-00-00-00"),  // already enrolled
+                                           number("33-00-00-00-00-00-00")};
+  EXPECT_EQ(this->committed([&](Transaction& transaction) {
+    return transaction.entries().add_numbers(lottery, numbers);
+  }),
+            2U);
+  this->read([&](Transaction& transaction) {
+    ASSERT_EQ(transaction.entries().count(lottery), 3U);
+    const auto entries = transaction.entries().range(lottery, 0, 3);
+    EXPECT_EQ(entries[0].account, a);
+    EXPECT_EQ(entries[1].account, d);
+    EXPECT_EQ(entries[2].account, c);
+    EXPECT_EQ(entries[2].ordinal, 2U);
+    EXPECT_EQ(transaction.entries().add_numbers(lottery, numbers), 0U);
+    EXPECT_EQ(transaction.entries().add_numbers(lottery, std::span<const AccountNumber>{}), 0U);
+  });
+}
+
 REGISTER_TYPED_TEST_SUITE_P(EntryRepositoryContract, OrdinalsFollowTheOrderOfEnrolment,
                             EntriesShowTheAccountsCurrentState,
-                            EnrolsAllActiveAccountsNotYetEnrolled, AnEmptyLotteryHasNoEntries);
+                            EnrolsAllActiveAccountsNotYetEnrolled,
+                            EnrolsActiveAccountsByNumberInTheOrderGiven,
+                            AnEmptyLotteryHasNoEntries);
 
 }  // namespace lottery::contract

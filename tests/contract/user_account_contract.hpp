@@ -150,7 +150,64 @@ TYPED_TEST_P(AccountRepositoryContract, ListsAnOwnersAccountsByNumber) {
   });
 }
 
+TYPED_TEST_P(AccountRepositoryContract, ImportsNewAccountsAndReportsTheRest) {
+  const UserId holder = this->add_user(1, "2223");
+  const UserId other = this->add_user(2, "4445");
+  const AccountId owned = this->add_account("11-00-00-00-00-00-00", other, false);
+  const AccountId ownerless = this->add_account("22-00-00-00-00-00-00");
+  const std::vector<AccountImportRow> rows{
+      {number("33-00-00-00-00-00-00"), card("2223")},  // new, the card is registered
+      {number("11-00-00-00-00-00-00"), card("2223")},  // on record, another owner
+      {number("44-00-00-00-00-00-00"), card("9999")},  // new, nobody holds the card
+      {number("22-00-00-00-00-00-00"), std::nullopt},  // on record, ownerless
+      {number("55-00-00-00-00-00-00"), std::nullopt},  // new, no card
+  };
+  const Instant later = kT0 + std::chrono::hours{1};
+  const auto results = this->committed(
+      [&](Transaction& transaction) { return transaction.accounts().import_new(rows, later); });
+  ASSERT_EQ(results.size(), rows.size());
+  EXPECT_EQ(results[0].holder, holder);
+  EXPECT_TRUE(results[0].inserted);
+  EXPECT_EQ(results[0].existing, std::nullopt);
+  EXPECT_EQ(results[1].holder, holder);
+  EXPECT_FALSE(results[1].inserted);
+  EXPECT_EQ(results[1].existing,
+            (Account{owned, number("11-00-00-00-00-00-00"), other, false, kT0}));
+  EXPECT_EQ(results[2].holder, std::nullopt);
+  EXPECT_TRUE(results[2].inserted);
+  EXPECT_FALSE(results[3].inserted);
+  EXPECT_EQ(results[3].existing->id, ownerless);
+  EXPECT_EQ(results[3].existing->owner, std::nullopt);
+  EXPECT_TRUE(results[4].inserted);
+  this->read([&](Transaction& transaction) {
+    const auto added = transaction.accounts().find_by_number(number("33-00-00-00-00-00-00"));
+    ASSERT_TRUE(added);
+    EXPECT_EQ(added->owner, holder);
+    EXPECT_TRUE(added->is_active);
+    EXPECT_EQ(added->created_at, later);
+    EXPECT_EQ(transaction.accounts().find_by_number(number("44-00-00-00-00-00-00"))->owner,
+              std::nullopt);
+    EXPECT_TRUE(transaction.accounts().find_by_number(number("55-00-00-00-00-00-00")));
+    // What was on record is untouched.
+    EXPECT_EQ(transaction.accounts().find(owned)->owner, other);
+    EXPECT_EQ(transaction.accounts().list_by_owner(holder).size(), 1U);
+  });
+  // Importing the same rows again adds nothing.
+  const auto again = this->committed(
+      [&](Transaction& transaction) { return transaction.accounts().import_new(rows, later); });
+  for (const auto& result : again) EXPECT_FALSE(result.inserted);
+  EXPECT_EQ(again[0].existing->owner, holder);
+}
+
+TYPED_TEST_P(AccountRepositoryContract, ImportsAnEmptyBatch) {
+  const auto results = this->committed([&](Transaction& transaction) {
+    return transaction.accounts().import_new(std::span<const AccountImportRow>{}, kT0);
+  });
+  EXPECT_TRUE(results.empty());
+}
+
 REGISTER_TYPED_TEST_SUITE_P(AccountRepositoryContract, InsertsAndFinds, RefusesADuplicateNumber,
-                            UpdatesOwnerAndActivity, ListsAnOwnersAccountsByNumber);
+                            UpdatesOwnerAndActivity, ListsAnOwnersAccountsByNumber,
+                            ImportsNewAccountsAndReportsTheRest, ImportsAnEmptyBatch);
 
 }  // namespace lottery::contract

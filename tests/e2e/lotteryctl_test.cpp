@@ -247,6 +247,67 @@ TEST_P(LotteryctlOnDatabase, ExportsWinnersAndTheAuditTrail) {
   EXPECT_EQ(lotteryctl({"audit", "99"}, environment_for(*db)).exit_code, 1);
 }
 
+// The import of SPEC §7: a file with a header, both separators, blank, bad and repeated
+// lines, numbers on record and new ones; counted per outcome with line numbers, enrolled,
+// and a second run changes nothing.
+TEST_P(LotteryctlOnDatabase, ImportsAccountsFromCsvAndEnrolsThem) {
+  const auto db = database();
+  fill(*db);
+  FakeClock clock;
+  SeededRandom random(2);
+  SeededDrawRandomness draw_randomness;
+  const auto open = LotteryService(Dependencies{*db, clock, random, draw_randomness, Settings{}})
+                        .create(Requester::system(), "Осень", {{1, "Зонт"}});
+  ASSERT_TRUE(open);
+  const std::string file = "/tmp/lotteryctl-import-" + std::to_string(::getpid()) + ".csv";
+  std::ofstream(file) << "\xEF\xBB\xBF"  // a byte order mark, as spreadsheets write it
+                         "club_card,account_number\r\n"
+                         "2223,33-33-33-33-33-33-33\r\n"  // 2 added to Анна
+                         "44444444444444\r\n"             // 3 bare: ownerless
+                         "\r\n"                           // 4 blank
+                         "7777;55 55 55 55 55 55 55\r\n"  // 5 unknown card: ownerless
+                         "2223,12-34\r\n"                 // 6 bad number
+                         "2223,99-99-99-99-99-99-99\r\n"  // 7 ownerless on record: linked
+                         "2223,33-33-33-33-33-33-33\r\n"  // 8 repeated
+                         "1,2,3\r\n";                     // 9 not two columns
+  const std::string lottery = std::to_string(open->id.value());
+  const auto imported = lotteryctl({"import", file, "--lottery", lottery}, environment_for(*db));
+  EXPECT_EQ(imported.exit_code, 1) << imported.err;  // some lines were refused
+  EXPECT_THAT(imported.out, HasSubstr("строк со счетами 7"));
+  EXPECT_THAT(imported.out, HasSubstr("добавлено клиентам:        1\n"));
+  EXPECT_THAT(imported.out, HasSubstr("добавлено без владельца:   2\n"));
+  EXPECT_THAT(imported.out, HasSubstr("привязано к владельцам:    1\n"));
+  EXPECT_THAT(imported.out, HasSubstr("уже были:                  1\n"));
+  EXPECT_THAT(imported.out, HasSubstr("отклонено:                 2\n"));
+  EXPECT_THAT(imported.out, HasSubstr("строка 6: «2223,12-34» — неверный номер счёта"));
+  EXPECT_THAT(imported.out, HasSubstr("строка 9: «1,2,3» — ожидается"));
+  EXPECT_THAT(imported.out, HasSubstr("добавлено участников 4, уже участвовали 0, всего "
+                                      "участников 4"));
+  EXPECT_EQ(imported.err, "");  // no progress bar without a terminal
+  EXPECT_EQ(db->scalar("SELECT count(*) FROM accounts"), 5);
+  EXPECT_EQ(db->scalar("SELECT count(*) FROM accounts a JOIN users u ON u.id = a.owner_id "
+                       "WHERE u.club_card_number = '2223'"),
+            3);
+  EXPECT_EQ(db->scalar("SELECT count(*) FROM participations WHERE lottery_id = " + lottery), 4);
+
+  const auto again = lotteryctl({"import", file, "--lottery", lottery}, environment_for(*db));
+  EXPECT_THAT(again.out, HasSubstr("уже были:                  5\n"));
+  EXPECT_THAT(again.out, HasSubstr("добавлено участников 0, уже участвовали 4"));
+  EXPECT_EQ(db->scalar("SELECT count(*) FROM accounts"), 5);
+
+  // On a terminal the operator sees the progress.
+  std::ofstream(file) << "66-66-66-66-66-66-66\n";
+  const auto shown = run_in_terminal({kLotteryctl, "import", file}, environment_for(*db), "");
+  EXPECT_EQ(shown.exit_code, 0) << shown.out;
+  EXPECT_THAT(shown.out, HasSubstr("Импорт: 1 из 1 строк (100 %)"));
+
+  EXPECT_EQ(lotteryctl({"import", file, "--lottery", "99"}, environment_for(*db)).exit_code, 1);
+  EXPECT_EQ(lotteryctl({"import", file, "--lottery", "2"}, environment_for(*db)).exit_code, 1);
+  EXPECT_EQ(lotteryctl({"import"}, environment_for(*db)).exit_code, 2);
+  EXPECT_EQ(lotteryctl({"import", "/nonexistent.csv"}, environment_for(*db)).exit_code, 1);
+  std::remove(file.c_str());
+}
+
 // A draw made with the real cryptography checks out from the database and from the
 // published data alone; a changed entry list, seed or public value does not.
 TEST_P(LotteryctlOnDatabase, VerifiesADrawFromTheDatabaseAndFromPublishedData) {

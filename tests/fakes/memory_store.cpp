@@ -125,6 +125,29 @@ class MemoryAccounts : public AccountRepository {
               [](const Account& a, const Account& b) { return a.number < b.number; });
     return owned;
   }
+  std::vector<AccountImportResult> import_new(std::span<const AccountImportRow> rows,
+                                              Instant now) override {
+    writes_.before("accounts.import_new");
+    std::vector<AccountImportResult> results;
+    results.reserve(rows.size());
+    for (const AccountImportRow& row : rows) {
+      AccountImportResult result;
+      if (row.card) {
+        for (const auto& [id, user] : writes_.state().users) {
+          if (user.club_card == row.card && user.is_registered) result.holder = user.id;
+        }
+      }
+      result.existing = find_by_number(row.number);
+      if (!result.existing) {
+        Account account{AccountId{writes_.next_id("accounts")}, row.number, result.holder, true,
+                        now};
+        accounts().emplace(account.id.value(), account);
+        result.inserted = true;
+      }
+      results.push_back(result);
+    }
+    return results;
+  }
 
  private:
   std::map<std::int64_t, Account>& accounts() { return writes_.state().accounts; }
@@ -211,6 +234,21 @@ class MemoryEntries : public EntryRepository {
       if (account.is_active && !enrolled.contains(account.id)) {
         list.push_back(account.id);
         ++added;
+      }
+    }
+    return added;
+  }
+  std::uint64_t add_numbers(LotteryId lottery, std::span<const AccountNumber> numbers) override {
+    writes_.before("entries.add_numbers");
+    auto& list = entries(lottery);
+    std::uint64_t added = 0;
+    for (const AccountNumber& number : numbers) {
+      for (const auto& [id, account] : writes_.state().accounts) {
+        if (account.number == number && account.is_active &&
+            std::find(list.begin(), list.end(), account.id) == list.end()) {
+          list.push_back(account.id);
+          ++added;
+        }
       }
     }
     return added;

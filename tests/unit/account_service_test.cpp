@@ -144,6 +144,118 @@ TEST_F(AccountServiceTest, BulkAddIntoADrawnLotteryChangesNothing) {
   EXPECT_EQ(store_.snapshot().accounts, before.accounts);
 }
 
+std::vector<ImportLine> import_lines(
+    std::initializer_list<std::pair<std::optional<std::string_view>, std::string_view>> rows) {
+  std::vector<ImportLine> lines;
+  std::size_t line = 1;
+  for (const auto& [holder_card, number] : rows) {
+    ++line;  // line 1 is the file's header
+    AccountImportRow row{account(number), std::nullopt};
+    if (holder_card) row.card = card(*holder_card);
+    lines.push_back(ImportLine{line, std::string(number), row});
+  }
+  return lines;
+}
+
+TEST_F(AccountServiceTest, ImportFollowsTheRulesOfAddingAccountsLineByLine) {
+  const User holder = register_user(1, "2223");
+  const User other = register_user(2, "4445");
+  add_account("4445", "99-99-99-99-99-99-99");
+  add_account(std::nullopt, "88-88-88-88-88-88-88");
+  const Lottery lottery = create_lottery(1);
+  const auto lines = import_lines({
+      {"2223", "11-22-33-44-55-66-77"},        // 2 added to the holder
+      {std::nullopt, "22-33-44-55-66-77-88"},  // 3 ownerless
+      {"2223", "11-22-33-44-55-66-77"},        // 4 repeated: already there
+      {"2223", "99-99-99-99-99-99-99"},        // 5 another card's account: refused
+      {"2223", "88-88-88-88-88-88-88"},        // 6 ownerless on record: linked
+      {"7777", "33-33-33-33-33-33-33"},        // 7 nobody holds the card: ownerless
+      {std::nullopt, "99-99-99-99-99-99-99"},  // 8 a bare number on record: already there
+      {"4445", "22-33-44-55-66-77-88"},        // 9 added ownerless above, now linked
+  });
+  const auto report = accounts().import_accounts(admin(), lines, lottery.id);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->added, 1U);
+  EXPECT_EQ(report->added_without_owner, 2U);
+  EXPECT_EQ(report->linked, 2U);
+  EXPECT_EQ(report->already_there, 2U);
+  ASSERT_EQ(report->refused.size(), 1U);
+  EXPECT_EQ(report->refused[0].line, 5U);
+  EXPECT_EQ(report->refused[0].error.code, ErrorCode::kAccountOwnedByAnother);
+
+  const auto state = store_.snapshot();
+  const auto owner_of = [&](std::string_view number) {
+    for (const auto& [id, stored] : state.accounts) {
+      if (stored.number == account(number)) return stored.owner;
+    }
+    ADD_FAILURE() << number;
+    return std::optional<UserId>{};
+  };
+  EXPECT_EQ(owner_of("11-22-33-44-55-66-77"), holder.id);
+  EXPECT_EQ(owner_of("88-88-88-88-88-88-88"), holder.id);
+  EXPECT_EQ(owner_of("22-33-44-55-66-77-88"), other.id);
+  EXPECT_EQ(owner_of("33-33-33-33-33-33-33"), std::nullopt);
+  EXPECT_EQ(owner_of("99-99-99-99-99-99-99"), other.id);
+  EXPECT_EQ(state.accounts.size(), 5U);
+
+  // The holder hears of the new account and the linked one; the other of the linked one
+  // (after the message of the account added before the import).
+  EXPECT_EQ(outbox_of(ChatId{1}).size(), 2U);
+  EXPECT_EQ(outbox_of(ChatId{2}).size(), 2U);
+
+  // Every account of the file but the refused line's is enrolled, in the file's order.
+  ASSERT_TRUE(report->enrolment);
+  EXPECT_EQ(report->enrolment->added, 5U);
+  EXPECT_EQ(report->enrolment->total_entries, 5U);
+  auto transaction = store_.begin();
+  const auto entries = transaction->entries().range(lottery.id, 0, 5);
+  ASSERT_EQ(entries.size(), 5U);
+  EXPECT_EQ(entries[0].number, account("11-22-33-44-55-66-77"));
+  EXPECT_EQ(entries[1].number, account("22-33-44-55-66-77-88"));
+  EXPECT_EQ(entries[2].number, account("88-88-88-88-88-88-88"));
+  EXPECT_EQ(entries[3].number, account("33-33-33-33-33-33-33"));
+  EXPECT_EQ(entries[4].number, account("99-99-99-99-99-99-99"));
+  // The list's hash covers the enrolled entries, as one by one enrolment would.
+  Lottery expected = transaction->lotteries().find(lottery.id).value();
+  Digest chained{};
+  for (const Entry& entry : entries) {
+    chained = draw_randomness_.extend_entries(chained, entry.ordinal, entry.number);
+  }
+  EXPECT_EQ(expected.entries_hash, chained);
+}
+
+TEST_F(AccountServiceTest, ImportingTheSameFileAgainChangesNothing) {
+  register_user(1, "2223");
+  const auto lines =
+      import_lines({{"2223", "11-22-33-44-55-66-77"}, {std::nullopt, "22-33-44-55-66-77-88"}});
+  ASSERT_TRUE(accounts().import_accounts(admin(), lines, std::nullopt));
+  const auto before = store_.snapshot();
+  const auto again = accounts().import_accounts(admin(), lines, std::nullopt);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->already_there, 2U);
+  EXPECT_EQ(again->added + again->added_without_owner + again->linked, 0U);
+  EXPECT_EQ(store_.snapshot().accounts, before.accounts);
+  EXPECT_EQ(store_.snapshot().outbox, before.outbox);
+  EXPECT_EQ(store_.snapshot().audit.size(), before.audit.size());
+}
+
+TEST_F(AccountServiceTest, ImportIsForAdminsAndIntoOpenLotteriesOnly) {
+  register_user(1, "2223");
+  const Lottery lottery = create_lottery(1);
+  enrol(lottery.id, make_accounts(2));
+  ASSERT_TRUE(lotteries().draw(admin(), lottery.id));
+  const auto before = store_.snapshot();
+  const auto lines = import_lines({{std::nullopt, "11-22-33-44-55-66-77"}});
+  EXPECT_EQ(accounts()
+                .import_accounts(Requester::telegram(TelegramUserId{1}), lines, std::nullopt)
+                .error()
+                .code,
+            ErrorCode::kNotAdmin);
+  EXPECT_EQ(accounts().import_accounts(admin(), lines, lottery.id).error().code,
+            ErrorCode::kLotteryNotOpen);
+  EXPECT_EQ(store_.snapshot().accounts, before.accounts);
+}
+
 // R-UNOWNED-1: an ownerless account wins; when an admin links it to its owner while
 // the win is pending, the owner gets the normal winner message with the time left.
 TEST_F(AccountServiceTest, LinkingAnOwnerlessWinnerHandsTheWinToTheOwner) {

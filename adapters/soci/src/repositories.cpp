@@ -4,9 +4,11 @@
 #include <charconv>
 #include <map>
 #include <string>
+#include <unordered_map>
 
 #include "lottery/core/draw_verification.hpp"
 #include "sql_support.hpp"
+#include "staging.hpp"
 
 namespace lottery::db {
 namespace {
@@ -167,7 +169,7 @@ Account account_from(const soci::row& row) {
 
 class SqlAccounts : public AccountRepository {
  public:
-  explicit SqlAccounts(soci::session& session) : session_(session) {}
+  SqlAccounts(soci::session& session, Dialect dialect) : session_(session), dialect_(dialect) {}
 
   std::optional<Account> find(AccountId id) override {
     long long key = id.value();
@@ -215,8 +217,117 @@ class SqlAccounts : public AccountRepository {
       return accounts;
     });
   }
+  std::vector<AccountImportResult> import_new(std::span<const AccountImportRow> rows,
+                                              Instant now) override {
+    return guarded([&] {
+      if (dialect_ == Dialect::kPostgresql && !rows.empty()) {
+        if (auto all_new = import_all_new(rows, now)) return std::move(*all_new);
+      }
+      std::vector<StagedRow> staged;
+      staged.reserve(rows.size());
+      for (std::size_t position = 0; position < rows.size(); ++position) {
+        const AccountImportRow& row = rows[position];
+        staged.push_back(
+            StagedRow{static_cast<std::int64_t>(position), row.number.str(),
+                      row.card ? std::optional<std::string>(row.card->str()) : std::nullopt});
+      }
+      const StagingTable staging(session_, dialect_, staged);
+      std::vector<AccountImportResult> results(rows.size());
+      // Only the rows with something to report come back: a fresh import reads nothing.
+      const soci::rowset<soci::row> found =
+          session_.prepare
+          << "SELECT a.id, a.account_number, a.owner_id, lottery_flag(a.is_active), "
+             "lottery_us(a.created_at), s.position, u.id FROM lottery_staging s "
+             "LEFT JOIN users u ON u.club_card_number = s.club_card AND u.is_registered = TRUE "
+             "LEFT JOIN accounts a ON a.account_number = s.account_number "
+             "WHERE u.id IS NOT NULL OR a.id IS NOT NULL";
+      for (const auto& row : found) {
+        AccountImportResult& result = results.at(static_cast<std::size_t>(integer(row, 5)));
+        if (const auto holder = optional_integer(row, 6)) result.holder = UserId{*holder};
+        if (!is_null(row, 0)) {
+          result.existing = account_from(row);
+        }
+      }
+      insert_new_accounts(rows, results, now);
+      for (AccountImportResult& result : results) result.inserted = !result.existing;
+      return results;
+    });
+  }
 
  private:
+  // The common case of a big import, all numbers new, at the cost of one COPY: tried
+  // under a savepoint, and undone when a number is on record already (then the caller
+  // looks every row up first).
+  std::optional<std::vector<AccountImportResult>> import_all_new(
+      std::span<const AccountImportRow> rows, Instant now) {
+    std::vector<AccountImportResult> results(rows.size());
+    if (std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row.card; })) {
+      std::unordered_map<std::string, UserId> holders;
+      const soci::rowset<soci::row> registered =
+          session_.prepare << "SELECT club_card_number, id FROM users "
+                              "WHERE is_registered = TRUE AND club_card_number IS NOT NULL";
+      for (const auto& row : registered) holders.emplace(text(row, 0), UserId{integer(row, 1)});
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (!rows[i].card) continue;
+        if (const auto found = holders.find(rows[i].card->str()); found != holders.end()) {
+          results[i].holder = found->second;
+        }
+      }
+    }
+    session_ << "SAVEPOINT lottery_import";
+    try {
+      insert_new_accounts(rows, results, now);
+    } catch (const StorageError& error) {
+      if (error.kind() != StorageError::Kind::kConflict) throw;
+      session_ << "ROLLBACK TO SAVEPOINT lottery_import";
+      return std::nullopt;
+    }
+    session_ << "RELEASE SAVEPOINT lottery_import";
+    for (AccountImportResult& result : results) result.inserted = true;
+    return results;
+  }
+
+  // The accounts of the rows found on record by nobody, in the rows' order: COPY on
+  // PostgreSQL (its fastest way in), prepared inserts on SQLite. A number added since by
+  // another transaction breaks the unique index: a conflict, and the caller starts over.
+  void insert_new_accounts(std::span<const AccountImportRow> rows,
+                           const std::vector<AccountImportResult>& results, Instant now) {
+    std::vector<std::size_t> fresh;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (!results[i].existing) fresh.push_back(i);
+    }
+    if (fresh.empty()) return;
+    if (dialect_ == Dialect::kPostgresql) {
+      const std::string created_at = copy_timestamp(now);
+      copy_in(session_,
+              "COPY accounts (account_number, owner_id, is_active, created_at) FROM STDIN",
+              fresh.size(), [&](std::size_t index, std::string& line) {
+                const std::size_t row = fresh[index];
+                line += rows[row].number.str();
+                line += '\t';
+                line += results[row].holder ? std::to_string(results[row].holder->value())
+                                            : std::string("\\N");
+                line += "\tt\t";
+                line += created_at;
+                line += '\n';
+              });
+      return;
+    }
+    std::vector<std::string> numbers;
+    std::vector<long long> owners;
+    std::vector<soci::indicator> owner_indicators;
+    for (const std::size_t row : fresh) {
+      numbers.push_back(rows[row].number.str());
+      owners.push_back(results[row].holder ? results[row].holder->value() : 0);
+      owner_indicators.push_back(results[row].holder ? soci::i_ok : soci::i_null);
+    }
+    std::vector<long long> created_at(fresh.size(), micros(now));  // a bulk binds only vectors
+    session_ << "INSERT INTO accounts (account_number, owner_id, is_active, created_at) "
+                "VALUES (:number, :owner, 1, :created_at)",
+        use(numbers, "number"), use(owners, owner_indicators, "owner"),
+        use(created_at, "created_at");
+  }
+
   static std::optional<long long> owner_value(const Account& account) {
     if (!account.owner) return std::nullopt;
     return account.owner->value();
@@ -232,6 +343,7 @@ class SqlAccounts : public AccountRepository {
   }
 
   soci::session& session_;
+  Dialect dialect_;
 };
 
 // ---------------------------------------------------------------------------------
@@ -467,6 +579,34 @@ class SqlEntries : public EntryRepository {
                << "INSERT INTO participations (lottery_id, account_id, ordinal) "
                   "SELECT :lottery, a.id, base.next + row_number() OVER (ORDER BY a.id) - 1 "
                   "FROM accounts a CROSS JOIN (SELECT COALESCE(MAX(ordinal) + 1, 0) AS next "
+                  "FROM participations WHERE lottery_id = :for_base) base "
+                  "WHERE a.is_active = TRUE AND NOT EXISTS (SELECT 1 FROM participations p "
+                  "WHERE p.lottery_id = :for_exists AND p.account_id = a.id)",
+           use(lottery_id, "lottery"), use(for_base, "for_base"), use(for_exists, "for_exists"));
+      statement.execute(true);
+      return static_cast<std::uint64_t>(statement.get_affected_rows());
+    });
+  }
+
+  std::uint64_t add_numbers(LotteryId lottery, std::span<const AccountNumber> numbers) override {
+    if (numbers.empty()) return 0;
+    return guarded([&] {
+      std::vector<StagedRow> staged;
+      staged.reserve(numbers.size());
+      for (std::size_t position = 0; position < numbers.size(); ++position) {
+        staged.push_back(
+            StagedRow{static_cast<std::int64_t>(position), numbers[position].str(), std::nullopt});
+      }
+      const StagingTable staging(session_, dialect_, staged);
+      long long lottery_id = lottery.value();
+      long long for_base = lottery.value();
+      long long for_exists = lottery.value();
+      soci::statement statement =
+          (session_.prepare
+               << "INSERT INTO participations (lottery_id, account_id, ordinal) "
+                  "SELECT :lottery, a.id, base.next + row_number() OVER (ORDER BY s.position) - 1 "
+                  "FROM lottery_staging s JOIN accounts a ON a.account_number = s.account_number "
+                  "CROSS JOIN (SELECT COALESCE(MAX(ordinal) + 1, 0) AS next "
                   "FROM participations WHERE lottery_id = :for_base) base "
                   "WHERE a.is_active = TRUE AND NOT EXISTS (SELECT 1 FROM participations p "
                   "WHERE p.lottery_id = :for_exists AND p.account_id = a.id)",
@@ -1221,7 +1361,7 @@ class SqlAudit : public AuditLog {
 
 Repositories make_repositories(soci::session& session, Dialect dialect) {
   return Repositories{std::make_unique<SqlUsers>(session),
-                      std::make_unique<SqlAccounts>(session),
+                      std::make_unique<SqlAccounts>(session, dialect),
                       std::make_unique<SqlLotteries>(session, dialect),
                       std::make_unique<SqlEntries>(session, dialect),
                       std::make_unique<SqlWinners>(session),

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "lottery/core/requester.hpp"
 #include "lottery/core/user.hpp"
 #include "lottery/core/winner.hpp"
+#include "lottery/ports/account_repository.hpp"
 
 namespace lottery {
 
@@ -49,6 +51,13 @@ struct BulkAddReport {
   std::optional<EnrolReport> enrolment;
 };
 
+// One line of an import file, already parsed (lotteryctl import).
+struct ImportLine {
+  std::size_t line{0};  // 1-based, for the report
+  std::string text;     // as it stood in the file, for the report
+  AccountImportRow row;
+};
+
 struct UserAccounts {
   User user;
   std::vector<Account> accounts;
@@ -72,6 +81,13 @@ class AccountService {
   [[nodiscard]] Result<BulkAddReport> add_accounts(const Requester& requester,
                                                    std::string_view lines,
                                                    std::optional<LotteryId> enrol_in);
+  // Imports one batch of a file in one transaction (lotteryctl import), with no limit
+  // on its size: the new numbers go in with one bulk statement, numbers on record follow
+  // the rules of add_account, a number repeated in the batch counts once. With a lottery,
+  // the batch's active accounts are enrolled in it in the file's order.
+  [[nodiscard]] Result<BulkAddReport> import_accounts(const Requester& requester,
+                                                      std::span<const ImportLine> lines,
+                                                      std::optional<LotteryId> enrol_in);
   // Deactivates the account: it stays on record but no longer takes part in draws.
   [[nodiscard]] Result<Account> deactivate_account(const Requester& requester,
                                                    const AccountNumber& number);

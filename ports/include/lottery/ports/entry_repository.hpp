@@ -4,6 +4,7 @@
 #include <span>
 #include <vector>
 
+#include "lottery/core/account_number.hpp"
 #include "lottery/core/ids.hpp"
 #include "lottery/core/lottery.hpp"
 
@@ -20,6 +21,10 @@ class EntryRepository {
   // Enrols every active account not yet enrolled, in account-id order, with the next
   // ordinals; returns how many were added.
   [[nodiscard]] virtual std::uint64_t add_all_active(LotteryId lottery) = 0;
+  // In one batch (numbers distinct): enrols the active accounts with these numbers that
+  // are not enrolled yet, with the next ordinals in the order given; returns how many.
+  [[nodiscard]] virtual std::uint64_t add_numbers(LotteryId lottery,
+                                                  std::span<const AccountNumber> numbers) = 0;
   // How many entries the lottery has; their ordinals are exactly 0..count-1.
   [[nodiscard]] virtual std::uint64_t count(LotteryId lottery) = 0;
   // The entries at these ordinals (each < count), in the order asked, with the

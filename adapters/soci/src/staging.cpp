@@ -1,0 +1,136 @@
+#include "staging.hpp"
+
+#include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <string_view>
+#include <vector>
+
+#include "lottery/ports/storage_error.hpp"
+
+namespace lottery::db {
+namespace {
+
+constexpr std::size_t kCopyBufferBytes = 1U << 20U;
+
+[[noreturn]] void copy_failed(PGconn* connection) {
+  throw StorageError(StorageError::Kind::kUnavailable,
+                     std::string("COPY failed: ") + PQerrorMessage(connection));
+}
+
+}  // namespace
+
+void copy_in(soci::session& session, const char* copy_statement, std::size_t count,
+             const std::function<void(std::size_t, std::string&)>& write_row) {
+  auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
+  PGconn* connection = backend->conn_;
+  PGresult* started = PQexec(connection, copy_statement);
+  const bool copying = PQresultStatus(started) == PGRES_COPY_IN;
+  PQclear(started);
+  if (!copying) copy_failed(connection);
+  std::string buffer;
+  buffer.reserve(kCopyBufferBytes + 256);
+  const auto flush = [&] {
+    if (PQputCopyData(connection, buffer.data(), static_cast<int>(buffer.size())) != 1) {
+      copy_failed(connection);
+    }
+    buffer.clear();
+  };
+  for (std::size_t index = 0; index < count; ++index) {
+    write_row(index, buffer);
+    if (buffer.size() >= kCopyBufferBytes) flush();
+  }
+  if (!buffer.empty()) flush();
+  if (PQputCopyEnd(connection, nullptr) != 1) copy_failed(connection);
+  std::optional<std::string> failure;
+  bool lost_race = false;
+  while (PGresult* result = PQgetResult(connection)) {
+    if (PQresultStatus(result) != PGRES_COMMAND_OK && !failure) {
+      failure = PQresultErrorMessage(result);
+      const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+      lost_race = state != nullptr && std::string_view(state) == "23505";
+    }
+    PQclear(result);
+  }
+  if (failure) {
+    throw StorageError(lost_race ? StorageError::Kind::kConflict : StorageError::Kind::kUnavailable,
+                       "COPY failed: " + *failure);
+  }
+}
+
+std::string copy_timestamp(Instant at) {
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(at);
+  const auto micros = (at - seconds).count();
+  const std::time_t time = std::chrono::system_clock::to_time_t(seconds);
+  std::tm parts{};
+  gmtime_r(&time, &parts);
+  std::array<char, 48> text{};
+  const int length = std::snprintf(text.data(), text.size(), "%04d-%02d-%02d %02d:%02d:%02d.%06lld+00",
+                                   parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                                   parts.tm_hour, parts.tm_min, parts.tm_sec,
+                                   static_cast<long long>(micros));
+  return std::string(text.data(), static_cast<std::size_t>(length));
+}
+
+namespace {
+
+void insert_rows(soci::session& session, std::span<const StagedRow> rows) {
+  std::vector<long long> positions;
+  std::vector<std::string> numbers;
+  std::vector<std::string> cards;
+  std::vector<soci::indicator> card_indicators;
+  positions.reserve(rows.size());
+  numbers.reserve(rows.size());
+  cards.reserve(rows.size());
+  card_indicators.reserve(rows.size());
+  for (const StagedRow& row : rows) {
+    positions.push_back(row.position);
+    numbers.push_back(row.account_number);
+    cards.push_back(row.club_card.value_or(std::string{}));
+    card_indicators.push_back(row.club_card ? soci::i_ok : soci::i_null);
+  }
+  session << "INSERT INTO lottery_staging (position, account_number, club_card) "
+             "VALUES (:position, :number, :card)",
+      soci::use(positions, "position"), soci::use(numbers, "number"),
+      soci::use(cards, card_indicators, "card");
+}
+
+}  // namespace
+
+StagingTable::StagingTable(soci::session& session, Dialect dialect,
+                           std::span<const StagedRow> rows)
+    : session_(session) {
+  session_ << "CREATE TEMPORARY TABLE lottery_staging (position BIGINT NOT NULL, "
+              "account_number VARCHAR(20) NOT NULL, club_card VARCHAR(20))";
+  if (rows.empty()) return;
+  if (dialect == Dialect::kPostgresql) {
+    // The values are validated account numbers and cards: nothing needs escaping.
+    copy_in(session_, "COPY lottery_staging (position, account_number, club_card) FROM STDIN",
+            rows.size(), [&](std::size_t index, std::string& line) {
+              const StagedRow& row = rows[index];
+              line += std::to_string(row.position);
+              line += '\t';
+              line += row.account_number;
+              line += '\t';
+              line += row.club_card ? *row.club_card : std::string("\\N");
+              line += '\n';
+            });
+    session_ << "ANALYZE lottery_staging";  // the planner's row count for the joins
+  } else {
+    insert_rows(session_, rows);
+  }
+}
+
+StagingTable::~StagingTable() {
+  try {
+    session_ << "DROP TABLE lottery_staging";
+  } catch (...) {
+    // The transaction failed; rolling it back drops the table on both databases.
+  }
+}
+
+}  // namespace lottery::db
