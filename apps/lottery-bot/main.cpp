@@ -204,7 +204,10 @@ int run(const Config& config) {
                    removed.description);
     }
     polling = std::jthread([&](const std::stop_token& stop) {
-      telegram::LongPoller poller(polling_client, chat, wake_sender);
+      // One worker per database connection: chats are handled side by side.
+      telegram::LongPoller poller(
+          polling_client, chat, wake_sender, std::chrono::seconds{25}, config.database_pool_size,
+          [&endpoint] { return std::make_unique<telegram::ApiClient>(endpoint); });
       if (poller.run(stop) == telegram::PollingEnd::kConflict) ending.finish(3);
     });
     spdlog::info("telegram: long polling");

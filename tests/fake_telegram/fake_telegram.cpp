@@ -76,6 +76,8 @@ struct FakeTelegram::Impl {
   std::map<std::string, std::deque<Failure>> failures;
   std::map<std::string, int> drops;
   std::map<std::string, std::chrono::milliseconds> delays;
+  std::map<std::string, int> answering;
+  std::map<std::string, int> most_answering;
   std::optional<double> limit_per_second;
   std::map<std::int64_t, std::chrono::steady_clock::time_point> last_to_chat;
   std::deque<std::chrono::steady_clock::time_point> recent_sends;
@@ -160,9 +162,12 @@ struct FakeTelegram::Impl {
       std::chrono::milliseconds wait{0};
       {
         std::lock_guard lock(mutex);
-        calls.push_back(ApiCall{token, method, request.body()});
+        calls.push_back(ApiCall{token, method, request.body(), std::chrono::steady_clock::now()});
+        const int now_answering = ++answering[method];
+        most_answering[method] = std::max(most_answering[method], now_answering);
         if (auto found = drops.find(method); found != drops.end() && found->second > 0) {
           --found->second;
+          --answering[method];
           drop = true;
         }
         if (auto found = delays.find(method); found != delays.end()) wait = found->second;
@@ -177,6 +182,10 @@ struct FakeTelegram::Impl {
         co_await timer.async_wait(kTuple);
       }
       auto [status, body] = co_await answer(method, request.body());
+      {
+        std::lock_guard lock(mutex);
+        --answering[method];
+      }
       if (is_offline()) break;  // went down while this call waited: no answer
       http::response<http::string_body> response{static_cast<http::status>(status), 11};
       response.set(http::field::content_type, "application/json");
@@ -359,6 +368,12 @@ void FakeTelegram::fail_next(const std::string& method, int status, const std::s
 void FakeTelegram::drop_next(const std::string& method, int count) {
   std::lock_guard lock(impl_->mutex);
   impl_->drops[method] += count;
+}
+
+int FakeTelegram::most_at_once(const std::string& method) const {
+  std::lock_guard lock(impl_->mutex);
+  const auto found = impl_->most_answering.find(method);
+  return found == impl_->most_answering.end() ? 0 : found->second;
 }
 
 void FakeTelegram::delay(const std::string& method, std::chrono::milliseconds length) {

@@ -18,7 +18,8 @@ namespace lottery::testing {
 struct ApiCall {
   std::string token;
   std::string method;
-  std::string body;  // JSON
+  std::string body;                          // JSON
+  std::chrono::steady_clock::time_point at;  // when it arrived
 };
 
 // A message the bot sent (or edited), with what Telegram would show.
@@ -72,6 +73,8 @@ class FakeTelegram {
   [[nodiscard]] std::vector<SentMessage> messages_to(std::int64_t chat_id) const;
   [[nodiscard]] std::vector<std::string> callback_answers() const;
   [[nodiscard]] std::int64_t confirmed_offset() const;
+  // The most calls of `method` the fake was answering at the same time.
+  [[nodiscard]] int most_at_once(const std::string& method) const;
 
   // Waits until `condition` holds (checked after every call the fake answers), at
   // most `limit`; says whether it held.

@@ -38,14 +38,15 @@ class TelegramTest : public ::testing::Test {
   ApiEndpoint endpoint() const { return ApiEndpoint{telegram_.base_url(), kToken, ""}; }
 
   // Runs long polling and the sender until the test ends.
-  void start_bot() {
+  void start_bot(std::size_t workers = 1) {
     poller_client_ = std::make_unique<ApiClient>(endpoint());
     sender_client_ = std::make_unique<ApiClient>(endpoint());
     sender_ = std::make_unique<Sender>(*sender_client_, *chat_, deps(), SendLimits{}, "test");
     sending_ = std::jthread([this](const std::stop_token& stop) { sender_->run(stop); });
-    polling_ = std::jthread([this](const std::stop_token& stop) {
+    polling_ = std::jthread([this, workers](const std::stop_token& stop) {
       LongPoller poller(
-          *poller_client_, *chat_, [this] { sender_->notify(); }, std::chrono::seconds{1});
+          *poller_client_, *chat_, [this] { sender_->notify(); }, std::chrono::seconds{1}, workers,
+          [this] { return std::make_unique<ApiClient>(endpoint()); });
       poller_end_ = poller.run(stop);
     });
   }
@@ -160,6 +161,30 @@ TEST_F(TelegramTest, NetworkErrorsBackOffAndRecover) {
   start_bot();
   telegram_.push_message(1, "/help");
   EXPECT_TRUE(has_message_to(1, "/my_account"));
+}
+
+// Five registration dialogues interleaved in one getUpdates answer, and button presses
+// of four chats answered slowly: the chats are handled side by side, each in order.
+TEST_F(TelegramTest, WorkersHandleChatsSideBySideAndEachChatInOrder) {
+  for (int user = 1; user <= 5; ++user) telegram_.push_message(user, "/register");
+  for (int user = 1; user <= 5; ++user) telegram_.push_message(user, std::to_string(3000 + user));
+  for (int user = 1; user <= 5; ++user) telegram_.push_message(user, "Пропустить");
+  telegram_.delay("answerCallbackQuery", std::chrono::milliseconds{300});
+  for (int user = 11; user <= 14; ++user) telegram_.push_button(user, 1, "confirm_win_999");
+  start_bot(4);
+  for (int user = 1; user <= 5; ++user) {
+    EXPECT_TRUE(has_message_to(user, "Ваш код верификации")) << user;
+  }
+  EXPECT_TRUE(telegram_.wait_until(
+      [](const FakeTelegram& fake) { return fake.callback_answers().size() == 4; }));
+  EXPECT_GE(telegram_.most_at_once("answerCallbackQuery"), 2);
+  // Each update was handled once: one registration per user.
+  auto transaction = store_.begin();
+  for (int user = 1; user <= 5; ++user) {
+    const auto registered = transaction->users().find_by_telegram_id(TelegramUserId{user});
+    ASSERT_TRUE(registered) << user;
+    EXPECT_TRUE(registered->is_registered);
+  }
 }
 
 TEST_F(TelegramTest, A409ConflictStopsPolling) {

@@ -69,10 +69,10 @@ std::string copy_timestamp(Instant at) {
   std::tm parts{};
   gmtime_r(&time, &parts);
   std::array<char, 48> text{};
-  const int length = std::snprintf(text.data(), text.size(), "%04d-%02d-%02d %02d:%02d:%02d.%06lld+00",
-                                   parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                                   parts.tm_hour, parts.tm_min, parts.tm_sec,
-                                   static_cast<long long>(micros));
+  const int length =
+      std::snprintf(text.data(), text.size(), "%04d-%02d-%02d %02d:%02d:%02d.%06lld+00",
+                    parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
+                    parts.tm_min, parts.tm_sec, static_cast<long long>(micros));
   return std::string(text.data(), static_cast<std::size_t>(length));
 }
 
@@ -101,8 +101,7 @@ void insert_rows(soci::session& session, std::span<const StagedRow> rows) {
 
 }  // namespace
 
-StagingTable::StagingTable(soci::session& session, Dialect dialect,
-                           std::span<const StagedRow> rows)
+StagingTable::StagingTable(soci::session& session, Dialect dialect, std::span<const StagedRow> rows)
     : session_(session) {
   session_ << "CREATE TEMPORARY TABLE lottery_staging (position BIGINT NOT NULL, "
               "account_number VARCHAR(20) NOT NULL, club_card VARCHAR(20))";

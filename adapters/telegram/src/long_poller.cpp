@@ -3,9 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
+#include <type_traits>
+#include <variant>
 
 namespace lottery::telegram {
 
@@ -53,8 +57,80 @@ bool apply_update(const ParsedUpdate& update, chat::ChatBot& chat, ApiClient& cl
 }
 
 LongPoller::LongPoller(ApiClient& client, chat::ChatBot& chat, std::function<void()> on_queued,
-                       std::chrono::seconds timeout)
-    : client_(client), chat_(chat), on_queued_(std::move(on_queued)), timeout_(timeout) {}
+                       std::chrono::seconds timeout, std::size_t workers,
+                       std::function<std::unique_ptr<ApiClient>()> make_client)
+    : client_(client),
+      chat_(chat),
+      on_queued_(std::move(on_queued)),
+      timeout_(timeout),
+      workers_(make_client ? std::max<std::size_t>(1, workers) : 1),
+      make_client_(std::move(make_client)) {}
+
+namespace {
+
+// The key that orders updates: the chat, or the person pressing a button in a
+// message too old for Telegram to name its chat.
+std::int64_t order_key(const ParsedUpdate& update) {
+  if (!update.event) return 0;
+  return std::visit(
+      [](const auto& event) -> std::int64_t {
+        using Event = std::decay_t<decltype(event)>;
+        if constexpr (std::is_same_v<Event, chat::IncomingMessage>) {
+          return event.chat.value();
+        } else {
+          return event.chat ? event.chat->value() : event.from.id.value();
+        }
+      },
+      *update.event);
+}
+
+}  // namespace
+
+bool LongPoller::apply_batch(const std::vector<ParsedUpdate>& updates,
+                             const std::stop_token& stop) {
+  std::vector<const ParsedUpdate*> fresh;
+  for (const ParsedUpdate& update : updates) {
+    if (update.update_id >= offset_) fresh.push_back(&update);
+  }
+  if (fresh.empty()) return true;
+  // The chats of the batch, each with its updates in order.
+  std::vector<std::vector<const ParsedUpdate*>> chats;
+  std::map<std::int64_t, std::size_t> chat_of;
+  for (const ParsedUpdate* update : fresh) {
+    const auto [slot, added] = chat_of.try_emplace(order_key(*update), chats.size());
+    if (added) chats.emplace_back();
+    chats[slot->second].push_back(update);
+  }
+  const std::size_t workers = std::min(workers_, chats.size());
+  std::vector<std::int64_t> failed(chats.size(), -1);  // per chat: the update to retry
+  const auto handle_chats = [&](ApiClient& client, std::atomic<std::size_t>& next) {
+    for (std::size_t index = next++; index < chats.size(); index = next++) {
+      for (const ParsedUpdate* update : chats[index]) {
+        if (stop.stop_requested() || !apply_update(*update, chat_, client, on_queued_)) {
+          failed[index] = update->update_id;
+          break;
+        }
+      }
+    }
+  };
+  std::atomic<std::size_t> next{0};
+  if (workers <= 1) {
+    handle_chats(client_, next);
+  } else {
+    while (worker_clients_.size() < workers) worker_clients_.push_back(make_client_());
+    std::vector<std::jthread> threads;
+    threads.reserve(workers);
+    for (std::size_t worker = 0; worker < workers; ++worker) {
+      threads.emplace_back([&, worker] { handle_chats(*worker_clients_[worker], next); });
+    }
+  }
+  std::int64_t retry_from = -1;
+  for (const std::int64_t id : failed) {
+    if (id >= 0 && (retry_from < 0 || id < retry_from)) retry_from = id;
+  }
+  offset_ = retry_from >= 0 ? retry_from : fresh.back()->update_id + 1;
+  return retry_from < 0 || stop.stop_requested();
+}
 
 PollingEnd LongPoller::run(const std::stop_token& stop) {
   const std::stop_callback abort_poll(stop, [this] { client_.cancel(); });
@@ -85,15 +161,9 @@ PollingEnd LongPoller::run(const std::stop_token& stop) {
       continue;
     }
     backoff = std::chrono::milliseconds{500};
-    for (const ParsedUpdate& update : parse_updates(response.result)) {
-      if (update.update_id < offset_) continue;
-      if (!apply_update(update, chat_, client_, on_queued_)) {
-        // Not committed: keep the offset, so Telegram delivers it again.
-        nap(stop, std::chrono::seconds{1});
-        break;
-      }
-      offset_ = update.update_id + 1;
-      if (stop.stop_requested()) break;  // finish the update in hand, then stop
+    if (!apply_batch(parse_updates(response.result), stop)) {
+      // Not committed: keep the offset, so Telegram delivers it again.
+      nap(stop, std::chrono::seconds{1});
     }
   }
   return PollingEnd::kStopped;

@@ -3,7 +3,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <stop_token>
+#include <vector>
 
 #include "lottery/chat/chat_bot.hpp"
 #include "lottery/telegram/api_client.hpp"
@@ -23,20 +25,33 @@ void nap(const std::stop_token& stop, std::chrono::milliseconds length);
 enum class PollingEnd { kStopped, kConflict };
 
 // getUpdates in a loop. An update is acknowledged (the next offset) only after its
-// effects are committed. Network errors back off exponentially up to a minute;
-// a 409 (another instance polls, or a webhook is set) ends polling.
+// effects are committed. Network errors back off exponentially up to 8 s; a 409
+// (another instance polls, or a webhook is set) ends polling.
+//
+// With several workers, the updates of one getUpdates answer are handled concurrently
+// across chats, and in order within each chat (a chat's updates all go to one worker).
+// Each worker answers button presses on a client of its own, made by `make_client`.
+// When an update cannot be committed, the offset stays at it: the updates after it that
+// were handled meanwhile come back and are recognised as duplicates.
 class LongPoller {
  public:
   LongPoller(ApiClient& client, chat::ChatBot& chat, std::function<void()> on_queued,
-             std::chrono::seconds timeout = std::chrono::seconds{25});
+             std::chrono::seconds timeout = std::chrono::seconds{25}, std::size_t workers = 1,
+             std::function<std::unique_ptr<ApiClient>()> make_client = {});
 
   PollingEnd run(const std::stop_token& stop);
 
  private:
+  // Applies a batch; returns false when some update must come again.
+  bool apply_batch(const std::vector<ParsedUpdate>& updates, const std::stop_token& stop);
+
   ApiClient& client_;
   chat::ChatBot& chat_;
   std::function<void()> on_queued_;
   std::chrono::seconds timeout_;
+  std::size_t workers_;
+  std::function<std::unique_ptr<ApiClient>()> make_client_;
+  std::vector<std::unique_ptr<ApiClient>> worker_clients_;
   std::int64_t offset_{0};
 };
 
