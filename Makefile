@@ -33,6 +33,7 @@ test: build
 # Benchmarks beside their baselines on a throwaway PostgreSQL (docs/PERFORMANCE.md).
 bench: build
 	@scripts/with-postgres $(BUILD_DIR)/bin/draw_bench --benchmark_counters_tabular=true
+	@scripts/with-postgres $(BUILD_DIR)/bin/updates_bench
 
 # The bot on the embedded SQLite default (DATABASE_URL=sqlite:lottery.db), with the
 # settings of the environment (README, "Configuration").

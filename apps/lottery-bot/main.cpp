@@ -154,7 +154,8 @@ int run(const Config& config) {
   (void)gethostname(host.data(), host.size() - 1);
   const std::string instance = instance_name(config, host.data());
   spdlog::info("instance: {}", instance);
-  telegram::Sender sender(sender_client, chat, deps, limits, instance);
+  telegram::Sender sender(sender_client, chat, deps, limits, instance,
+                          [&endpoint] { return std::make_unique<telegram::ApiClient>(endpoint); });
   std::jthread sending([&](const std::stop_token& stop) { sender.run(stop); });
 
   // Expiry and reminders (R-EXPIRE-1), and forgetting old update ids.

@@ -57,7 +57,7 @@ class ChatTest : public ::testing::Test {
       std::vector<Notification> pending;
       {
         auto transaction = store_.begin();
-        pending = transaction->outbox().pending(1, clock_.now(), "test");
+        pending = transaction->outbox().pending(1, clock_.now(), "test", {});
       }
       if (pending.empty()) break;
       const Notification& notification = pending.front();

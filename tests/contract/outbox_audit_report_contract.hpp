@@ -38,14 +38,19 @@ TYPED_TEST_P(OutboxContract, KeepsEveryFieldAndTheOrder) {
   full.id = ids.first;
   reply.id = ids.second;
   this->read([&](Transaction& transaction) {
-    EXPECT_EQ(transaction.outbox().pending(10, kT0, "a"), (std::vector<Notification>{full, reply}));
-    EXPECT_EQ(transaction.outbox().pending(1, kT0, "a"), (std::vector<Notification>{full}));
+    EXPECT_EQ(transaction.outbox().pending(10, kT0, "a", {}),
+              (std::vector<Notification>{full, reply}));
+    EXPECT_EQ(transaction.outbox().pending(1, kT0, "a", {}), (std::vector<Notification>{full}));
+    // A chat the sender may not write to yet is left out, and does not use up the limit.
+    const std::vector<ChatId> waiting{full.chat, ChatId{12345}};
+    EXPECT_EQ(transaction.outbox().pending(1, kT0, "a", waiting),
+              (std::vector<Notification>{reply}));
   });
   this->committed([&](Transaction& transaction) {
     transaction.outbox().mark_sent(first, kT0, std::int64_t{555});
   });
   this->read([&](Transaction& transaction) {
-    EXPECT_EQ(transaction.outbox().pending(10, kT0, "a"), (std::vector<Notification>{reply}));
+    EXPECT_EQ(transaction.outbox().pending(10, kT0, "a", {}), (std::vector<Notification>{reply}));
   });
 }
 
@@ -67,8 +72,8 @@ TYPED_TEST_P(OutboxContract, PostponesFailsAndRemembersSentMessages) {
     transaction.outbox().mark_failed(ids.second, kT0, "403: blocked by the user");
   });
   this->read([&](Transaction& transaction) {
-    EXPECT_TRUE(transaction.outbox().pending(10, kT0 + std::chrono::seconds{29}, "a").empty());
-    const auto due = transaction.outbox().pending(10, kT0 + std::chrono::seconds{30}, "a");
+    EXPECT_TRUE(transaction.outbox().pending(10, kT0 + std::chrono::seconds{29}, "a", {}).empty());
+    const auto due = transaction.outbox().pending(10, kT0 + std::chrono::seconds{30}, "a", {});
     ASSERT_EQ(due.size(), 1U);
     EXPECT_EQ(due[0].id, ids.first);
     EXPECT_EQ(due[0].attempts, 1);
@@ -83,7 +88,7 @@ TYPED_TEST_P(OutboxContract, PostponesFailsAndRemembersSentMessages) {
               9001);
     EXPECT_EQ(transaction.outbox().sent_message(lottery, NotificationKind::kResultsUpdated),
               std::nullopt);
-    EXPECT_TRUE(transaction.outbox().pending(10, kT0 + std::chrono::hours{1}, "a").empty());
+    EXPECT_TRUE(transaction.outbox().pending(10, kT0 + std::chrono::hours{1}, "a", {}).empty());
   });
 }
 
@@ -104,7 +109,8 @@ TYPED_TEST_P(OutboxContract, AChatsMessagesAreDueOneAfterAnother) {
   const auto due_ids = [&](Instant now) {
     std::vector<NotificationId> due;
     this->read([&](Transaction& transaction) {
-      for (const auto& item : transaction.outbox().pending(10, now, "a")) due.push_back(item.id);
+      for (const auto& item : transaction.outbox().pending(10, now, "a", {}))
+        due.push_back(item.id);
     });
     return due;
   };
@@ -133,9 +139,10 @@ TYPED_TEST_P(OutboxContract, ALeaseKeepsAMessageFromOtherSendersUntilItEnds) {
     EXPECT_FALSE(transaction.outbox().lease(id, kT0, "b", kT0 + kLease));
   });
   this->read([&](Transaction& transaction) {
-    EXPECT_TRUE(transaction.outbox().pending(10, kT0, "b").empty());
-    EXPECT_EQ(transaction.outbox().pending(10, kT0, "a").size(), 1U);  // its own, after a restart
-    EXPECT_EQ(transaction.outbox().pending(10, kT0 + kLease, "b").size(), 1U);
+    EXPECT_TRUE(transaction.outbox().pending(10, kT0, "b", {}).empty());
+    EXPECT_EQ(transaction.outbox().pending(10, kT0, "a", {}).size(),
+              1U);  // its own, after a restart
+    EXPECT_EQ(transaction.outbox().pending(10, kT0 + kLease, "b", {}).size(), 1U);
   });
   // Restarted, "a" gives back what it held; "b" may take it at once.
   this->committed([&](Transaction& transaction) { transaction.outbox().release_leases("a"); });
@@ -147,7 +154,7 @@ TYPED_TEST_P(OutboxContract, ALeaseKeepsAMessageFromOtherSendersUntilItEnds) {
     EXPECT_FALSE(transaction.outbox().lease(id, kT0 + kLease, "a", kT0 + 2 * kLease));
   });
   this->read([&](Transaction& transaction) {
-    EXPECT_TRUE(transaction.outbox().pending(10, kT0 + kLease, "a").empty());
+    EXPECT_TRUE(transaction.outbox().pending(10, kT0 + kLease, "a", {}).empty());
   });
 }
 

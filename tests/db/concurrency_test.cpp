@@ -132,7 +132,7 @@ TEST_F(ConcurrencyTest, TwoPressesAtOnceConfirmOnce) {
   std::size_t confirmed_messages = 0;
   while (true) {  // the chat's messages come one at a time, each after the one before
     auto transaction = database_->begin();
-    const auto pending = transaction->outbox().pending(1, clock_.now(), "test");
+    const auto pending = transaction->outbox().pending(1, clock_.now(), "test", {});
     if (pending.empty()) break;
     if (pending.front().kind == NotificationKind::kWinConfirmed) ++confirmed_messages;
     transaction->outbox().mark_sent(pending.front().id, clock_.now(), std::nullopt);

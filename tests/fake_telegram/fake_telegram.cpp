@@ -1,5 +1,6 @@
 #include "fake_telegram.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
@@ -18,6 +19,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace lottery::testing {
 namespace net = boost::asio;
@@ -273,6 +275,9 @@ struct FakeTelegram::Impl {
         body.contains("offset") ? body.at("offset").to_number<std::int64_t>() : 0;
     const std::int64_t timeout =
         body.contains("timeout") ? body.at("timeout").to_number<std::int64_t>() : 0;
+    // Telegram answers at most `limit` updates (1 to 100, 100 when not given).
+    const std::int64_t limit = std::clamp<std::int64_t>(
+        body.contains("limit") ? body.at("limit").to_number<std::int64_t>() : 100, 1, 100);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{timeout};
     while (true) {
       auto timer = std::make_shared<net::steady_timer>(io, deadline);
@@ -283,7 +288,10 @@ struct FakeTelegram::Impl {
         while (!updates.empty() && updates.front().first < offset) updates.pop_front();
         if (!updates.empty() || std::chrono::steady_clock::now() >= deadline) {
           json::array result;
-          for (const auto& [id, text] : updates) result.push_back(json::parse(text));
+          for (const auto& [id, text] : updates) {
+            if (std::cmp_greater_equal(result.size(), limit)) break;
+            result.push_back(json::parse(text));
+          }
           co_return std::pair{200, envelope_ok(std::move(result))};
         }
         pollers.push_back(timer);

@@ -518,8 +518,8 @@ class MemoryOutbox : public Outbox {
     writes_.state().deliveries[stored.id.value()] = Delivery{};
     return stored.id;
   }
-  std::vector<Notification> pending(std::size_t limit, Instant now,
-                                    const std::string& sender) override {
+  std::vector<Notification> pending(std::size_t limit, Instant now, const std::string& sender,
+                                    std::span<const ChatId> skip) override {
     std::vector<Notification> list;
     std::set<std::int64_t> chats_seen;  // a chat's first unfinished message blocks the rest
     for (const Notification& notification : writes_.state().outbox) {
@@ -527,6 +527,7 @@ class MemoryOutbox : public Outbox {
       const Delivery& delivery = writes_.state().deliveries.at(notification.id.value());
       if (delivery.sent_at || delivery.failed_at) continue;
       if (!chats_seen.insert(notification.chat.value()).second) continue;
+      if (std::find(skip.begin(), skip.end(), notification.chat) != skip.end()) continue;
       if (delivery.next_attempt_at && *delivery.next_attempt_at > now) continue;
       if (leased_to_another(delivery, now, sender)) continue;
       list.push_back(notification);
@@ -534,7 +535,7 @@ class MemoryOutbox : public Outbox {
     return list;
   }
   bool lease(NotificationId id, Instant now, const std::string& sender, Instant until) override {
-    const auto due = pending(writes_.state().outbox.size(), now, sender);
+    const auto due = pending(writes_.state().outbox.size(), now, sender, {});
     if (std::none_of(due.begin(), due.end(), [&](const auto& item) { return item.id == id; })) {
       return false;
     }

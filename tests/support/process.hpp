@@ -47,6 +47,7 @@ class ChildProcess {
   std::optional<int> wait(std::chrono::milliseconds limit);
   [[nodiscard]] bool running();
   [[nodiscard]] std::string log() const;
+  [[nodiscard]] int pid() const { return pid_; }
 
  private:
   int pid_{-1};

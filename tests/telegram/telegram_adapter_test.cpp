@@ -38,10 +38,11 @@ class TelegramTest : public ::testing::Test {
   ApiEndpoint endpoint() const { return ApiEndpoint{telegram_.base_url(), kToken, ""}; }
 
   // Runs long polling and the sender until the test ends.
-  void start_bot(std::size_t workers = 1) {
+  void start_bot(std::size_t workers = 1, SendLimits limits = {}) {
     poller_client_ = std::make_unique<ApiClient>(endpoint());
     sender_client_ = std::make_unique<ApiClient>(endpoint());
-    sender_ = std::make_unique<Sender>(*sender_client_, *chat_, deps(), SendLimits{}, "test");
+    sender_ = std::make_unique<Sender>(*sender_client_, *chat_, deps(), limits, "test",
+                                       [this] { return std::make_unique<ApiClient>(endpoint()); });
     sending_ = std::jthread([this](const std::stop_token& stop) { sender_->run(stop); });
     polling_ = std::jthread([this, workers](const std::stop_token& stop) {
       LongPoller poller(
@@ -232,6 +233,52 @@ TEST_F(TelegramTest, TheSenderWaitsRetryAfterOn429AndThenDelivers) {
       telegram_.wait_until([](const FakeTelegram& fake) { return fake.messages().size() == 2; }));
   EXPECT_EQ(store_.snapshot().outbox.at(0).attempts, 1);
   EXPECT_TRUE(store_.snapshot().deliveries.begin()->second.sent_at);
+}
+
+// Four chats of three messages each, Telegram answering slowly: the chats' messages
+// are in flight side by side, each chat's in order.
+TEST_F(TelegramTest, TheSenderSendsChatsSideBySideAndEachChatInOrder) {
+  telegram_.delay("sendMessage", std::chrono::milliseconds{200});
+  queue_replies(store_, 12, 4, clock_.now());
+  SendLimits limits;
+  limits.messages_per_second = 1000;
+  limits.per_chat_interval = std::chrono::milliseconds{0};
+  start_bot(1, limits);
+  EXPECT_TRUE(
+      telegram_.wait_until([](const FakeTelegram& fake) { return fake.messages().size() == 12; }));
+  EXPECT_GE(telegram_.most_at_once("sendMessage"), 2);
+  for (int chat = 1; chat <= 4; ++chat) {
+    const auto messages = telegram_.messages_to(chat);
+    ASSERT_EQ(messages.size(), 3U);
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+      EXPECT_EQ(messages[i].text,
+                "сообщение " + std::to_string(chat - 1 + 4 * static_cast<int>(i)));
+    }
+  }
+}
+
+// A chat waiting for its interval does not hold back the chats queued after it.
+TEST_F(TelegramTest, AChatWaitingForItsIntervalDoesNotHoldBackOthers) {
+  {
+    auto transaction = store_.begin();
+    for (const int chat : {1, 1, 2}) {
+      Notification reply;
+      reply.chat = ChatId{chat};
+      reply.kind = NotificationKind::kReply;
+      reply.text = "чат " + std::to_string(chat);
+      reply.created_at = clock_.now();
+      (void)transaction->outbox().enqueue(reply);
+    }
+    transaction->commit();
+  }
+  start_bot();
+  EXPECT_TRUE(
+      telegram_.wait_until([](const FakeTelegram& fake) { return fake.messages().size() == 3; }));
+  const auto messages = telegram_.messages();
+  ASSERT_EQ(messages.size(), 3U);
+  EXPECT_EQ(messages[0].chat_id, 1);
+  EXPECT_EQ(messages[1].chat_id, 2);  // not a second behind chat 1's second message
+  EXPECT_EQ(messages[2].chat_id, 1);
 }
 
 TEST_F(TelegramTest, TheSenderRetriesServerErrorsAndGivesUpOnBlockedUsers) {

@@ -1056,8 +1056,13 @@ constexpr std::string_view kDue =
     "AND (next_attempt_at IS NULL OR next_attempt_at <= lottery_ts(:now)) "
     "AND (leased_until IS NULL OR leased_until <= lottery_ts(:lease_now) "
     "OR leased_by = :sender) "
-    "AND NOT EXISTS (SELECT 1 FROM outbox earlier WHERE earlier.chat_id = outbox.chat_id "
-    "AND earlier.id < outbox.id AND earlier.sent_at IS NULL AND earlier.failed_at IS NULL)";
+    // The first unfinished message of its chat. A correlated subquery rather than NOT
+    // EXISTS: it always probes the (chat_id, id) index, while the anti-join, planned with
+    // the stale statistics of a queue that grew fast, scanned the index for every row
+    // (1.9 s instead of 1 ms with 17,000 messages waiting).
+    "AND outbox.id = (SELECT min(earlier.id) FROM outbox earlier "
+    "WHERE earlier.chat_id = outbox.chat_id AND earlier.sent_at IS NULL "
+    "AND earlier.failed_at IS NULL)";
 
 class SqlOutbox : public Outbox {
  public:
@@ -1100,20 +1105,26 @@ class SqlOutbox : public Outbox {
     });
   }
 
-  std::vector<Notification> pending(std::size_t limit, Instant now,
-                                    const std::string& sender) override {
+  std::vector<Notification> pending(std::size_t limit, Instant now, const std::string& sender,
+                                    std::span<const ChatId> skip) override {
     return guarded([&] {
       long long most = static_cast<long long>(limit);
       long long at = micros(now);
       long long lease_at = at;
       std::string by = sender;
+      // Chat ids are integers: written into the statement, nothing to escape.
+      std::string skipped;
+      for (const ChatId chat : skip) {
+        skipped += (skipped.empty() ? "" : ", ") + std::to_string(chat.value());
+      }
+      const std::string except = skipped.empty() ? "" : " AND chat_id NOT IN (" + skipped + ")";
       std::vector<Notification> notifications;
       soci::rowset<soci::row> rows =
           (session_.prepare << "SELECT id, chat_id, kind, lottery_id, lottery_title, winner_id, "
                                "place, prize, account_number, lottery_us(deadline), count, "
                                "detail, text, markup, reference, lottery_us(created_at), "
                                "attempts FROM outbox WHERE " +
-                                   std::string(kDue) + " ORDER BY id LIMIT :most",
+                                   std::string(kDue) + except + " ORDER BY id LIMIT :most",
            use(at, "now"), use(lease_at, "lease_now"), use(by, "sender"), use(most, "most"));
       for (const auto& row : rows) {
         Notification notification;

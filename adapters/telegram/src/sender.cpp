@@ -3,7 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <set>
+#include <atomic>
+#include <cmath>
+#include <exception>
+#include <thread>
 
 #include "lottery/core/delivery_service.hpp"
 #include "lottery/ports/storage_error.hpp"
@@ -18,13 +21,20 @@ bool is_group(ChatId chat) { return chat.value() < 0; }
 }  // namespace
 
 Sender::Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies, SendLimits limits,
-               std::string instance)
+               std::string instance, std::function<std::unique_ptr<ApiClient>()> make_client)
     : client_(client),
+      make_client_(std::move(make_client)),
       chat_(chat),
       deps_(std::move(dependencies)),
       limits_(limits),
       instance_(std::move(instance)),
       tokens_(1.0) {
+  // Made here, once: run()'s stop callback cancels them from another thread.
+  if (make_client_) {
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, limits_.workers); ++i) {
+      worker_clients_.push_back(make_client_());
+    }
+  }
   try {
     auto transaction = deps_.transactions.begin();
     transaction->outbox().release_leases(instance_);
@@ -45,18 +55,20 @@ void Sender::note_sent_to(ChatId chat, Instant now) {
       now + (is_group(chat) ? limits_.per_group_interval : limits_.per_chat_interval);
 }
 
-// A token bucket of one token: messages are paced evenly, never in bursts, so no
-// window of a second ever holds more than the rate.
+// A token bucket holding at most a twentieth of a second's worth (one token at
+// Telegram's 30 a second): messages are paced evenly, so no window of a second ever
+// holds more than the rate and that fraction.
 bool Sender::take_token(Instant now) {
   const double elapsed = std::chrono::duration<double>(now - tokens_at_).count();
-  tokens_ = std::min(1.0, tokens_ + elapsed * limits_.messages_per_second);
+  const double capacity = std::max(1.0, std::floor(limits_.messages_per_second / 20.0));
+  tokens_ = std::min(capacity, tokens_ + elapsed * limits_.messages_per_second);
   tokens_at_ = now;
   if (tokens_ < 1.0) return false;
   tokens_ -= 1.0;
   return true;
 }
 
-Sender::Delivery Sender::deliver(const Notification& notification, Instant now) {
+Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notification, Instant now) {
   {
     auto transaction = deps_.transactions.begin();
     if (!transaction->outbox().lease(notification.id, now, instance_, now + limits_.lease)) {
@@ -68,7 +80,7 @@ Sender::Delivery Sender::deliver(const Notification& notification, Instant now) 
   std::optional<std::int64_t> first_message_id;
   for (const chat::OutgoingMessage& message : messages) {
     const auto method = message_method(message);
-    const ApiResponse response = client_.call(method, message_body(message), limits_.call_timeout);
+    const ApiResponse response = client.call(method, message_body(message), limits_.call_timeout);
     if (response.ok) {
       if (!first_message_id) first_message_id = parse_message_id(response.result);
       continue;
@@ -78,7 +90,10 @@ Sender::Delivery Sender::deliver(const Notification& notification, Instant now) 
     if (unchanged_edit) continue;
     if (response.error_code == 429) {
       const auto wait = response.retry_after.value_or(std::chrono::seconds{1});
-      chat_ready_at_[notification.chat] = now + wait;
+      {
+        const std::lock_guard lock(state_mutex_);
+        chat_ready_at_[notification.chat] = now + wait;
+      }
       auto transaction = deps_.transactions.begin();
       transaction->outbox().postpone(notification.id, now + wait);
       transaction->commit();
@@ -95,23 +110,81 @@ Sender::Delivery Sender::deliver(const Notification& notification, Instant now) 
       return Delivery::kGaveUp;
     }
     // 5xx, network: Telegram or the way to it is down; everything waits, backing off.
-    outage_backoff_ =
-        std::clamp(outage_backoff_ * 2, std::chrono::seconds{1}, limits_.max_outage_backoff);
-    paused_until_ = now + outage_backoff_;
-    spdlog::warn("telegram: {} failed for chat {} ({} {}), pausing sending for {} s", method,
-                 notification.chat.value(), response.error_code, response.description,
-                 outage_backoff_.count());
+    Instant resume_at;
+    {
+      const std::lock_guard lock(state_mutex_);
+      if (paused_until_ <= now) {  // the first of the workers to see the outage backs off
+        outage_backoff_ =
+            std::clamp(outage_backoff_ * 2, std::chrono::seconds{1}, limits_.max_outage_backoff);
+        paused_until_ = now + outage_backoff_;
+        spdlog::warn("telegram: {} failed for chat {} ({} {}), pausing sending for {} s", method,
+                     notification.chat.value(), response.error_code, response.description,
+                     outage_backoff_.count());
+      }
+      resume_at = paused_until_;
+    }
     auto transaction = deps_.transactions.begin();
-    transaction->outbox().postpone(notification.id, paused_until_);
+    transaction->outbox().postpone(notification.id, resume_at);
     transaction->commit();
     return Delivery::kRetryLater;
   }
-  outage_backoff_ = std::chrono::seconds{0};
+  {
+    const std::lock_guard lock(state_mutex_);
+    outage_backoff_ = std::chrono::seconds{0};
+  }
   auto transaction = deps_.transactions.begin();
   transaction->outbox().mark_sent(notification.id, now, first_message_id);
   transaction->commit();
   ++sent_;
   return Delivery::kSent;
+}
+
+std::vector<Sender::Delivery> Sender::deliver_all(const std::vector<Notification>& chosen,
+                                                  Instant now) {
+  std::vector<Delivery> outcomes(chosen.size(), Delivery::kRetryLater);
+  const std::size_t workers = std::min(worker_clients_.size(), chosen.size());
+  if (workers <= 1) {
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+      outcomes[i] = deliver(client_, chosen[i], now);
+      if (deps_.clock.now() < paused_until_) break;  // an outage: the rest waits
+    }
+    return outcomes;
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::exception_ptr> failures(workers);
+  {
+    std::vector<std::jthread> threads;
+    threads.reserve(workers);
+    for (std::size_t worker = 0; worker < workers; ++worker) {
+      threads.emplace_back([&, worker] {
+        try {
+          for (std::size_t i = next++; i < chosen.size(); i = next++) {
+            {
+              const std::lock_guard lock(state_mutex_);
+              if (deps_.clock.now() < paused_until_) return;  // an outage: the rest waits
+            }
+            outcomes[i] = deliver(*worker_clients_[worker], chosen[i], now);
+          }
+        } catch (...) {
+          failures[worker] = std::current_exception();
+        }
+      });
+    }
+  }
+  for (const auto& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+  return outcomes;
+}
+
+std::chrono::milliseconds Sender::until_next_token(Instant at) const {
+  const double elapsed = std::chrono::duration<double>(at - tokens_at_).count();
+  const double missing = 1.0 - (tokens_ + elapsed * limits_.messages_per_second);
+  const auto wait = std::chrono::duration<double, std::milli>(std::max(0.0, missing) * 1000.0 /
+                                                              limits_.messages_per_second);
+  // Rounded down: waking a little early costs one more look, waking late loses time.
+  return std::max(std::chrono::milliseconds{1},
+                  std::chrono::duration_cast<std::chrono::milliseconds>(wait));
 }
 
 std::chrono::milliseconds Sender::send_due() {
@@ -120,40 +193,57 @@ std::chrono::milliseconds Sender::send_due() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(paused_until_ - now) +
            std::chrono::milliseconds{1};
   }
+  // Ask for no more than may go out now: at 30 a second that is one message a round.
+  const double capacity = std::max(1.0, std::floor(limits_.messages_per_second / 20.0));
+  const double available =
+      std::min(capacity, tokens_ + std::chrono::duration<double>(now - tokens_at_).count() *
+                                       limits_.messages_per_second);
+  if (available < 1.0) return until_next_token(now);
+  const auto limit = std::min(limits_.batch, static_cast<std::size_t>(available));
+
+  // Chats still waiting for their interval are left out of the query, or their next
+  // messages (the oldest) would fill every batch while other chats wait.
+  std::vector<ChatId> waiting;
+  auto first_ready = Instant::max();
+  for (auto entry = chat_ready_at_.begin(); entry != chat_ready_at_.end();) {
+    if (entry->second <= now) {
+      entry = chat_ready_at_.erase(entry);
+    } else {
+      waiting.push_back(entry->first);
+      first_ready = std::min(first_ready, entry->second);
+      ++entry;
+    }
+  }
   std::vector<Notification> due;
   {
     auto transaction = deps_.transactions.begin();
-    due = transaction->outbox().pending(limits_.batch, now, instance_);
+    due = transaction->outbox().pending(limit, now, instance_, waiting);
   }
-  std::set<ChatId> held;  // a chat waits as a whole, so its messages keep their order
-  std::chrono::milliseconds nap = kIdleNap;
+  // pending() gives each chat's first unsent message only: one per chat, in order.
+  std::vector<Notification> chosen;
   for (const Notification& notification : due) {
-    const Instant at = deps_.clock.now();
-    if (held.contains(notification.chat) || !chat_ready(notification.chat, at)) {
-      held.insert(notification.chat);
-      if (const auto ready = chat_ready_at_.find(notification.chat);
-          ready != chat_ready_at_.end()) {
-        nap = std::min(nap,
-                       std::chrono::duration_cast<std::chrono::milliseconds>(ready->second - at));
-      }
-      continue;
-    }
-    if (!take_token(at)) {
-      const auto per_message =
-          std::chrono::milliseconds{static_cast<long long>(1000.0 / limits_.messages_per_second)};
-      return std::max(std::chrono::milliseconds{1}, per_message);
-    }
-    const Delivery delivery = deliver(notification, at);
-    if (delivery == Delivery::kSent) {
-      // Counted from Telegram's answer, not from the request: the gap it sees is what counts.
-      note_sent_to(notification.chat, deps_.clock.now());
-    } else {
-      held.insert(notification.chat);
-    }
-    if (deps_.clock.now() < paused_until_) return send_due();  // the pause's own nap
+    if (!take_token(now)) break;
+    chosen.push_back(notification);
   }
-  if (due.size() == limits_.batch) nap = std::chrono::milliseconds{0};
-  return std::max(std::chrono::milliseconds{0}, nap);
+  const auto outcomes = deliver_all(chosen, now);
+  const Instant done = deps_.clock.now();
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    // Counted from Telegram's answer, not from the request: the gap it sees is what counts.
+    if (outcomes[i] == Delivery::kSent) {
+      note_sent_to(chosen[i].chat, done);
+      first_ready = std::min(first_ready, chat_ready_at_[chosen[i].chat]);
+    }
+  }
+  if (done < paused_until_) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(paused_until_ - done) +
+           std::chrono::milliseconds{1};
+  }
+  if (due.size() == limit) return std::chrono::milliseconds{0};  // there may be more
+  if (first_ready != Instant::max()) {  // a chat's next message may be waiting for it
+    return std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(first_ready - done),
+                      std::chrono::milliseconds{0}, kIdleNap);
+  }
+  return kIdleNap;
 }
 
 void Sender::notify() {
@@ -165,7 +255,10 @@ void Sender::notify() {
 }
 
 void Sender::run(const std::stop_token& stop) {
-  const std::stop_callback abort_call(stop, [this] { client_.cancel(); });
+  const std::stop_callback abort_call(stop, [this] {
+    client_.cancel();
+    for (const auto& client : worker_clients_) client->cancel();
+  });
   while (!stop.stop_requested()) {
     std::chrono::milliseconds nap = kIdleNap;
     try {

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,10 +23,12 @@ class Outbox {
   // Stores the notification (its id and attempts are ignored) as due now; returns its id.
   [[nodiscard]] virtual NotificationId enqueue(const Notification& notification) = 0;
   // Due notifications, oldest first, at most `limit`: neither sent nor failed, not
-  // postponed past `now`, not leased to another sender past `now`, and each the first
-  // unfinished one of its chat (a chat's messages go out in order).
+  // postponed past `now`, not leased to another sender past `now`, each the first
+  // unfinished one of its chat (a chat's messages go out in order), and none of a chat
+  // in `skip` (chats the sender may not write to yet: they must not crowd out the rest).
   [[nodiscard]] virtual std::vector<Notification> pending(std::size_t limit, Instant now,
-                                                          const std::string& sender) = 0;
+                                                          const std::string& sender,
+                                                          std::span<const ChatId> skip) = 0;
   // Leases a notification to `sender` until `until` if it is still due as pending()
   // defines it; false when it is not (sent, or taken by another sender meanwhile).
   [[nodiscard]] virtual bool lease(NotificationId id, Instant now, const std::string& sender,

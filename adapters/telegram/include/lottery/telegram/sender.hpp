@@ -1,12 +1,16 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "lottery/chat/chat_bot.hpp"
 #include "lottery/core/dependencies.hpp"
@@ -20,7 +24,11 @@ struct SendLimits {
   double messages_per_second{30.0};
   std::chrono::milliseconds per_chat_interval{1000};
   std::chrono::milliseconds per_group_interval{3000};
-  std::size_t batch{100};
+  // How many chats' first messages are looked at per round (a chat waiting for its
+  // interval must not hide the others).
+  std::size_t batch{500};
+  // Messages of different chats in flight at once, each on its own connection.
+  std::size_t workers{4};
   // How long a message being sent stays this sender's (other instances skip it); a
   // call never outlasts it, so no lease ends while its message is in flight.
   std::chrono::seconds lease{120};
@@ -35,11 +43,15 @@ struct SendLimits {
 // sent only after Telegram accepted it. On 429 that chat waits retry_after; 5xx and
 // network errors pause sending with backoff; 403 gives up, audits it and tells the
 // admins; any other 400 is logged with its method and not retried.
+//
+// With `make_client`, up to `limits.workers` messages of different chats are sent at
+// once (Telegram answers in tens of milliseconds, so one at a time caps a bot at a few
+// dozen messages a second); the pacing is decided before they go out, as for one.
 class Sender {
  public:
   // Takes back the leases a previous run of `instance` left (it died while sending).
   Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies, SendLimits limits,
-         std::string instance);
+         std::string instance, std::function<std::unique_ptr<ApiClient>()> make_client = {});
 
   // Sends what is due and allowed now; returns when it would have to wait. Returns
   // how long until something may be due (bounded), for the worker's nap.
@@ -50,16 +62,22 @@ class Sender {
   void notify();
 
   // Counters for tests and logs.
-  std::uint64_t sent() const { return sent_; }
+  std::uint64_t sent() const { return sent_.load(); }
 
  private:
   enum class Delivery { kSent, kRetryLater, kGaveUp, kTakenElsewhere };
-  Delivery deliver(const Notification& notification, Instant now);
+  Delivery deliver(ApiClient& client, const Notification& notification, Instant now);
   bool chat_ready(ChatId chat, Instant now) const;
   void note_sent_to(ChatId chat, Instant now);
   bool take_token(Instant now);
+  std::chrono::milliseconds until_next_token(Instant at) const;
+  // Sends `chosen` (one message per chat) on the workers; returns each one's outcome.
+  std::vector<Delivery> deliver_all(const std::vector<Notification>& chosen, Instant now);
 
   ApiClient& client_;
+  std::function<std::unique_ptr<ApiClient>()> make_client_;
+  std::vector<std::unique_ptr<ApiClient>> worker_clients_;
+  std::mutex state_mutex_;  // guards what deliver() changes from several workers
   chat::ChatBot& chat_;
   Dependencies deps_;
   SendLimits limits_;
@@ -69,7 +87,7 @@ class Sender {
   std::map<ChatId, Instant> chat_ready_at_;
   double tokens_;
   Instant tokens_at_{};
-  std::uint64_t sent_{0};
+  std::atomic<std::uint64_t> sent_{0};
   std::mutex wake_mutex_;
   std::condition_variable_any wake_;
   bool woken_{false};
