@@ -13,17 +13,17 @@
 // Run by `make bench` (scripts/with-postgres provides LOTTERY_TEST_POSTGRES_URL).
 
 #include <sys/types.h>
-#include <csignal>
 #include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <iterator>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -48,13 +48,13 @@ using std::chrono::duration;
 
 constexpr const char* kToken = "123456789:AAH-bench_token_for_the_fake_server";
 constexpr std::int64_t kAdmin = 999'999;
-constexpr int kRegistered = 5'000;     // clients with a card, a code and an account
-constexpr int kSaturation = 20'000;    // updates queued at once
-constexpr int kDialogues = 2'000;      // registration dialogues among them (3 updates each)
-constexpr int kPresses = 2'000;        // confirmation presses among them
-constexpr int kOpenLoop = 5'000;       // updates offered at kOfferedRate
+constexpr int kRegistered = 5'000;      // clients with a card, a code and an account
+constexpr int kSaturation = 20'000;     // updates queued at once
+constexpr int kDialogues = 2'000;       // registration dialogues among them (3 updates each)
+constexpr int kPresses = 2'000;         // confirmation presses among them
+constexpr int kOpenLoop = 5'000;        // updates offered at kOfferedRate
 constexpr double kOfferedRate = 500.0;  // per second
-constexpr int kPoolSize = 4;           // the bot's database connections (its default)
+constexpr int kPoolSize = 4;            // the bot's database connections (its default)
 
 double seconds_since(Clock::time_point start) {
   return duration<double>(Clock::now() - start).count();
@@ -130,12 +130,14 @@ Club make_club() {
       "verification_code) SELECT n, '', 'Клиент ' || n, (100000 + n)::text, TRUE, '2222' || "
       "substr(a, n / 27000 % 30 + 1, 1) || substr(a, n / 900 % 30 + 1, 1) || "
       "substr(a, n / 30 % 30 + 1, 1) || substr(a, n % 30 + 1, 1) "
-      "FROM generate_series(1, " + std::to_string(kRegistered) +
+      "FROM generate_series(1, " +
+      std::to_string(kRegistered) +
       ") AS n, (SELECT '23456789ABCDEFGHJKMNPQRSTUVWXY'::text AS a) alphabet");
   std::vector<ImportLine> lines;
   for (int client = 1; client <= kRegistered; ++client) {
     const auto card = ClubCard::parse(card_of(client)).value();
-    lines.push_back(ImportLine{static_cast<std::size_t>(client), "",
+    lines.push_back(ImportLine{static_cast<std::size_t>(client),
+                               "",
                                {AccountNumber::parse(account_of(client)).value(), card}});
   }
   if (!AccountService(deps).import_accounts(Requester::system(), lines, std::nullopt)) {
@@ -265,7 +267,8 @@ BotRun run_bot(Club& club) {
   // 3. Open loop: one update of a distinct client every 2 ms, whatever the bot does.
   const std::size_t calls_before = fake.calls().size();
   std::map<std::int64_t, Clock::time_point> offered;
-  const auto interval = std::chrono::duration_cast<Clock::duration>(duration<double>(1.0 / kOfferedRate));
+  const auto interval =
+      std::chrono::duration_cast<Clock::duration>(duration<double>(1.0 / kOfferedRate));
   const auto open_start = Clock::now();
   for (int i = 0; i < kOpenLoop; ++i) {
     std::this_thread::sleep_until(open_start + i * interval);
@@ -319,10 +322,10 @@ NotificationRun run_notifications(Club& club) {
   LotteryService lotteries(Dependencies{*club.database, clock, random, cryptography, settings});
   std::vector<Prize> prizes;
   for (int place = 1; place <= Lottery::kMaxPlaces; ++place) prizes.push_back({place, "Приз"});
-  const std::size_t before = club.database->scalar("SELECT count(*) FROM outbox") > 0
-                                 ? static_cast<std::size_t>(club.database->scalar(
-                                       "SELECT max(id) FROM outbox"))
-                                 : 0;
+  const std::size_t before =
+      club.database->scalar("SELECT count(*) FROM outbox") > 0
+          ? static_cast<std::size_t>(club.database->scalar("SELECT max(id) FROM outbox"))
+          : 0;
   for (int i = 0; i < 10; ++i) {
     const auto lottery = lotteries.create(Requester::system(), "Уведомления", prizes);
     if (!lottery || !lotteries.enrol_all_active(Requester::system(), lottery->id) ||
@@ -331,8 +334,10 @@ NotificationRun run_notifications(Club& club) {
     }
   }
   const auto winner_messages = [&] {
-    return club.database->scalar("SELECT count(*) FROM outbox WHERE kind = 'winner_drawn' "
-                                 "AND sent_at IS NOT NULL AND id > " + std::to_string(before));
+    return club.database->scalar(
+        "SELECT count(*) FROM outbox WHERE kind = 'winner_drawn' "
+        "AND sent_at IS NOT NULL AND id > " +
+        std::to_string(before));
   };
   wait_for([&] { return winner_messages() >= 1'000; }, "notifications");
   // The rate of every message sent while the winners' went out (the admin's draw
@@ -355,8 +360,8 @@ NotificationRun run_notifications(Club& club) {
   std::size_t accepted = 0;
   for (const auto& message : fake.messages()) accepted += message.edit ? 0 : 1;
   run.refused_429 = attempts - accepted;
-  run.per_second = static_cast<double>(in_window) /
-                   duration<double>(winners.back() - winners.front()).count();
+  run.per_second =
+      static_cast<double>(in_window) / duration<double>(winners.back() - winners.front()).count();
   bot.signal(SIGTERM);
   (void)bot.wait(std::chrono::seconds{10});
   std::remove(log.c_str());
@@ -372,13 +377,13 @@ double pgbench_tps() {
   const auto created =
       run_process({"/usr/bin/psql", "-q", base, "-c", "CREATE DATABASE lottery_pgbench"});
   if (created.exit_code != 0) throw std::runtime_error("pgbench: " + created.err);
-  const auto initialised =
-      run_process({"/usr/bin/pgbench", "-i", "-q", "-s", "10", url}, {}, {}, std::chrono::seconds{300});
+  const auto initialised = run_process({"/usr/bin/pgbench", "-i", "-q", "-s", "10", url}, {}, {},
+                                       std::chrono::seconds{300});
   if (initialised.exit_code != 0) throw std::runtime_error("pgbench -i: " + initialised.err);
   const std::string clients = std::to_string(kPoolSize);
-  const auto measured = run_process(
-      {"/usr/bin/pgbench", "-N", "-c", clients, "-j", "2", "-T", "15", url}, {}, {},
-      std::chrono::seconds{120});
+  const auto measured =
+      run_process({"/usr/bin/pgbench", "-N", "-c", clients, "-j", "2", "-T", "15", url}, {}, {},
+                  std::chrono::seconds{120});
   if (measured.exit_code != 0) throw std::runtime_error("pgbench: " + measured.err);
   const auto at = measured.out.find("tps = ");
   if (at == std::string::npos) throw std::runtime_error("pgbench: no tps in " + measured.out);
