@@ -55,7 +55,7 @@ constexpr NameTable<ActorKind, 3> kActorKinds{{
     {ActorKind::kSystem, "system"},
 }};
 
-constexpr NameTable<NotificationKind, 15> kNotificationKinds{{
+constexpr NameTable<NotificationKind, 16> kNotificationKinds{{
     {NotificationKind::kWinnerDrawn, "winner_drawn"},
     {NotificationKind::kWinConfirmed, "win_confirmed"},
     {NotificationKind::kWinExpired, "win_expired"},
@@ -69,6 +69,7 @@ constexpr NameTable<NotificationKind, 15> kNotificationKinds{{
     {NotificationKind::kResultsPublished, "results_published"},
     {NotificationKind::kResultsUpdated, "results_updated"},
     {NotificationKind::kAdminUndeliverable, "admin_undeliverable"},
+    {NotificationKind::kWinnersExport, "winners_export"},
     {NotificationKind::kReply, "reply"},
     {NotificationKind::kReplyEdit, "reply_edit"},
 }};

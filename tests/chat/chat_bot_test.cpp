@@ -223,6 +223,23 @@ TEST_F(ChatTest, MalformedArgumentsGetAOneLineUsage) {
   EXPECT_THAT(reply_to(kAdmin, "/draw 99"), HasSubstr("Розыгрыш #99 не найден"));
 }
 
+TEST_F(ChatTest, ExportSendsTheWinnersAsACsvDocument) {
+  EXPECT_THAT(reply_to(kAdmin, "/export"), HasSubstr("Использование: /export ID_РОЗЫГРЫША"));
+  EXPECT_THAT(reply_to(kAdmin, "/export 99"), HasSubstr("Розыгрыш #99 не найден"));
+  anna_wins();
+  const auto sent = say(kAdmin, "/export 1");
+  ASSERT_EQ(sent.size(), 1U);
+  ASSERT_TRUE(sent[0].document);
+  EXPECT_EQ(sent[0].chat, private_chat_of(TelegramUserId{kAdmin}));
+  EXPECT_THAT(sent[0].html, HasSubstr("Победители розыгрыша #1 «Новогодний розыгрыш»: 1 строка"));
+  EXPECT_EQ(sent[0].document->file_name, "winners-1.csv");
+  const std::string& csv = sent[0].document->content;
+  EXPECT_EQ(csv.rfind("\xEF\xBB\xBFplace,round,prize,account,club_card,status,", 0), 0U);
+  EXPECT_THAT(csv, HasSubstr("\r\n1,1,iPhone 15,11-22-33-44-55-66-77,2223,pending,,,"));
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 2);
+  EXPECT_THAT(reply_to(kAnna, "/export 1"), HasSubstr("Неизвестная команда"));
+}
+
 TEST_F(ChatTest, TheFullCycleOfTheClubsNotes) {
   const OutgoingMessage win = anna_wins();
   EXPECT_THAT(win.html, HasSubstr("ПОЗДРАВЛЯЕМ!"));

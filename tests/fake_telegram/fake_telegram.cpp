@@ -183,7 +183,8 @@ struct FakeTelegram::Impl {
         net::steady_timer timer(io, wait);
         co_await timer.async_wait(kTuple);
       }
-      auto [status, body] = co_await answer(method, request.body());
+      auto [status, body] =
+          co_await answer(method, request.body(), std::string(request[http::field::content_type]));
       {
         std::lock_guard lock(mutex);
         --answering[method];
@@ -204,7 +205,8 @@ struct FakeTelegram::Impl {
   }
 
   net::awaitable<std::pair<int, std::string>> answer(const std::string& method,
-                                                     const std::string& body_text) {
+                                                     const std::string& body_text,
+                                                     const std::string& content_type) {
     {
       std::lock_guard lock(mutex);
       if (auto found = failures.find(method); found != failures.end() && !found->second.empty()) {
@@ -213,6 +215,7 @@ struct FakeTelegram::Impl {
         co_return std::pair{failure.status, envelope_error(failure)};
       }
     }
+    if (method == "sendDocument") co_return send_document(body_text, content_type);
     boost::system::error_code parse_error;
     const json::value parsed = json::parse(body_text.empty() ? "{}" : body_text, parse_error);
     if (parse_error || !parsed.is_object()) {
@@ -268,6 +271,51 @@ struct FakeTelegram::Impl {
       co_return std::pair{200, envelope_ok(true)};
     }
     co_return std::pair{404, envelope_error({404, "Not Found: method not found", std::nullopt})};
+  }
+
+  // sendDocument as Telegram takes it: multipart/form-data with chat_id, caption and the
+  // file in "document".
+  std::pair<int, std::string> send_document(const std::string& body,
+                                            const std::string& content_type) {
+    const std::string marker = "boundary=";
+    const auto at = content_type.find(marker);
+    if (content_type.rfind("multipart/form-data", 0) != 0 || at == std::string::npos) {
+      return {400, envelope_error({400, "Bad Request: file must be multipart", std::nullopt})};
+    }
+    const std::string delimiter = "--" + content_type.substr(at + marker.size());
+    std::map<std::string, std::pair<std::string, std::string>> parts;  // name: file name, value
+    for (std::size_t start = body.find(delimiter); start != std::string::npos;) {
+      const std::size_t headers = start + delimiter.size() + 2;  // after "\r\n"
+      const std::size_t next = body.find("\r\n" + delimiter, headers);
+      if (next == std::string::npos || body.compare(start + delimiter.size(), 2, "--") == 0) break;
+      const std::size_t blank = body.find("\r\n\r\n", headers);
+      const std::string head = body.substr(headers, blank - headers);
+      const auto name_at = head.find("name=\"") + 6;
+      const std::string name = head.substr(name_at, head.find('"', name_at) - name_at);
+      std::string file_name;
+      if (const auto file_at = head.find("filename=\""); file_at != std::string::npos) {
+        file_name = head.substr(file_at + 10, head.find('"', file_at + 10) - file_at - 10);
+      }
+      parts[name] = {file_name, body.substr(blank + 4, next - blank - 4)};
+      start = next + 2;
+    }
+    if (!parts.contains("chat_id") || !parts.contains("document") ||
+        parts["document"].first.empty()) {
+      return {400, envelope_error(
+                       {400, "Bad Request: there is no document in the request", std::nullopt})};
+    }
+    std::lock_guard lock(mutex);
+    SentMessage message;
+    message.chat_id = std::stoll(parts["chat_id"].second);
+    message.text = parts.contains("caption") ? parts["caption"].second : "";
+    message.document_name = parts["document"].first;
+    message.document = parts["document"].second;
+    message.message_id = next_message_id++;
+    messages.push_back(message);
+    return {200, envelope_ok(json::object{
+                     {"message_id", message.message_id},
+                     {"chat", json::object{{"id", message.chat_id}, {"type", "private"}}},
+                     {"date", 1700000000}})};
   }
 
   net::awaitable<std::pair<int, std::string>> get_updates(const json::object& body) {

@@ -29,6 +29,8 @@ struct SentMessage {
   std::string text;
   std::string reply_markup;  // JSON, empty without one
   bool edit{false};
+  std::string document_name;  // sendDocument: the file's name and content (text: caption)
+  std::string document;
 };
 
 class FakeTelegram {

@@ -257,6 +257,50 @@ TEST_F(TelegramTest, TheSenderSendsChatsSideBySideAndEachChatInOrder) {
   }
 }
 
+// /export's file goes out with sendDocument as multipart/form-data: the fake reads the
+// parts back byte for byte, quotes and commas of a prize included.
+TEST_F(TelegramTest, AnExportGoesOutAsADocument) {
+  LotteryService lotteries(deps());
+  const auto lottery =
+      lotteries.create(Requester::system(), "Осень", {{1, "Чайник \"Люкс\", 2 л"}});
+  ASSERT_TRUE(lottery);
+  {
+    auto transaction = store_.begin();
+    const auto account = transaction->accounts().insert(
+        Account{AccountId{}, AccountNumber::parse("11-22-33-44-55-66-77").value(), std::nullopt,
+                true, clock_.now()});
+    ASSERT_TRUE(account && transaction->entries().add(lottery->id, *account));
+    transaction->commit();
+  }
+  ASSERT_TRUE(lotteries.draw(Requester::system(), lottery->id));
+  {
+    auto transaction = store_.begin();
+    Notification file;
+    file.chat = ChatId{kAdmin};
+    file.kind = NotificationKind::kWinnersExport;
+    file.lottery = lottery->id;
+    file.lottery_title = "Осень";
+    file.created_at = clock_.now();
+    (void)transaction->outbox().enqueue(file);
+    transaction->commit();
+  }
+  start_bot();
+  std::string document;
+  ASSERT_TRUE(telegram_.wait_until([&](const FakeTelegram& fake) {
+    for (const auto& message : fake.messages_to(kAdmin)) {
+      if (message.document_name == "winners-1.csv") {
+        document = message.document;
+        return true;
+      }
+    }
+    return false;
+  }));
+  EXPECT_THAT(document, ::testing::HasSubstr(
+                            "1,1,\"Чайник \"\"Люкс\"\", 2 л\",11-22-33-44-55-66-77,,pending,"));
+  const auto sent = telegram_.messages_to(kAdmin);
+  EXPECT_THAT(sent.back().text, ::testing::HasSubstr("Победители розыгрыша #1 «Осень»: 1 строка"));
+}
+
 // A chat waiting for its interval does not hold back the chats queued after it.
 TEST_F(TelegramTest, AChatWaitingForItsIntervalDoesNotHoldBackOthers) {
   {

@@ -129,6 +129,7 @@ struct ChatBot::Impl {
     Instant now;
     std::vector<OutgoingMessage> replies;
     std::optional<ButtonAnswer> answer;
+    std::size_t queued_directly{0};  // notifications put in the outbox by a command itself
 
     void reply(const std::string& html, Markup markup = {}) {
       for (auto& part : text::split_message(html)) {
@@ -183,7 +184,8 @@ struct ChatBot::Impl {
         }
         transaction->updates().record(update_id, now);
         transaction->commit();
-        return UpdateOutcome{false, conversation.answer, conversation.replies.size()};
+        return UpdateOutcome{false, conversation.answer,
+                             conversation.replies.size() + conversation.queued_directly};
       } catch (const StorageError& error) {
         if (error.kind() == StorageError::Kind::kConflict && attempt < kUpdateAttempts) continue;
         // A rejected update is given up (and skipped); an unavailable store is retried.
@@ -277,6 +279,7 @@ struct ChatBot::Impl {
         {"extend_claim", &Impl::extend_claim},
         {"prize_given", &Impl::prize_given},
         {"stats", &Impl::stats},
+        {"export", &Impl::export_winners},
     };
     if (const auto found = kClient.find(command.name); found != kClient.end()) {
       (this->*found->second)(command, conversation);
@@ -677,6 +680,34 @@ struct ChatBot::Impl {
                        text::place_and_prize(win.place, win.prize) + ", счет " +
                        win.account_number.str() + ". Когда вручите приз: /prize_given " +
                        std::to_string(win.id.value()));
+  }
+
+  // The winners as a CSV file; made when it is sent, so it shows the latest statuses.
+  void export_winners(const Command& command, Conversation& conversation) {
+    const auto args = words(command.arguments);
+    const auto id = args.size() == 1 ? parse_id<LotteryId>(args[0]) : std::nullopt;
+    if (!id) {
+      usage(conversation, "/export ID_РОЗЫГРЫША");
+      return;
+    }
+    const auto lottery = conversation.transaction.lotteries().find(*id);
+    if (!lottery) {
+      conversation.reply("Розыгрыш #" + std::to_string(id->value()) + " не найден.");
+      return;
+    }
+    if (!lottery->drawn_at) {
+      conversation.reply("Розыгрыш #" + std::to_string(id->value()) +
+                         " ещё не проведён: победителей нет.");
+      return;
+    }
+    Notification file;
+    file.chat = conversation.chat;
+    file.kind = NotificationKind::kWinnersExport;
+    file.lottery = *id;
+    file.lottery_title = lottery->title;
+    file.created_at = conversation.now;
+    (void)conversation.transaction.outbox().enqueue(file);
+    ++conversation.queued_directly;
   }
 
   void winner_status(const Command& command, Conversation& conversation) {
@@ -1177,6 +1208,53 @@ struct ChatBot::Impl {
                                         "): свяжитесь с победителем сами."
                                   : "."));
         break;
+      case NotificationKind::kWinnersExport: {
+        if (!notification.lottery) break;
+        auto wins = transaction->winners().list_by_lottery(*notification.lottery);
+        std::sort(wins.begin(), wins.end(), [](const Winner& a, const Winner& b) {
+          return a.round != b.round ? a.round < b.round : a.place < b.place;
+        });
+        // A byte order mark and CRLF: spreadsheets open it as UTF-8 with its columns.
+        std::string csv =
+            "\xEF\xBB\xBFplace,round,prize,account,club_card,status,claimed_at,claimed_how,"
+            "deadline\r\n";
+        std::map<UserId, std::string> cards;
+        for (const Winner& win : wins) {
+          std::string card;
+          if (win.user) {
+            if (!cards.contains(*win.user)) {
+              const auto user = transaction->users().find(*win.user);
+              cards[*win.user] = user && user->club_card ? user->club_card->str() : "";
+            }
+            card = cards[*win.user];
+          }
+          const std::vector<std::string> row{
+              std::to_string(win.place),
+              std::to_string(win.round),
+              win.prize,
+              win.account_number.str(),
+              card,
+              std::string(to_string(win.status)),
+              win.claimed_at ? text::iso_time(*win.claimed_at) : "",
+              win.claimed_how ? std::string(to_string(*win.claimed_how)) : "",
+              text::iso_time(win.deadline)};
+          for (std::size_t i = 0; i < row.size(); ++i) {
+            csv += (i == 0 ? "" : ",") + text::csv_field(row[i]);
+          }
+          csv += "\r\n";
+        }
+        OutgoingMessage file{
+            notification.chat,
+            "📄 Победители розыгрыша #" + lottery_id + " " +
+                text::title(notification.lottery_title) + ": " +
+                text::plural(static_cast<long long>(wins.size()), "строка", "строки", "строк") +
+                ".",
+            {},
+            std::nullopt,
+            Document{"winners-" + lottery_id + ".csv", std::move(csv)}};
+        messages.push_back(std::move(file));
+        break;
+      }
       case NotificationKind::kResultsPublished:
       case NotificationKind::kResultsUpdated: {
         if (!notification.lottery) break;
@@ -1238,7 +1316,8 @@ struct ChatBot::Impl {
             {"redraw", "переиграть истекшие: /redraw ID"},
             {"extend_claim", "продлить срок: /extend_claim ID_ВЫИГРЫША [ЧАСЫ]"},
             {"prize_given", "приз вручён: /prize_given ID_ВЫИГРЫША"},
-            {"stats", "отчёты"}};
+            {"stats", "отчёты"},
+            {"export", "победители файлом CSV: /export ID"}};
   }
 };
 

@@ -6,18 +6,6 @@
 namespace lottery::chat::text {
 namespace {
 
-// The Russian plural of a count: 1 час, 2 часа, 5 часов.
-std::string plural(long long count, const char* one, const char* few, const char* many) {
-  const long long last_two = count % 100;
-  const long long last = count % 10;
-  const char* word = many;
-  if (last_two < 11 || last_two > 14) {
-    if (last == 1) word = one;
-    if (last >= 2 && last <= 4) word = few;
-  }
-  return std::to_string(count) + " " + word;
-}
-
 // Characters, not bytes, of UTF-8 text.
 std::size_t characters(std::string_view text) {
   std::size_t count = 0;
@@ -72,6 +60,40 @@ std::string moment(Instant at) {
                 static_cast<int>(date.year()), static_cast<long long>(time.hours().count()),
                 static_cast<long long>(time.minutes().count()));
   return buffer;
+}
+
+std::string plural(long long count, const char* one, const char* few, const char* many) {
+  const long long last_two = count % 100;
+  const long long last = count % 10;
+  const char* word = many;
+  if (last_two < 11 || last_two > 14) {
+    if (last == 1) word = one;
+    if (last >= 2 && last <= 4) word = few;
+  }
+  return std::to_string(count) + " " + word;
+}
+
+std::string iso_time(Instant at) {
+  const auto day = std::chrono::floor<std::chrono::days>(at);
+  const std::chrono::year_month_day date{day};
+  const std::chrono::hh_mm_ss time{std::chrono::floor<std::chrono::seconds>(at - day)};
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02lld:%02lld:%02lldZ",
+                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()), static_cast<long long>(time.hours().count()),
+                static_cast<long long>(time.minutes().count()),
+                static_cast<long long>(time.seconds().count()));
+  return buffer;
+}
+
+std::string csv_field(std::string_view value) {
+  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
+  std::string quoted = "\"";
+  for (const char c : value) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
 }
 
 std::string window(std::chrono::seconds length) {

@@ -167,7 +167,8 @@ struct ApiClient::Impl {
     return parsed;
   }
 
-  ApiResponse perform(const std::string& target, std::string body, std::chrono::seconds timeout) {
+  ApiResponse perform(const std::string& target, std::string body, std::chrono::seconds timeout,
+                      const std::string& content_type) {
     if (!plain && !secure) {
       if (auto failure = connect(timeout)) {
         close();
@@ -177,7 +178,7 @@ struct ApiClient::Impl {
     http::request<http::string_body> request{http::verb::post, target, 11};
     request.set(http::field::host, base.host);
     request.set(http::field::user_agent, "club-lottery-bot");
-    request.set(http::field::content_type, "application/json");
+    request.set(http::field::content_type, content_type);
     request.keep_alive(true);
     request.body() = std::move(body);
     request.prepare_payload();
@@ -205,7 +206,7 @@ void ApiClient::cancel() {
 }
 
 ApiResponse ApiClient::call(std::string_view method, const std::string& body,
-                            std::chrono::seconds timeout) {
+                            std::chrono::seconds timeout, const std::string& content_type) {
   if (impl_->cancelled) {
     ApiResponse response;
     response.description = "cancelled";
@@ -214,7 +215,7 @@ ApiResponse ApiClient::call(std::string_view method, const std::string& body,
   const std::string target =
       impl_->base.path + "/bot" + impl_->endpoint.token + "/" + std::string(method);
   try {
-    return impl_->perform(target, body, timeout);
+    return impl_->perform(target, body, timeout, content_type);
   } catch (const std::exception& error) {
     impl_->close();
     ApiResponse response;

@@ -80,7 +80,8 @@ Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notifica
   std::optional<std::int64_t> first_message_id;
   for (const chat::OutgoingMessage& message : messages) {
     const auto method = message_method(message);
-    const ApiResponse response = client.call(method, message_body(message), limits_.call_timeout);
+    const ApiResponse response = client.call(method, message_body(message), limits_.call_timeout,
+                                             message_content_type(message));
     if (response.ok) {
       if (!first_message_id) first_message_id = parse_message_id(response.result);
       continue;

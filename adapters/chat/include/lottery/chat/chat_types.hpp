@@ -75,11 +75,19 @@ struct Markup {
 
 // A message ready for Telegram: HTML text (at most 4096 characters) and its markup;
 // with `edit_message_id`, it replaces the text of that message instead.
+// A file to send as a document; its message's html is the caption.
+struct Document {
+  std::string file_name;
+  std::string content;
+  friend bool operator==(const Document&, const Document&) = default;
+};
+
 struct OutgoingMessage {
   ChatId chat;
   std::string html;
   Markup markup;
   std::optional<std::int64_t> edit_message_id;
+  std::optional<Document> document;
   friend bool operator==(const OutgoingMessage&, const OutgoingMessage&) = default;
 };
 

@@ -31,7 +31,8 @@ class ApiClient {
   // description (which never holds the token); the connection is then reopened on the
   // next call.
   [[nodiscard]] ApiResponse call(std::string_view method, const std::string& body,
-                                 std::chrono::seconds timeout = std::chrono::seconds{30});
+                                 std::chrono::seconds timeout = std::chrono::seconds{30},
+                                 const std::string& content_type = "application/json");
 
   // From any thread: aborts the call in progress and fails every later one (for
   // shutting down while a long poll waits).

@@ -51,6 +51,8 @@ struct ParsedUpdate {
 // sendMessage, or editMessageText when the message edits one.
 [[nodiscard]] std::string message_body(const chat::OutgoingMessage& message);
 [[nodiscard]] std::string_view message_method(const chat::OutgoingMessage& message);
+// The Content-Type of message_body(): JSON, or multipart/form-data for a document.
+[[nodiscard]] std::string message_content_type(const chat::OutgoingMessage& message);
 [[nodiscard]] std::string answer_callback_body(const chat::ButtonAnswer& answer);
 // setMyCommands for everyone (no chat) or for one chat.
 [[nodiscard]] std::string set_commands_body(const std::vector<chat::BotCommand>& commands,
