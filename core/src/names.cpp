@@ -55,7 +55,7 @@ constexpr NameTable<ActorKind, 3> kActorKinds{{
     {ActorKind::kSystem, "system"},
 }};
 
-constexpr NameTable<NotificationKind, 16> kNotificationKinds{{
+constexpr NameTable<NotificationKind, 17> kNotificationKinds{{
     {NotificationKind::kWinnerDrawn, "winner_drawn"},
     {NotificationKind::kWinConfirmed, "win_confirmed"},
     {NotificationKind::kWinExpired, "win_expired"},
@@ -70,6 +70,7 @@ constexpr NameTable<NotificationKind, 16> kNotificationKinds{{
     {NotificationKind::kResultsUpdated, "results_updated"},
     {NotificationKind::kAdminUndeliverable, "admin_undeliverable"},
     {NotificationKind::kWinnersExport, "winners_export"},
+    {NotificationKind::kDrawProgress, "draw_progress"},
     {NotificationKind::kReply, "reply"},
     {NotificationKind::kReplyEdit, "reply_edit"},
 }};

@@ -38,13 +38,14 @@ TYPED_TEST_P(OutboxContract, KeepsEveryFieldAndTheOrder) {
   full.id = ids.first;
   reply.id = ids.second;
   this->read([&](Transaction& transaction) {
+    // The reply first (replies go before notifications), then the winner's message.
     EXPECT_EQ(transaction.outbox().pending(10, kT0, "a", {}),
-              (std::vector<Notification>{full, reply}));
-    EXPECT_EQ(transaction.outbox().pending(1, kT0, "a", {}), (std::vector<Notification>{full}));
+              (std::vector<Notification>{reply, full}));
+    EXPECT_EQ(transaction.outbox().pending(1, kT0, "a", {}), (std::vector<Notification>{reply}));
     // A chat the sender may not write to yet is left out, and does not use up the limit.
-    const std::vector<ChatId> waiting{full.chat, ChatId{12345}};
+    const std::vector<ChatId> waiting{reply.chat, ChatId{12345}};
     EXPECT_EQ(transaction.outbox().pending(1, kT0, "a", waiting),
-              (std::vector<Notification>{reply}));
+              (std::vector<Notification>{full}));
   });
   this->committed([&](Transaction& transaction) {
     transaction.outbox().mark_sent(first, kT0, std::int64_t{555});
@@ -89,6 +90,46 @@ TYPED_TEST_P(OutboxContract, PostponesFailsAndRemembersSentMessages) {
     EXPECT_EQ(transaction.outbox().sent_message(lottery, NotificationKind::kResultsUpdated),
               std::nullopt);
     EXPECT_TRUE(transaction.outbox().pending(10, kT0 + std::chrono::hours{1}, "a", {}).empty());
+    // One of each kind: the results post sent, the winner's message given up.
+    EXPECT_EQ(transaction.outbox().progress(lottery, NotificationKind::kResultsPublished),
+              (DeliveryProgress{1, 1, 0}));
+    EXPECT_EQ(transaction.outbox().progress(lottery, NotificationKind::kWinnerDrawn),
+              (DeliveryProgress{1, 0, 1}));
+    EXPECT_EQ(transaction.outbox().progress(lottery, NotificationKind::kClaimReminder),
+              (DeliveryProgress{0, 0, 0}));
+  });
+}
+
+TYPED_TEST_P(OutboxContract, RepliesAndAdminMessagesGoBeforeBulkNotifications) {
+  const LotteryId lottery = this->add_lottery();
+  Notification win;
+  win.kind = NotificationKind::kWinnerDrawn;
+  win.lottery = lottery;
+  win.created_at = kT0;
+  Notification reply;
+  reply.kind = NotificationKind::kReply;
+  reply.text = "ответ";
+  reply.created_at = kT0;
+  Notification admin = win;
+  admin.kind = NotificationKind::kAdminDrawn;
+  const auto ids = this->committed([&](Transaction& transaction) {
+    std::vector<NotificationId> stored;
+    for (int chat = 1; chat <= 3; ++chat) {
+      win.chat = ChatId{chat};
+      stored.push_back(transaction.outbox().enqueue(win));
+    }
+    reply.chat = ChatId{10};
+    stored.push_back(transaction.outbox().enqueue(reply));
+    admin.chat = ChatId{11};
+    stored.push_back(transaction.outbox().enqueue(admin));
+    reply.chat = ChatId{1};  // behind chat 1's win: a chat keeps its order
+    stored.push_back(transaction.outbox().enqueue(reply));
+    return stored;
+  });
+  this->read([&](Transaction& transaction) {
+    std::vector<NotificationId> due;
+    for (const auto& item : transaction.outbox().pending(4, kT0, "a", {})) due.push_back(item.id);
+    EXPECT_EQ(due, (std::vector<NotificationId>{ids[3], ids[4], ids[0], ids[1]}));
   });
 }
 
@@ -160,6 +201,7 @@ TYPED_TEST_P(OutboxContract, ALeaseKeepsAMessageFromOtherSendersUntilItEnds) {
 
 REGISTER_TYPED_TEST_SUITE_P(OutboxContract, KeepsEveryFieldAndTheOrder,
                             PostponesFailsAndRemembersSentMessages,
+                            RepliesAndAdminMessagesGoBeforeBulkNotifications,
                             AChatsMessagesAreDueOneAfterAnother,
                             ALeaseKeepsAMessageFromOtherSendersUntilItEnds);
 

@@ -520,19 +520,37 @@ class MemoryOutbox : public Outbox {
   }
   std::vector<Notification> pending(std::size_t limit, Instant now, const std::string& sender,
                                     std::span<const ChatId> skip) override {
+    std::vector<Notification> replies;
     std::vector<Notification> list;
     std::set<std::int64_t> chats_seen;  // a chat's first unfinished message blocks the rest
     for (const Notification& notification : writes_.state().outbox) {
-      if (list.size() >= limit) break;
       const Delivery& delivery = writes_.state().deliveries.at(notification.id.value());
       if (delivery.sent_at || delivery.failed_at) continue;
       if (!chats_seen.insert(notification.chat.value()).second) continue;
       if (std::find(skip.begin(), skip.end(), notification.chat) != skip.end()) continue;
       if (delivery.next_attempt_at && *delivery.next_attempt_at > now) continue;
       if (leased_to_another(delivery, now, sender)) continue;
-      list.push_back(notification);
+      (is_reply(notification.kind) ? replies : list).push_back(notification);
     }
-    return list;
+    replies.insert(replies.end(), list.begin(), list.end());
+    if (replies.size() > limit) replies.resize(limit);
+    return replies;
+  }
+  static bool is_reply(NotificationKind kind) {
+    switch (kind) {
+      case NotificationKind::kReply:
+      case NotificationKind::kReplyEdit:
+      case NotificationKind::kDrawProgress:
+      case NotificationKind::kWinnersExport:
+      case NotificationKind::kAdminWinConfirmed:
+      case NotificationKind::kAdminWinsExpired:
+      case NotificationKind::kAdminDrawn:
+      case NotificationKind::kAdminRedrawn:
+      case NotificationKind::kAdminUndeliverable:
+        return true;
+      default:
+        return false;
+    }
   }
   bool lease(NotificationId id, Instant now, const std::string& sender, Instant until) override {
     const auto due = pending(writes_.state().outbox.size(), now, sender, {});
@@ -581,6 +599,17 @@ class MemoryOutbox : public Outbox {
       if (delivery.message_id) found = delivery.message_id;
     }
     return found;
+  }
+  DeliveryProgress progress(LotteryId lottery, NotificationKind kind) override {
+    DeliveryProgress progress;
+    for (const Notification& notification : writes_.state().outbox) {
+      if (notification.lottery != lottery || notification.kind != kind) continue;
+      const Delivery& delivery = writes_.state().deliveries.at(notification.id.value());
+      ++progress.total;
+      if (delivery.sent_at) ++progress.sent;
+      if (delivery.failed_at) ++progress.failed;
+    }
+    return progress;
   }
 
  private:

@@ -9,7 +9,9 @@
 #include "fakes/fake_clock.hpp"
 #include "fakes/memory_store.hpp"
 #include "fakes/seeded_random.hpp"
+#include "lottery/core/account_service.hpp"
 #include "lottery/core/lottery_service.hpp"
+#include "lottery/core/registration_service.hpp"
 #include "lottery/ports/storage_error.hpp"
 #include "lottery/system/system_clock.hpp"
 #include "lottery/telegram/api_client.hpp"
@@ -299,6 +301,63 @@ TEST_F(TelegramTest, AnExportGoesOutAsADocument) {
                             "1,1,\"Чайник \"\"Люкс\"\", 2 л\",11-22-33-44-55-66-77,,pending,"));
   const auto sent = telegram_.messages_to(kAdmin);
   EXPECT_THAT(sent.back().text, ::testing::HasSubstr("Победители розыгрыша #1 «Осень»: 1 строка"));
+}
+
+// After /draw of a big lottery the admin's status message counts the winners' messages
+// as they go out, and says when all are delivered.
+TEST_F(TelegramTest, ADrawsProgressMessageIsEditedAsTheWinnersAreNotified) {
+  constexpr int kWinners = 12;
+  std::string lines;
+  for (int client = 1; client <= kWinners; ++client) {
+    const auto card = ClubCard::parse(std::to_string(3000 + client)).value();
+    ASSERT_TRUE(RegistrationService(deps()).register_user(
+        RegistrationRequest{TelegramUserId{client}, "", "Клиент", card, std::nullopt}));
+    lines += card.str() + " 60-00-00-00-00-00-" + std::to_string(10 + client) + "\n";
+  }
+  ASSERT_TRUE(AccountService(deps()).add_accounts(Requester::system(), lines, std::nullopt));
+  std::vector<Prize> prizes;
+  for (int place = 1; place <= kWinners; ++place) prizes.push_back({place, "Приз"});
+  LotteryService lotteries(deps());
+  const auto lottery = lotteries.create(Requester::system(), "Большой", prizes);
+  ASSERT_TRUE(lottery && lotteries.enrol_all_active(Requester::system(), lottery->id));
+  {
+    auto transaction = store_.begin();  // the welcome messages are not what this is about
+    for (const auto& due : transaction->outbox().pending(100, clock_.now(), "x", {})) {
+      transaction->outbox().mark_sent(due.id, clock_.now(), std::nullopt);
+    }
+    for (const auto& due : transaction->outbox().pending(100, clock_.now(), "x", {})) {
+      transaction->outbox().mark_sent(due.id, clock_.now(), std::nullopt);
+    }
+    transaction->commit();
+  }
+  SendLimits slow;
+  slow.messages_per_second = 5;  // the winners' messages take a few seconds
+  slow.per_chat_interval = std::chrono::milliseconds{200};  // the admin's come first
+  start_bot(1, slow);
+  telegram_.push_message(kAdmin, "/draw " + std::to_string(lottery->id.value()));
+  const std::string done = "Уведомления победителям розыгрыша #1 «Большой»: 12/12 — готово ✅";
+  ASSERT_TRUE(telegram_.wait_until(
+      [&](const FakeTelegram& fake) {
+        for (const auto& message : fake.messages_to(kAdmin)) {
+          if (message.text.find(done) != std::string::npos) return true;
+        }
+        return false;
+      },
+      std::chrono::seconds{30}));
+  std::int64_t status = 0;
+  bool counted_part = false;
+  for (const auto& message : telegram_.messages_to(kAdmin)) {
+    if (message.text.find("Уведомления победителям") == std::string::npos) continue;
+    if (!message.edit) {
+      status = message.message_id;
+      counted_part = message.text.find("/12") != std::string::npos &&
+                     message.text.find("12/12") == std::string::npos;
+    } else {
+      EXPECT_EQ(message.message_id, status);  // the same message, edited
+    }
+  }
+  EXPECT_NE(status, 0);
+  EXPECT_TRUE(counted_part);  // it was posted while the messages were still going out
 }
 
 // A chat waiting for its interval does not hold back the chats queued after it.

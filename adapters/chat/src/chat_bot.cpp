@@ -29,6 +29,8 @@ constexpr std::string_view kEnrolPrefix = "add_accounts:";
 constexpr std::string_view kSkip = "Пропустить";
 constexpr std::string_view kShareContact = "📱 Поделиться номером";
 constexpr int kUpdateAttempts = 3;
+// From this many winner notifications on, /draw posts a progress message.
+constexpr long kProgressFrom = 10;
 
 // A command split off a message: "/draw@club_bot 5" gives "draw", "club_bot", "5".
 struct Command {
@@ -129,7 +131,7 @@ struct ChatBot::Impl {
     Instant now;
     std::vector<OutgoingMessage> replies;
     std::optional<ButtonAnswer> answer;
-    std::size_t queued_directly{0};  // notifications put in the outbox by a command itself
+    std::vector<Notification> notices;  // queued after the replies, in this order
 
     void reply(const std::string& html, Markup markup = {}) {
       for (auto& part : text::split_message(html)) {
@@ -182,10 +184,13 @@ struct ChatBot::Impl {
           reply.created_at = now;
           (void)transaction->outbox().enqueue(reply);
         }
+        for (const Notification& notice : conversation.notices) {
+          (void)transaction->outbox().enqueue(notice);
+        }
         transaction->updates().record(update_id, now);
         transaction->commit();
         return UpdateOutcome{false, conversation.answer,
-                             conversation.replies.size() + conversation.queued_directly};
+                             conversation.replies.size() + conversation.notices.size()};
       } catch (const StorageError& error) {
         if (error.kind() == StorageError::Kind::kConflict && attempt < kUpdateAttempts) continue;
         // A rejected update is given up (and skipped); an unavailable store is retried.
@@ -474,6 +479,19 @@ struct ChatBot::Impl {
             ". Статус: /winner_status " + std::to_string(lottery->value()) + "\n\n" +
             fairness_text(report->lottery, true);
     conversation.reply(html);
+    // A big draw's notifications take a while at Telegram's 30 a second: a status
+    // message under the report, edited as they go out.
+    const auto notified = std::count_if(report->winners.begin(), report->winners.end(),
+                                        [](const Winner& winner) { return winner.user; });
+    if (notified >= kProgressFrom) {
+      Notification status;
+      status.chat = conversation.chat;
+      status.kind = NotificationKind::kDrawProgress;
+      status.lottery = *lottery;
+      status.lottery_title = report->lottery.title;
+      status.created_at = conversation.now;
+      conversation.notices.push_back(status);
+    }
   }
 
   // What anyone needs to check the draw (docs/FAIRNESS.md): before it, the seed's
@@ -706,8 +724,7 @@ struct ChatBot::Impl {
     file.lottery = *id;
     file.lottery_title = lottery->title;
     file.created_at = conversation.now;
-    (void)conversation.transaction.outbox().enqueue(file);
-    ++conversation.queued_directly;
+    conversation.notices.push_back(file);
   }
 
   void winner_status(const Command& command, Conversation& conversation) {
@@ -1208,6 +1225,18 @@ struct ChatBot::Impl {
                                         "): свяжитесь с победителем сами."
                                   : "."));
         break;
+      case NotificationKind::kDrawProgress: {
+        if (!notification.lottery) break;
+        const DeliveryProgress progress =
+            transaction->outbox().progress(*notification.lottery, NotificationKind::kWinnerDrawn);
+        std::string html = "📨 Уведомления победителям розыгрыша #" + lottery_id + " " +
+                           text::title(notification.lottery_title) + ": " +
+                           std::to_string(progress.sent) + "/" + std::to_string(progress.total);
+        if (progress.failed > 0) html += ", не доставлено: " + std::to_string(progress.failed);
+        if (progress.sent + progress.failed >= progress.total) html += " — готово ✅";
+        send(html);
+        break;
+      }
       case NotificationKind::kWinnersExport: {
         if (!notification.lottery) break;
         auto wins = transaction->winners().list_by_lottery(*notification.lottery);

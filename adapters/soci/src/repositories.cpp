@@ -1064,6 +1064,11 @@ constexpr std::string_view kDue =
     "WHERE earlier.chat_id = outbox.chat_id AND earlier.sent_at IS NULL "
     "AND earlier.failed_at IS NULL)";
 
+// Replies and messages to admins, sent first; the same list as outbox_due_reply_idx.
+constexpr std::string_view kReplyKinds =
+    "kind IN ('reply', 'reply_edit', 'draw_progress', 'winners_export', 'admin_win_confirmed', "
+    "'admin_wins_expired', 'admin_drawn', 'admin_redrawn', 'admin_undeliverable')";
+
 class SqlOutbox : public Outbox {
  public:
   explicit SqlOutbox(soci::session& session) : session_(session) {}
@@ -1107,6 +1112,18 @@ class SqlOutbox : public Outbox {
 
   std::vector<Notification> pending(std::size_t limit, Instant now, const std::string& sender,
                                     std::span<const ChatId> skip) override {
+    // Replies first (each query walks its own partial index of due rows).
+    auto due = due_of(limit, now, sender, skip, true);
+    if (due.size() < limit) {
+      auto notifications = due_of(limit - due.size(), now, sender, skip, false);
+      due.insert(due.end(), std::make_move_iterator(notifications.begin()),
+                 std::make_move_iterator(notifications.end()));
+    }
+    return due;
+  }
+
+  std::vector<Notification> due_of(std::size_t limit, Instant now, const std::string& sender,
+                                   std::span<const ChatId> skip, bool replies) {
     return guarded([&] {
       long long most = static_cast<long long>(limit);
       long long at = micros(now);
@@ -1117,7 +1134,9 @@ class SqlOutbox : public Outbox {
       for (const ChatId chat : skip) {
         skipped += (skipped.empty() ? "" : ", ") + std::to_string(chat.value());
       }
-      const std::string except = skipped.empty() ? "" : " AND chat_id NOT IN (" + skipped + ")";
+      const std::string except = (skipped.empty() ? "" : " AND chat_id NOT IN (" + skipped + ")") +
+                                 std::string(replies ? " AND " : " AND NOT ") +
+                                 std::string(kReplyKinds);
       std::vector<Notification> notifications;
       soci::rowset<soci::row> rows =
           (session_.prepare << "SELECT id, chat_id, kind, lottery_id, lottery_title, winner_id, "
@@ -1223,6 +1242,21 @@ class SqlOutbox : public Outbox {
            use(key, "lottery"), use(name, "kind"));
       for (const auto& row : rows) return integer(row, 0);
       return std::nullopt;
+    });
+  }
+
+  DeliveryProgress progress(LotteryId lottery, NotificationKind kind) override {
+    return guarded([&] {
+      long long key = lottery.value();
+      std::string name(to_string(kind));
+      long long total = 0;
+      long long sent = 0;
+      long long failed = 0;
+      session_ << "SELECT count(*), count(sent_at), count(failed_at) FROM outbox "
+                  "WHERE lottery_id = :lottery AND kind = :kind",
+          use(key, "lottery"), use(name, "kind"), into(total), into(sent), into(failed);
+      return DeliveryProgress{static_cast<std::uint64_t>(total), static_cast<std::uint64_t>(sent),
+                              static_cast<std::uint64_t>(failed)};
     });
   }
 

@@ -15,6 +15,8 @@ namespace lottery::telegram {
 namespace {
 
 constexpr std::chrono::milliseconds kIdleNap{1000};
+// How often a draw's progress message is edited: under Telegram's one a second per chat.
+constexpr std::chrono::milliseconds kProgressInterval{2000};
 
 bool is_group(ChatId chat) { return chat.value() < 0; }
 
@@ -132,6 +134,11 @@ Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notifica
   {
     const std::lock_guard lock(state_mutex_);
     outage_backoff_ = std::chrono::seconds{0};
+    if (notification.kind == NotificationKind::kDrawProgress && notification.lottery &&
+        first_message_id && !messages.empty()) {
+      progress_posts_[*notification.lottery] =
+          ProgressPost{notification, *first_message_id, messages.front().html, now};
+    }
   }
   auto transaction = deps_.transactions.begin();
   transaction->outbox().mark_sent(notification.id, now, first_message_id);
@@ -176,6 +183,39 @@ std::vector<Sender::Delivery> Sender::deliver_all(const std::vector<Notification
     if (failure) std::rethrow_exception(failure);
   }
   return outcomes;
+}
+
+void Sender::update_progress(Instant now) {
+  for (auto post = progress_posts_.begin(); post != progress_posts_.end();) {
+    ProgressPost& progress = post->second;
+    if (now - progress.edited_at < kProgressInterval) {
+      ++post;
+      continue;
+    }
+    progress.edited_at = now;
+    // Counted before rendering: the text then shows at least this much.
+    const DeliveryProgress counts = [&] {
+      auto transaction = deps_.transactions.begin();
+      return transaction->outbox().progress(*progress.notification.lottery,
+                                            NotificationKind::kWinnerDrawn);
+    }();
+    const bool finished = counts.sent + counts.failed >= counts.total;
+    const auto rendered = chat_.render(progress.notification);
+    if (rendered.empty()) {
+      post = progress_posts_.erase(post);
+      continue;
+    }
+    chat::OutgoingMessage edit = rendered.front();
+    if (edit.html != progress.shown) {
+      edit.edit_message_id = progress.message_id;
+      // A lost edit is harmless: the next one, or the last, shows the count.
+      const ApiResponse response =
+          client_.call(message_method(edit), message_body(edit), limits_.call_timeout);
+      if (response.ok) progress.shown = edit.html;
+      note_sent_to(edit.chat, now);
+    }
+    post = finished ? progress_posts_.erase(post) : std::next(post);
+  }
 }
 
 std::chrono::milliseconds Sender::until_next_token(Instant at) const {
@@ -239,6 +279,8 @@ std::chrono::milliseconds Sender::send_due() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(paused_until_ - done) +
            std::chrono::milliseconds{1};
   }
+  update_progress(done);
+  if (!progress_posts_.empty()) first_ready = std::min(first_ready, done + kProgressInterval);
   if (due.size() == limit) return std::chrono::milliseconds{0};  // there may be more
   if (first_ready != Instant::max()) {  // a chat's next message may be waiting for it
     return std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(first_ready - done),

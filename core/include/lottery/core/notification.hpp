@@ -28,6 +28,7 @@ enum class NotificationKind {
   kResultsUpdated,      // to the public chat: lottery, after a redraw
   kAdminUndeliverable,  // to each admin: count (the chat), detail (why), lottery, winner
   kWinnersExport,       // to the admin who asked: lottery (the CSV is made when sending)
+  kDrawProgress,        // to the admin who drew: lottery (counts read when sending; edited)
   // Replies of the chat layer, rendered already: text and markup as the chat layer
   // encodes them; an edit replaces the text of message `reference` in the chat.
   kReply,

@@ -13,6 +13,14 @@
 
 namespace lottery {
 
+// Notifications of one kind about one lottery: how many there are, sent, given up.
+struct DeliveryProgress {
+  std::uint64_t total{0};
+  std::uint64_t sent{0};
+  std::uint64_t failed{0};
+  friend bool operator==(const DeliveryProgress&, const DeliveryProgress&) = default;
+};
+
 // Messages to send, stored in the same transaction as the change that caused them,
 // so a committed change is never without its messages and a rolled-back one never
 // sends any. Each is delivered until it is sent, or failed for good.
@@ -22,7 +30,9 @@ class Outbox {
 
   // Stores the notification (its id and attempts are ignored) as due now; returns its id.
   [[nodiscard]] virtual NotificationId enqueue(const Notification& notification) = 0;
-  // Due notifications, oldest first, at most `limit`: neither sent nor failed, not
+  // Due notifications, at most `limit`, replies and messages to admins (kReply,
+  // kReplyEdit, kDrawProgress, kWinnersExport, kAdmin…) before the others, each group
+  // oldest first: neither sent nor failed, not
   // postponed past `now`, not leased to another sender past `now`, each the first
   // unfinished one of its chat (a chat's messages go out in order), and none of a chat
   // in `skip` (chats the sender may not write to yet: they must not crowd out the rest).
@@ -46,6 +56,8 @@ class Outbox {
   // became, if any (a redraw edits the results post).
   [[nodiscard]] virtual std::optional<std::int64_t> sent_message(LotteryId lottery,
                                                                  NotificationKind kind) = 0;
+  // How far the notifications of this kind about this lottery have got.
+  [[nodiscard]] virtual DeliveryProgress progress(LotteryId lottery, NotificationKind kind) = 0;
 };
 
 }  // namespace lottery

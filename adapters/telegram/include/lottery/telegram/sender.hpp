@@ -71,6 +71,8 @@ class Sender {
   void note_sent_to(ChatId chat, Instant now);
   bool take_token(Instant now);
   std::chrono::milliseconds until_next_token(Instant at) const;
+  // Edits the progress messages this sender posted, at most every two seconds each.
+  void update_progress(Instant now);
   // Sends `chosen` (one message per chat) on the workers; returns each one's outcome.
   std::vector<Delivery> deliver_all(const std::vector<Notification>& chosen, Instant now);
 
@@ -85,6 +87,14 @@ class Sender {
   std::chrono::seconds outage_backoff_{0};
   Instant paused_until_{};
   std::map<ChatId, Instant> chat_ready_at_;
+  // The draws' progress messages this sender posted and still edits, by lottery.
+  struct ProgressPost {
+    Notification notification;
+    std::int64_t message_id{0};
+    std::string shown;
+    Instant edited_at{};
+  };
+  std::map<LotteryId, ProgressPost> progress_posts_;
   double tokens_;
   Instant tokens_at_{};
   std::atomic<std::uint64_t> sent_{0};
