@@ -125,6 +125,15 @@ bool already_there(const Account& existing, const std::optional<ClubCard>& card,
   return existing.owner ? existing.owner == holder : !holder;
 }
 
+// The open lottery a bulk add enrols in, if one was named.
+Result<std::optional<Lottery>> lottery_to_enrol_in(Transaction& transaction,
+                                                   std::optional<LotteryId> enrol_in) {
+  if (!enrol_in) return std::optional<Lottery>{};
+  auto found = detail::load_lottery_for_enrolment(transaction, *enrol_in);
+  if (!found) return tl::unexpected(found.error());
+  return std::optional<Lottery>{std::move(*found)};
+}
+
 struct ParsedLine {
   std::optional<ClubCard> card;
   AccountNumber number;
@@ -164,12 +173,9 @@ Result<BulkAddReport> AccountService::add_accounts(const Requester& requester,
   return detail::in_transaction(
       deps_.transactions, [&](Transaction& transaction) -> Result<BulkAddReport> {
         const Instant now = deps_.clock.now();
-        std::optional<Lottery> lottery;
-        if (enrol_in) {
-          auto found = detail::load_lottery_for_enrolment(transaction, *enrol_in);
-          if (!found) return tl::unexpected(found.error());
-          lottery = std::move(*found);
-        }
+        auto named = lottery_to_enrol_in(transaction, enrol_in);
+        if (!named) return tl::unexpected(named.error());
+        std::optional<Lottery> lottery = std::move(*named);
         BulkAddReport report;
         std::vector<AccountNumber> to_enrol;
         std::size_t line_number = 0;
@@ -210,12 +216,9 @@ Result<BulkAddReport> AccountService::import_accounts(const Requester& requester
   return detail::in_transaction(
       deps_.transactions, [&](Transaction& transaction) -> Result<BulkAddReport> {
         const Instant now = deps_.clock.now();
-        std::optional<Lottery> lottery;
-        if (enrol_in) {
-          auto found = detail::load_lottery_for_enrolment(transaction, *enrol_in);
-          if (!found) return tl::unexpected(found.error());
-          lottery = std::move(*found);
-        }
+        auto named = lottery_to_enrol_in(transaction, enrol_in);
+        if (!named) return tl::unexpected(named.error());
+        std::optional<Lottery> lottery = std::move(*named);
         // The first line of each number goes in the batch; a repeat is checked after it,
         // one by one, against what the batch did.
         std::unordered_set<std::string_view> seen;

@@ -570,22 +570,7 @@ class SqlEntries : public EntryRepository {
   }
 
   std::uint64_t add_all_active(LotteryId lottery) override {
-    return guarded([&] {
-      long long lottery_id = lottery.value();
-      long long for_base = lottery.value();
-      long long for_exists = lottery.value();
-      soci::statement statement =
-          (session_.prepare
-               << "INSERT INTO participations (lottery_id, account_id, ordinal) "
-                  "SELECT :lottery, a.id, base.next + row_number() OVER (ORDER BY a.id) - 1 "
-                  "FROM accounts a CROSS JOIN (SELECT COALESCE(MAX(ordinal) + 1, 0) AS next "
-                  "FROM participations WHERE lottery_id = :for_base) base "
-                  "WHERE a.is_active = TRUE AND NOT EXISTS (SELECT 1 FROM participations p "
-                  "WHERE p.lottery_id = :for_exists AND p.account_id = a.id)",
-           use(lottery_id, "lottery"), use(for_base, "for_base"), use(for_exists, "for_exists"));
-      statement.execute(true);
-      return static_cast<std::uint64_t>(statement.get_affected_rows());
-    });
+    return guarded([&] { return enrol_from(lottery, "accounts a", "a.id"); });
   }
 
   std::uint64_t add_numbers(LotteryId lottery, std::span<const AccountNumber> numbers) override {
@@ -598,22 +583,30 @@ class SqlEntries : public EntryRepository {
             StagedRow{static_cast<std::int64_t>(position), numbers[position].str(), std::nullopt});
       }
       const StagingTable staging(session_, dialect_, staged);
-      long long lottery_id = lottery.value();
-      long long for_base = lottery.value();
-      long long for_exists = lottery.value();
-      soci::statement statement =
-          (session_.prepare
-               << "INSERT INTO participations (lottery_id, account_id, ordinal) "
-                  "SELECT :lottery, a.id, base.next + row_number() OVER (ORDER BY s.position) - 1 "
-                  "FROM lottery_staging s JOIN accounts a ON a.account_number = s.account_number "
-                  "CROSS JOIN (SELECT COALESCE(MAX(ordinal) + 1, 0) AS next "
-                  "FROM participations WHERE lottery_id = :for_base) base "
-                  "WHERE a.is_active = TRUE AND NOT EXISTS (SELECT 1 FROM participations p "
-                  "WHERE p.lottery_id = :for_exists AND p.account_id = a.id)",
-           use(lottery_id, "lottery"), use(for_base, "for_base"), use(for_exists, "for_exists"));
-      statement.execute(true);
-      return static_cast<std::uint64_t>(statement.get_affected_rows());
+      return enrol_from(lottery,
+                        "lottery_staging s JOIN accounts a ON a.account_number = s.account_number",
+                        "s.position");
     });
+  }
+
+  // Enrols the active accounts `from` names `a`, not enrolled yet, with the next
+  // ordinals in the order of `order`, in one statement; returns how many.
+  std::uint64_t enrol_from(LotteryId lottery, const std::string& from, const std::string& order) {
+    long long lottery_id = lottery.value();
+    long long for_base = lottery.value();
+    long long for_exists = lottery.value();
+    soci::statement statement =
+        (session_.prepare << "INSERT INTO participations (lottery_id, account_id, ordinal) "
+                             "SELECT :lottery, a.id, base.next + row_number() OVER (ORDER BY " +
+                                 order + ") - 1 FROM " + from +
+                                 " CROSS JOIN (SELECT COALESCE(MAX(ordinal) + 1, 0) AS next "
+                                 "FROM participations WHERE lottery_id = :for_base) base "
+                                 "WHERE a.is_active = TRUE AND NOT EXISTS (SELECT 1 FROM "
+                                 "participations p WHERE p.lottery_id = :for_exists AND "
+                                 "p.account_id = a.id)",
+         use(lottery_id, "lottery"), use(for_base, "for_base"), use(for_exists, "for_exists"));
+    statement.execute(true);
+    return static_cast<std::uint64_t>(statement.get_affected_rows());
   }
 
   std::uint64_t count(LotteryId lottery) override {
