@@ -184,6 +184,18 @@ int clear(db::Database& database, bool confirmed) {
   return kOk;
 }
 
+// A report as CSV, or aligned for reading ("Нет данных." when empty).
+int print_table(const Table& table, bool csv) {
+  if (csv) {
+    print_csv(std::cout, table);
+  } else if (table.rows.empty()) {
+    std::cout << "Нет данных.\n";
+  } else {
+    print_aligned(std::cout, table);
+  }
+  return kOk;
+}
+
 std::string card_text(const std::optional<ClubCard>& card) { return card ? card->str() : "—"; }
 
 int report(db::Database& database, const std::string& which, bool csv) {
@@ -220,14 +232,7 @@ int report(db::Database& database, const std::string& which, bool csv) {
                             card_text(row.club_card)});
     }
   }
-  if (csv) {
-    print_csv(std::cout, table);
-  } else if (table.rows.empty()) {
-    std::cout << "Нет данных.\n";
-  } else {
-    print_aligned(std::cout, table);
-  }
-  return kOk;
+  return print_table(table, csv);
 }
 
 int lottery_not_found(LotteryId id) {
@@ -433,14 +438,7 @@ int audit(db::Database& database, LotteryId id, bool csv) {
                           event.winner ? "#" + std::to_string(event.winner->value()) : "",
                           event.details});
   }
-  if (csv) {
-    print_csv(std::cout, table);
-  } else if (table.rows.empty()) {
-    std::cout << "Нет данных.\n";
-  } else {
-    print_aligned(std::cout, table);
-  }
-  return kOk;
+  return print_table(table, csv);
 }
 
 // ---------------------------------------------------------------------------------
