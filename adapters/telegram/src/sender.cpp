@@ -211,10 +211,12 @@ void Sender::update_progress(Instant now) {
       // A lost edit is harmless: the next one, or the last, shows the count.
       const ApiResponse response =
           client_.call(message_method(edit), message_body(edit), limits_.call_timeout);
-      if (response.ok) progress.shown = edit.html;
+      // A 400 (not modified, or the message deleted) will not change by trying again.
+      if (response.ok || response.error_code == 400) progress.shown = edit.html;
       note_sent_to(edit.chat, now);
     }
-    post = finished ? progress_posts_.erase(post) : std::next(post);
+    // Kept until the final count is shown (a failed last edit is tried again).
+    post = finished && progress.shown == edit.html ? progress_posts_.erase(post) : std::next(post);
   }
 }
 
