@@ -481,9 +481,13 @@ TEST_F(Reliability, TwentyKillsLoseNothingAndDoNothingTwice) {
   EXPECT_EQ(scalar("SELECT count(*) FROM audit_events WHERE action = 'account.added'"), kClients);
   EXPECT_EQ(scalar("SELECT count(*) FROM lotteries"), 3);
   EXPECT_EQ(scalar("SELECT count(*) FROM audit_events WHERE action = 'lottery.drawn'"), 3);
-  // Every message and every press got its one answer.
-  EXPECT_EQ(scalar("SELECT count(*) FROM outbox WHERE kind IN ('reply', 'reply_edit')"),
-            static_cast<long long>(updates + pressed_buttons));
+  // Every message and every press got its answer: one per message, one per pressed
+  // button, and one more for a second press only if the win had expired by then (the
+  // message is edited again to say so; a slow run reaches the expiry more often).
+  const long long replies =
+      scalar("SELECT count(*) FROM outbox WHERE kind IN ('reply', 'reply_edit')");
+  EXPECT_GE(replies, static_cast<long long>(updates + pressed_buttons));
+  EXPECT_LE(replies, static_cast<long long>(updates + presses));
   EXPECT_GT(scalar("SELECT count(*) FROM winners WHERE status = 'claimed'"), 0);
   EXPECT_GT(scalar("SELECT count(*) FROM winners WHERE status = 'redrawn'"), 0);
   expect_delivered(static_cast<std::size_t>(kills.load()));
