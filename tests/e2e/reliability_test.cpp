@@ -181,7 +181,23 @@ class Reliability : public BotFixture {
           scalar("SELECT count(*) " + where +
                  " AND kind NOT IN ('winner_drawn', 'claim_reminder', 'claim_extended')");
       stored += scalar("SELECT count(*) " + where);
-      if (count < always) missing += always - count;
+      if (count < always) {
+        missing += always - count;
+        // Which messages: the chat's rows and what Telegram got, for whoever debugs it.
+        std::cerr << "chat " << chat << ": " << always << " notifications, " << count
+                  << " messages\n";
+        for (const auto& message : telegram_.messages_to(chat)) {
+          std::cerr << "  got" << (message.edit ? " (edit) " : " ") << message.message_id << ": "
+                    << message.text.substr(0, 60) << "\n";
+        }
+        for (const char* kind :
+             {"reply", "reply_edit", "account_added", "win_confirmed", "win_expired",
+              "admin_win_confirmed", "admin_wins_expired", "admin_drawn", "admin_redrawn",
+              "results_published", "results_updated", "winner_drawn"}) {
+          std::cerr << "  " << kind << ": "
+                    << scalar("SELECT count(*) " + where + " AND kind = '" + kind + "'") << "\n";
+        }
+      }
     }
     EXPECT_GE(static_cast<long long>(sent_to.size()), chats - 1)
         << "chats never got their messages";
