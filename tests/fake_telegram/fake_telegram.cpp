@@ -426,6 +426,15 @@ void FakeTelegram::drop_next(const std::string& method, int count) {
   impl_->drops[method] += count;
 }
 
+std::optional<std::chrono::steady_clock::time_point> FakeTelegram::last_call(
+    const std::string& method) const {
+  std::lock_guard lock(impl_->mutex);
+  const auto found = std::find_if(impl_->calls.rbegin(), impl_->calls.rend(),
+                                  [&](const ApiCall& call) { return call.method == method; });
+  if (found == impl_->calls.rend()) return std::nullopt;
+  return found->at;
+}
+
 int FakeTelegram::most_at_once(const std::string& method) const {
   std::lock_guard lock(impl_->mutex);
   const auto found = impl_->most_answering.find(method);

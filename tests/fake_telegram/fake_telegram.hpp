@@ -75,6 +75,9 @@ class FakeTelegram {
   [[nodiscard]] std::vector<SentMessage> messages_to(std::int64_t chat_id) const;
   [[nodiscard]] std::vector<std::string> callback_answers() const;
   [[nodiscard]] std::int64_t confirmed_offset() const;
+  // When `method` was last called, if ever.
+  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> last_call(
+      const std::string& method) const;
   // The most calls of `method` the fake was answering at the same time.
   [[nodiscard]] int most_at_once(const std::string& method) const;
 
