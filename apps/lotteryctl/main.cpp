@@ -346,16 +346,6 @@ int export_entries(db::Database& database, LotteryId id) {
   return kOk;
 }
 
-std::string iso_time(Instant at) {
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(at);
-  const std::time_t time = std::chrono::system_clock::to_time_t(seconds);
-  std::tm parts{};
-  gmtime_r(&time, &parts);
-  std::array<char, 32> text{};
-  const auto length = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return std::string(text.data(), length);
-}
-
 std::string json_string(const std::string& text) {
   std::string quoted = "\"";
   for (const char c : text) {
@@ -381,24 +371,11 @@ int export_winners(db::Database& database, LotteryId id, bool json) {
   if (!lottery) {
     return lottery_not_found(id);
   }
+  const auto rows = winner_export_rows(*transaction, id);
+  if (!rows) return lottery_not_found(id);
   Table table;
-  table.header = {"place",  "round",      "prize",       "account", "club_card",
-                  "status", "claimed_at", "claimed_how", "deadline"};
-  std::map<UserId, std::string> cards;
-  for (const Winner& win : transaction->winners().list_by_lottery(id)) {
-    std::string card;
-    if (win.user) {
-      if (!cards.contains(*win.user)) {
-        const auto user = transaction->users().find(*win.user);
-        cards[*win.user] = user && user->club_card ? user->club_card->str() : "";
-      }
-      card = cards[*win.user];
-    }
-    table.rows.push_back(
-        {std::to_string(win.place), std::to_string(win.round), win.prize, win.account_number.str(),
-         card, std::string(to_string(win.status)), win.claimed_at ? iso_time(*win.claimed_at) : "",
-         win.claimed_how ? std::string(to_string(*win.claimed_how)) : "", iso_time(win.deadline)});
-  }
+  table.header.assign(kWinnerExportColumns.begin(), kWinnerExportColumns.end());
+  for (const WinnerExportRow& row : *rows) table.rows.emplace_back(row.begin(), row.end());
   if (!json) {
     print_csv(std::cout, table);
     return kOk;

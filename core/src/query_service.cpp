@@ -31,6 +31,27 @@ Result<LotteryWinners> lottery_winners(Transaction& transaction, LotteryId lotte
 
 }  // namespace
 
+Result<std::vector<WinnerExportRow>> winner_export_rows(Transaction& transaction,
+                                                        LotteryId lottery) {
+  auto view = lottery_winners(transaction, lottery, Instant{}, false);
+  if (!view) return tl::unexpected(view.error());
+  std::stable_sort(view->rows.begin(), view->rows.end(), [](const auto& a, const auto& b) {
+    return a.winner.round != b.winner.round ? a.winner.round < b.winner.round
+                                            : a.winner.place < b.winner.place;
+  });
+  std::vector<WinnerExportRow> rows;
+  rows.reserve(view->rows.size());
+  for (const WinnerRow& row : view->rows) {
+    const Winner& win = row.winner;
+    rows.push_back(WinnerExportRow{
+        std::to_string(win.place), std::to_string(win.round), win.prize, win.account_number.str(),
+        row.user && row.user->club_card ? row.user->club_card->str() : std::string{},
+        std::string(to_string(win.status)), win.claimed_at ? iso_time(*win.claimed_at) : "",
+        win.claimed_how ? std::string(to_string(*win.claimed_how)) : "", iso_time(win.deadline)});
+  }
+  return rows;
+}
+
 Result<MyAccount> QueryService::my_account(TelegramUserId telegram_id) {
   return detail::in_transaction(
       deps_.transactions, [&](Transaction& transaction) -> Result<MyAccount> {

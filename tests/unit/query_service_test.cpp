@@ -62,6 +62,46 @@ TEST_F(QueryTest, WinnerStatusAndUnclaimedListTheWinsWithTheirUsers) {
   EXPECT_EQ(queries().unclaimed(admin(), LotteryId{404}).error().code, ErrorCode::kUnknownLottery);
 }
 
+TEST_F(QueryTest, TheWinnerExportHasOneRowPerWinInItsColumns) {
+  register_user(1, "2223", "Анна");
+  const Lottery lottery = create_lottery(2);
+  enrol(lottery.id, {add_account("2223", "11-22-33-44-55-66-77"),
+                     add_account(std::nullopt, "33-44-55-66-77-88-99")});
+  const auto wins = lotteries().draw(admin(), lottery.id).value().winners;
+  const Instant drawn_at = clock_.now();
+  clock_.advance(hours{1});
+  for (const Winner& win : wins) {
+    if (win.user) {
+      ASSERT_TRUE(claims().confirm_by_button(TelegramUserId{1}, win.id));
+    }
+  }
+  auto transaction = store_.begin();
+  const auto rows = winner_export_rows(*transaction, lottery.id);
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 2U);
+  EXPECT_EQ(kWinnerExportColumns[4], "club_card");
+  for (std::size_t place = 1; place <= 2; ++place) {
+    const WinnerExportRow& row = (*rows)[place - 1];
+    EXPECT_EQ(row[0], std::to_string(place));  // by place within the first round
+    EXPECT_EQ(row[1], "1");
+    const bool owned = row[3] == "11-22-33-44-55-66-77";
+    EXPECT_EQ(row[4], owned ? "2223" : "");
+    EXPECT_EQ(row[5], owned ? "claimed" : "pending");
+    EXPECT_EQ(row[6], owned ? iso_time(clock_.now()) : "");
+    EXPECT_EQ(row[7], owned ? "button" : "");
+    EXPECT_EQ(row[8], iso_time(drawn_at + lottery.claim_window));
+  }
+  EXPECT_EQ(winner_export_rows(*transaction, LotteryId{404}).error().code,
+            ErrorCode::kUnknownLottery);
+}
+
+TEST(IsoTime, IsUtcToTheSecond) {
+  using namespace std::chrono;
+  EXPECT_EQ(iso_time(Instant{sys_days{2026y / March / 1} + 18h + 5min + 9s + 999ms}),
+            "2026-03-01T18:05:09Z");
+  EXPECT_EQ(iso_time(Instant{sys_days{1999y / December / 31}}), "1999-12-31T00:00:00Z");
+}
+
 TEST_F(QueryTest, StatsHasTheThreeReports) {
   register_user(1, "2223", "Анна");
   const Lottery first = create_lottery(1);

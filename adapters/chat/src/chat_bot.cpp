@@ -1239,44 +1239,25 @@ struct ChatBot::Impl {
       }
       case NotificationKind::kWinnersExport: {
         if (!notification.lottery) break;
-        auto wins = transaction->winners().list_by_lottery(*notification.lottery);
-        std::sort(wins.begin(), wins.end(), [](const Winner& a, const Winner& b) {
-          return a.round != b.round ? a.round < b.round : a.place < b.place;
-        });
+        const auto rows = winner_export_rows(*transaction, *notification.lottery);
+        if (!rows) break;  // the lottery is gone
         // A byte order mark and CRLF: spreadsheets open it as UTF-8 with its columns.
-        std::string csv =
-            "\xEF\xBB\xBFplace,round,prize,account,club_card,status,claimed_at,claimed_how,"
-            "deadline\r\n";
-        std::map<UserId, std::string> cards;
-        for (const Winner& win : wins) {
-          std::string card;
-          if (win.user) {
-            if (!cards.contains(*win.user)) {
-              const auto user = transaction->users().find(*win.user);
-              cards[*win.user] = user && user->club_card ? user->club_card->str() : "";
-            }
-            card = cards[*win.user];
-          }
-          const std::vector<std::string> row{
-              std::to_string(win.place),
-              std::to_string(win.round),
-              win.prize,
-              win.account_number.str(),
-              card,
-              std::string(to_string(win.status)),
-              win.claimed_at ? text::iso_time(*win.claimed_at) : "",
-              win.claimed_how ? std::string(to_string(*win.claimed_how)) : "",
-              text::iso_time(win.deadline)};
-          for (std::size_t i = 0; i < row.size(); ++i) {
-            csv += (i == 0 ? "" : ",") + text::csv_field(row[i]);
+        std::string csv = "\xEF\xBB\xBF";
+        const auto add_line = [&csv](const auto& fields) {
+          bool first = true;
+          for (const auto& field : fields) {
+            csv += (first ? "" : ",") + text::csv_field(field);
+            first = false;
           }
           csv += "\r\n";
-        }
+        };
+        add_line(kWinnerExportColumns);
+        for (const WinnerExportRow& row : *rows) add_line(row);
         OutgoingMessage file{
             notification.chat,
             "📄 Победители розыгрыша #" + lottery_id + " " +
                 text::title(notification.lottery_title) + ": " +
-                text::plural(static_cast<long long>(wins.size()), "строка", "строки", "строк") +
+                text::plural(static_cast<long long>(rows->size()), "строка", "строки", "строк") +
                 ".",
             {},
             std::nullopt,

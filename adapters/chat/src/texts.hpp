@@ -21,8 +21,6 @@ namespace lottery::chat::text {
 [[nodiscard]] std::string remaining(Duration left);
 // "27.11.2026 10:00 UTC"
 [[nodiscard]] std::string moment(Instant at);
-// "2026-11-27T10:00:00Z", for files.
-[[nodiscard]] std::string iso_time(Instant at);
 // A CSV field, quoted when it holds a comma, a quote or a line break.
 [[nodiscard]] std::string csv_field(std::string_view value);
 // The Russian plural of a count: "1 час", "2 часа", "5 часов".

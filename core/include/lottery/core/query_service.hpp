@@ -1,7 +1,9 @@
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lottery/core/account.hpp"
@@ -43,6 +45,15 @@ struct Stats {
   std::vector<TopAccountRow> top_accounts;
   std::vector<UnclaimedRow> unclaimed;
 };
+
+// A lottery's winners as exported (the chat's /export, lotteryctl export winners): one
+// row per win, by round then place, in these columns; times ISO 8601 UTC, empty if none.
+inline constexpr std::array<std::string_view, 9> kWinnerExportColumns{
+    "place",  "round",      "prize",       "account", "club_card",
+    "status", "claimed_at", "claimed_how", "deadline"};
+using WinnerExportRow = std::array<std::string, kWinnerExportColumns.size()>;
+[[nodiscard]] Result<std::vector<WinnerExportRow>> winner_export_rows(Transaction& transaction,
+                                                                      LotteryId lottery);
 
 // Read-only views: /my_account, /winner_status, /check_unclaimed, /stats (SPEC §4, §6).
 class QueryService {
