@@ -41,9 +41,9 @@ User user_from(const soci::row& row) {
 }
 
 // A conditional update that changes one row or none: true when it changed the row.
-bool changed(soci::statement statement) {
-  statement.execute(true);
-  return statement.get_affected_rows() == 1;
+template <class... Uses>
+bool changed(soci::session& session, const std::string& sql, Uses&&... uses) {
+  return execute_once(session, sql, std::forward<Uses>(uses)...) == 1;
 }
 
 class SqlUsers : public UserRepository {
@@ -127,7 +127,7 @@ class SqlUsers : public UserRepository {
   template <class Key>
   std::optional<User> one(const std::string& sql, Key& key) {
     return guarded([&]() -> std::optional<User> {
-      soci::rowset<soci::row> rows = (session_.prepare << sql, use(key, "key"));
+      Rows rows(session_, sql, use(key, "key"));
       for (const auto& row : rows) return user_from(row);
       return std::nullopt;
     });
@@ -209,10 +209,9 @@ class SqlAccounts : public AccountRepository {
     return guarded([&] {
       long long key = owner.value();
       std::vector<Account> accounts;
-      soci::rowset<soci::row> rows =
-          (session_.prepare << std::string(kAccountColumns) +
-                                   "WHERE owner_id = :owner ORDER BY account_number",
-           use(key, "owner"));
+      Rows rows(session_,
+                std::string(kAccountColumns) + "WHERE owner_id = :owner ORDER BY account_number",
+                use(key, "owner"));
       for (const auto& row : rows) accounts.push_back(account_from(row));
       return accounts;
     });
@@ -234,13 +233,12 @@ class SqlAccounts : public AccountRepository {
       const StagingTable staging(session_, dialect_, staged);
       std::vector<AccountImportResult> results(rows.size());
       // Only the rows with something to report come back: a fresh import reads nothing.
-      const soci::rowset<soci::row> found =
-          session_.prepare
-          << "SELECT a.id, a.account_number, a.owner_id, lottery_flag(a.is_active), "
-             "lottery_us(a.created_at), s.position, u.id FROM lottery_staging s "
-             "LEFT JOIN users u ON u.club_card_number = s.club_card AND u.is_registered = TRUE "
-             "LEFT JOIN accounts a ON a.account_number = s.account_number "
-             "WHERE u.id IS NOT NULL OR a.id IS NOT NULL";
+      Rows found(session_,
+                 "SELECT a.id, a.account_number, a.owner_id, lottery_flag(a.is_active), "
+                 "lottery_us(a.created_at), s.position, u.id FROM lottery_staging s "
+                 "LEFT JOIN users u ON u.club_card_number = s.club_card AND u.is_registered = TRUE "
+                 "LEFT JOIN accounts a ON a.account_number = s.account_number "
+                 "WHERE u.id IS NOT NULL OR a.id IS NOT NULL");
       for (const auto& row : found) {
         AccountImportResult& result = results.at(static_cast<std::size_t>(integer(row, 5)));
         if (const auto holder = optional_integer(row, 6)) result.holder = UserId{*holder};
@@ -263,9 +261,9 @@ class SqlAccounts : public AccountRepository {
     std::vector<AccountImportResult> results(rows.size());
     if (std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row.card; })) {
       std::unordered_map<std::string, UserId> holders;
-      const soci::rowset<soci::row> registered =
-          session_.prepare << "SELECT club_card_number, id FROM users "
-                              "WHERE is_registered = TRUE AND club_card_number IS NOT NULL";
+      Rows registered(session_,
+                      "SELECT club_card_number, id FROM users "
+                      "WHERE is_registered = TRUE AND club_card_number IS NOT NULL");
       for (const auto& row : registered) holders.emplace(text(row, 0), UserId{integer(row, 1)});
       for (std::size_t i = 0; i < rows.size(); ++i) {
         if (!rows[i].card) continue;
@@ -336,7 +334,7 @@ class SqlAccounts : public AccountRepository {
   template <class Key>
   std::optional<Account> one(const std::string& sql, Key& key) {
     return guarded([&]() -> std::optional<Account> {
-      soci::rowset<soci::row> rows = (session_.prepare << sql, use(key, "key"));
+      Rows rows(session_, sql, use(key, "key"));
       for (const auto& row : rows) return account_from(row);
       return std::nullopt;
     });
@@ -432,14 +430,13 @@ class SqlLotteries : public LotteryRepository {
   std::vector<Lottery> list() override {
     return guarded([&] {
       std::vector<Lottery> lotteries;
-      soci::rowset<soci::row> rows =
-          (session_.prepare << std::string(kLotteryColumns) + "ORDER BY created_at DESC, id DESC");
+      Rows rows(session_, std::string(kLotteryColumns) + "ORDER BY created_at DESC, id DESC");
       for (const auto& row : rows) lotteries.push_back(lottery_from(row));
       // All prizes in one query, not one per lottery.
       std::map<std::int64_t, std::vector<Prize>> prizes;
-      soci::rowset<soci::row> prize_rows =
-          (session_.prepare << "SELECT lottery_id, place, prize FROM lottery_prizes "
-                               "ORDER BY lottery_id, place");
+      Rows prize_rows(session_,
+                      "SELECT lottery_id, place, prize FROM lottery_prizes "
+                      "ORDER BY lottery_id, place");
       for (const auto& row : prize_rows) {
         prizes[integer(row, 0)].push_back(Prize{static_cast<int>(integer(row, 1)), text(row, 2)});
       }
@@ -453,12 +450,10 @@ class SqlLotteries : public LotteryRepository {
       long long key = id.value();
       long long at = micros(drawn_at);
       long long steps = static_cast<long long>(cursor);
-      soci::statement statement =
-          (session_.prepare << "UPDATE lotteries SET status = 'drawn', drawn_at = lottery_ts(:at), "
-                               "draw_cursor = :cursor WHERE id = :id AND status = 'open'",
-           use(at, "at"), use(steps, "cursor"), use(key, "id"));
-      statement.execute(true);
-      return statement.get_affected_rows() == 1;
+      return changed(session_,
+                     "UPDATE lotteries SET status = 'drawn', drawn_at = lottery_ts(:at), "
+                     "draw_cursor = :cursor WHERE id = :id AND status = 'open'",
+                     use(at, "at"), use(steps, "cursor"), use(key, "id"));
     });
   }
 
@@ -510,13 +505,13 @@ class SqlLotteries : public LotteryRepository {
       const std::string sql = std::string(kLotteryColumns) + "WHERE id = :id" +
                               (for_update && dialect_ == Dialect::kPostgresql ? " FOR UPDATE" : "");
       std::optional<Lottery> lottery;
-      soci::rowset<soci::row> rows = (session_.prepare << sql, use(key, "id"));
+      Rows rows(session_, sql, use(key, "id"));
       for (const auto& row : rows) lottery = lottery_from(row);
       if (!lottery) return std::nullopt;
-      soci::rowset<soci::row> prize_rows =
-          (session_.prepare << "SELECT place, prize FROM lottery_prizes WHERE lottery_id = :id "
-                               "ORDER BY place",
-           use(key, "id"));
+      Rows prize_rows(session_,
+                      "SELECT place, prize FROM lottery_prizes WHERE lottery_id = :id "
+                      "ORDER BY place",
+                      use(key, "id"));
       for (const auto& row : prize_rows) {
         lottery->prizes.push_back(Prize{static_cast<int>(integer(row, 0)), text(row, 1)});
       }
@@ -595,18 +590,17 @@ class SqlEntries : public EntryRepository {
     long long lottery_id = lottery.value();
     long long for_base = lottery.value();
     long long for_exists = lottery.value();
-    soci::statement statement =
-        (session_.prepare << "INSERT INTO participations (lottery_id, account_id, ordinal) "
-                             "SELECT :lottery, a.id, base.next + row_number() OVER (ORDER BY " +
-                                 order + ") - 1 FROM " + from +
-                                 " CROSS JOIN (SELECT COALESCE(MAX(ordinal) + 1, 0) AS next "
-                                 "FROM participations WHERE lottery_id = :for_base) base "
-                                 "WHERE a.is_active = TRUE AND NOT EXISTS (SELECT 1 FROM "
-                                 "participations p WHERE p.lottery_id = :for_exists AND "
-                                 "p.account_id = a.id)",
-         use(lottery_id, "lottery"), use(for_base, "for_base"), use(for_exists, "for_exists"));
-    statement.execute(true);
-    return static_cast<std::uint64_t>(statement.get_affected_rows());
+    return static_cast<std::uint64_t>(execute_once(
+        session_,
+        "INSERT INTO participations (lottery_id, account_id, ordinal) "
+        "SELECT :lottery, a.id, base.next + row_number() OVER (ORDER BY " +
+            order + ") - 1 FROM " + from +
+            " CROSS JOIN (SELECT COALESCE(MAX(ordinal) + 1, 0) AS next "
+            "FROM participations WHERE lottery_id = :for_base) base "
+            "WHERE a.is_active = TRUE AND NOT EXISTS (SELECT 1 FROM "
+            "participations p WHERE p.lottery_id = :for_exists AND "
+            "p.account_id = a.id)",
+        use(lottery_id, "lottery"), use(for_base, "for_base"), use(for_exists, "for_exists")));
   }
 
   std::uint64_t count(LotteryId lottery) override {
@@ -628,11 +622,11 @@ class SqlEntries : public EntryRepository {
       long long first = static_cast<long long>(from);
       long long end = static_cast<long long>(to);
       std::vector<Entry> entries;
-      soci::rowset<soci::row> rows =
-          (session_.prepare << std::string(kEntryColumns) +
-                                   "WHERE p.lottery_id = :lottery AND p.ordinal >= :first "
-                                   "AND p.ordinal < :end ORDER BY p.ordinal",
-           use(key, "lottery"), use(first, "first"), use(end, "end"));
+      Rows rows(session_,
+                std::string(kEntryColumns) +
+                    "WHERE p.lottery_id = :lottery AND p.ordinal >= :first "
+                    "AND p.ordinal < :end ORDER BY p.ordinal",
+                use(key, "lottery"), use(first, "first"), use(end, "end"));
       for (const auto& row : rows) entries.push_back(entry_from(row, lottery));
       return entries;
     });
@@ -654,10 +648,10 @@ class SqlEntries : public EntryRepository {
                                  "json_array_elements_text(CAST(:ordinals AS json)))"
                                : "(SELECT value FROM json_each(:ordinals))";
       std::map<std::uint64_t, Entry> found;
-      soci::rowset<soci::row> rows =
-          (session_.prepare << std::string(kEntryColumns) +
-                                   "WHERE p.lottery_id = :lottery AND p.ordinal IN " + wanted,
-           use(key, "lottery"), use(list, "ordinals"));
+      Rows rows(
+          session_,
+          std::string(kEntryColumns) + "WHERE p.lottery_id = :lottery AND p.ordinal IN " + wanted,
+          use(key, "lottery"), use(list, "ordinals"));
       for (const auto& row : rows) {
         Entry entry = entry_from(row, lottery);
         const std::uint64_t ordinal = entry.ordinal;
@@ -777,11 +771,11 @@ class SqlWinners : public WinnerRepository {
   std::optional<WinnerVerification> verification(WinnerId id) override {
     return guarded([&]() -> std::optional<WinnerVerification> {
       long long key = id.value();
-      soci::rowset<soci::row> rows =
-          (session_.prepare << "SELECT winner_id, verification_token, lottery_flag(is_verified), "
-                               "lottery_us(expires_at), lottery_us(verified_at), verified_by "
-                               "FROM winner_verifications WHERE winner_id = :key",
-           use(key, "key"));
+      Rows rows(session_,
+                "SELECT winner_id, verification_token, lottery_flag(is_verified), "
+                "lottery_us(expires_at), lottery_us(verified_at), verified_by "
+                "FROM winner_verifications WHERE winner_id = :key",
+                use(key, "key"));
       for (const auto& row : rows) {
         std::optional<TelegramUserId> by;
         if (const auto admin = optional_integer(row, 5)) by = TelegramUserId{*admin};
@@ -817,10 +811,10 @@ class SqlWinners : public WinnerRepository {
     return guarded([&] {
       long long key = lottery.value();
       std::vector<AccountId> accounts;
-      soci::rowset<soci::row> rows =
-          (session_.prepare << "SELECT DISTINCT account_id FROM winners WHERE lottery_id = :key "
-                               "ORDER BY account_id",
-           use(key, "key"));
+      Rows rows(session_,
+                "SELECT DISTINCT account_id FROM winners WHERE lottery_id = :key "
+                "ORDER BY account_id",
+                use(key, "key"));
       for (const auto& row : rows) accounts.emplace_back(integer(row, 0));
       return accounts;
     });
@@ -831,11 +825,11 @@ class SqlWinners : public WinnerRepository {
       long long at = micros(now);
       long long most = static_cast<long long>(limit);
       std::vector<Winner> winners;
-      soci::rowset<soci::row> rows =
-          (session_.prepare << std::string(kWinnerColumns) +
-                                   "WHERE status = 'pending' AND deadline <= lottery_ts(:now) "
-                                   "ORDER BY deadline, id LIMIT :most",
-           use(at, "now"), use(most, "most"));
+      Rows rows(session_,
+                std::string(kWinnerColumns) +
+                    "WHERE status = 'pending' AND deadline <= lottery_ts(:now) "
+                    "ORDER BY deadline, id LIMIT :most",
+                use(at, "now"), use(most, "most"));
       for (const auto& row : rows) winners.push_back(winner_from(row));
       return winners;
     });
@@ -847,13 +841,13 @@ class SqlWinners : public WinnerRepository {
       long long again = micros(now);
       long long most = static_cast<long long>(limit);
       std::vector<Winner> winners;
-      soci::rowset<soci::row> rows =
-          (session_.prepare << std::string(kWinnerColumns) +
-                                   "WHERE status = 'pending' AND reminded = FALSE "
-                                   "AND remind_at <= lottery_ts(:now) "
-                                   "AND deadline > lottery_ts(:again) "
-                                   "ORDER BY remind_at, id LIMIT :most",
-           use(at, "now"), use(again, "again"), use(most, "most"));
+      Rows rows(session_,
+                std::string(kWinnerColumns) +
+                    "WHERE status = 'pending' AND reminded = FALSE "
+                    "AND remind_at <= lottery_ts(:now) "
+                    "AND deadline > lottery_ts(:again) "
+                    "ORDER BY remind_at, id LIMIT :most",
+                use(at, "now"), use(again, "again"), use(most, "most"));
       for (const auto& row : rows) winners.push_back(winner_from(row));
       return winners;
     });
@@ -866,11 +860,12 @@ class SqlWinners : public WinnerRepository {
       long long at = micros(now);
       long long before = micros(now);
       std::string method(to_string(how));
-      if (!changed((session_.prepare << "UPDATE winners SET status = 'claimed', is_claimed = TRUE, "
-                                        "claimed_at = lottery_ts(:at), claimed_how = :how "
-                                        "WHERE id = :id AND status = 'pending' "
-                                        "AND deadline > lottery_ts(:before)",
-                    use(at, "at"), use(method, "how"), use(key, "id"), use(before, "before")))) {
+      if (!changed(session_,
+                   "UPDATE winners SET status = 'claimed', is_claimed = TRUE, "
+                   "claimed_at = lottery_ts(:at), claimed_how = :how "
+                   "WHERE id = :id AND status = 'pending' "
+                   "AND deadline > lottery_ts(:before)",
+                   use(at, "at"), use(method, "how"), use(key, "id"), use(before, "before"))) {
         return false;
       }
       Nullable<long long> by;
@@ -886,18 +881,20 @@ class SqlWinners : public WinnerRepository {
     return guarded([&] {
       long long key = id.value();
       long long at = micros(now);
-      return changed((session_.prepare << "UPDATE winners SET status = 'expired' WHERE id = :id "
-                                          "AND status = 'pending' AND deadline <= lottery_ts(:at)",
-                      use(key, "id"), use(at, "at")));
+      return changed(session_,
+                     "UPDATE winners SET status = 'expired' WHERE id = :id "
+                     "AND status = 'pending' AND deadline <= lottery_ts(:at)",
+                     use(key, "id"), use(at, "at"));
     });
   }
 
   bool mark_redrawn(WinnerId id) override {
     return guarded([&] {
       long long key = id.value();
-      return changed((session_.prepare << "UPDATE winners SET status = 'redrawn' WHERE id = :id "
-                                          "AND status = 'expired'",
-                      use(key, "id")));
+      return changed(session_,
+                     "UPDATE winners SET status = 'redrawn' WHERE id = :id "
+                     "AND status = 'expired'",
+                     use(key, "id"));
     });
   }
 
@@ -906,11 +903,12 @@ class SqlWinners : public WinnerRepository {
       long long key = id.value();
       long long until = micros(deadline);
       long long remind = micros(remind_at);
-      if (!changed((session_.prepare << "UPDATE winners SET status = 'pending', "
-                                        "deadline = lottery_ts(:until), "
-                                        "remind_at = lottery_ts(:remind), reminded = FALSE "
-                                        "WHERE id = :id AND status IN ('pending', 'expired')",
-                    use(until, "until"), use(remind, "remind"), use(key, "id")))) {
+      if (!changed(session_,
+                   "UPDATE winners SET status = 'pending', "
+                   "deadline = lottery_ts(:until), "
+                   "remind_at = lottery_ts(:remind), reminded = FALSE "
+                   "WHERE id = :id AND status IN ('pending', 'expired')",
+                   use(until, "until"), use(remind, "remind"), use(key, "id"))) {
         return false;
       }
       session_ << "UPDATE winner_verifications SET expires_at = lottery_ts(:until) "
@@ -923,9 +921,10 @@ class SqlWinners : public WinnerRepository {
   bool mark_reminded(WinnerId id) override {
     return guarded([&] {
       long long key = id.value();
-      return changed((session_.prepare << "UPDATE winners SET reminded = TRUE WHERE id = :id "
-                                          "AND status = 'pending' AND reminded = FALSE",
-                      use(key, "id")));
+      return changed(session_,
+                     "UPDATE winners SET reminded = TRUE WHERE id = :id "
+                     "AND status = 'pending' AND reminded = FALSE",
+                     use(key, "id"));
     });
   }
 
@@ -933,10 +932,11 @@ class SqlWinners : public WinnerRepository {
     return guarded([&] {
       long long key = id.value();
       long long when = micros(at);
-      return changed((session_.prepare << "UPDATE winners SET prize_given_at = lottery_ts(:at) "
-                                          "WHERE id = :id AND status = 'claimed' "
-                                          "AND prize_given_at IS NULL",
-                      use(when, "at"), use(key, "id")));
+      return changed(session_,
+                     "UPDATE winners SET prize_given_at = lottery_ts(:at) "
+                     "WHERE id = :id AND status = 'claimed' "
+                     "AND prize_given_at IS NULL",
+                     use(when, "at"), use(key, "id"));
     });
   }
 
@@ -954,7 +954,7 @@ class SqlWinners : public WinnerRepository {
   std::vector<Winner> select(const std::string& sql, long long& key) {
     return guarded([&] {
       std::vector<Winner> winners;
-      soci::rowset<soci::row> rows = (session_.prepare << sql, use(key, "key"));
+      Rows rows(session_, sql, use(key, "key"));
       for (const auto& row : rows) winners.push_back(winner_from(row));
       return winners;
     });
@@ -973,13 +973,12 @@ class SqlReports : public ReportQueries {
   std::vector<WinnersByCardRow> winners_by_card() override {
     return guarded([&] {
       std::vector<WinnersByCardRow> report;
-      soci::rowset<soci::row> rows =
-          (session_.prepare
-           << "SELECT u.club_card_number, u.first_name, count(w.id), "
-              "count(CASE WHEN w.status = 'claimed' THEN 1 END) "
-              "FROM users u JOIN winners w ON w.user_id = u.id "
-              "WHERE u.club_card_number IS NOT NULL "
-              "GROUP BY u.id, u.club_card_number, u.first_name ORDER BY u.club_card_number");
+      Rows rows(session_,
+                "SELECT u.club_card_number, u.first_name, count(w.id), "
+                "count(CASE WHEN w.status = 'claimed' THEN 1 END) "
+                "FROM users u JOIN winners w ON w.user_id = u.id "
+                "WHERE u.club_card_number IS NOT NULL "
+                "GROUP BY u.id, u.club_card_number, u.first_name ORDER BY u.club_card_number");
       for (const auto& row : rows) {
         report.push_back(WinnersByCardRow{must(ClubCard::parse(text(row, 0)), "card"), text(row, 1),
                                           integer(row, 2), integer(row, 3)});
@@ -992,13 +991,13 @@ class SqlReports : public ReportQueries {
     return guarded([&] {
       long long most = static_cast<long long>(limit);
       std::vector<TopAccountRow> report;
-      soci::rowset<soci::row> rows =
-          (session_.prepare << "SELECT a.account_number, u.club_card_number, count(*) AS entries "
-                               "FROM participations p JOIN accounts a ON a.id = p.account_id "
-                               "LEFT JOIN users u ON u.id = a.owner_id "
-                               "GROUP BY a.id, a.account_number, u.club_card_number "
-                               "ORDER BY entries DESC, a.account_number LIMIT :most",
-           use(most, "most"));
+      Rows rows(session_,
+                "SELECT a.account_number, u.club_card_number, count(*) AS entries "
+                "FROM participations p JOIN accounts a ON a.id = p.account_id "
+                "LEFT JOIN users u ON u.id = a.owner_id "
+                "GROUP BY a.id, a.account_number, u.club_card_number "
+                "ORDER BY entries DESC, a.account_number LIMIT :most",
+                use(most, "most"));
       for (const auto& row : rows) {
         std::optional<ClubCard> card;
         if (const auto value = optional_text(row, 1)) card = must(ClubCard::parse(*value), "card");
@@ -1013,16 +1012,15 @@ class SqlReports : public ReportQueries {
     return guarded([&] {
       long long at = micros(now);
       std::vector<UnclaimedRow> report;
-      soci::rowset<soci::row> rows =
-          (session_.prepare
-               << "SELECT l.id, l.title, w.id, w.place, w.prize, w.account_number, "
-                  "u.club_card_number, lottery_us(w.created_at) "
-                  "FROM winners w JOIN lotteries l ON l.id = w.lottery_id "
-                  "LEFT JOIN users u ON u.id = w.user_id "
-                  "WHERE w.status IN ('pending', 'expired') "
-                  "AND lottery_us(w.created_at) + l.claim_window_seconds * 1000000 < :now "
-                  "ORDER BY w.created_at, w.id",
-           use(at, "now"));
+      Rows rows(session_,
+                "SELECT l.id, l.title, w.id, w.place, w.prize, w.account_number, "
+                "u.club_card_number, lottery_us(w.created_at) "
+                "FROM winners w JOIN lotteries l ON l.id = w.lottery_id "
+                "LEFT JOIN users u ON u.id = w.user_id "
+                "WHERE w.status IN ('pending', 'expired') "
+                "AND lottery_us(w.created_at) + l.claim_window_seconds * 1000000 < :now "
+                "ORDER BY w.created_at, w.id",
+                use(at, "now"));
       for (const auto& row : rows) {
         std::optional<ClubCard> card;
         if (const auto value = optional_text(row, 6)) card = must(ClubCard::parse(*value), "card");
@@ -1131,13 +1129,13 @@ class SqlOutbox : public Outbox {
                                  std::string(replies ? " AND " : " AND NOT ") +
                                  std::string(kReplyKinds);
       std::vector<Notification> notifications;
-      soci::rowset<soci::row> rows =
-          (session_.prepare << "SELECT id, chat_id, kind, lottery_id, lottery_title, winner_id, "
-                               "place, prize, account_number, lottery_us(deadline), count, "
-                               "detail, text, markup, reference, lottery_us(created_at), "
-                               "attempts FROM outbox WHERE " +
-                                   std::string(kDue) + except + " ORDER BY id LIMIT :most",
-           use(at, "now"), use(lease_at, "lease_now"), use(by, "sender"), use(most, "most"));
+      Rows rows(session_,
+                "SELECT id, chat_id, kind, lottery_id, lottery_title, winner_id, "
+                "place, prize, account_number, lottery_us(deadline), count, "
+                "detail, text, markup, reference, lottery_us(created_at), "
+                "attempts FROM outbox WHERE " +
+                    std::string(kDue) + except + " ORDER BY id LIMIT :most",
+                use(at, "now"), use(lease_at, "lease_now"), use(by, "sender"), use(most, "most"));
       for (const auto& row : rows) {
         Notification notification;
         notification.id = NotificationId{integer(row, 0)};
@@ -1174,11 +1172,12 @@ class SqlOutbox : public Outbox {
       long long end = micros(until);
       std::string by = sender;
       std::string holder = sender;
-      return changed((session_.prepare << "UPDATE outbox SET leased_by = :holder, "
-                                          "leased_until = lottery_ts(:until) WHERE id = :id AND " +
-                                              std::string(kDue),
-                      use(holder, "holder"), use(end, "until"), use(key, "id"), use(at, "now"),
-                      use(lease_at, "lease_now"), use(by, "sender")));
+      return changed(session_,
+                     "UPDATE outbox SET leased_by = :holder, "
+                     "leased_until = lottery_ts(:until) WHERE id = :id AND " +
+                         std::string(kDue),
+                     use(holder, "holder"), use(end, "until"), use(key, "id"), use(at, "now"),
+                     use(lease_at, "lease_now"), use(by, "sender"));
     });
   }
 
@@ -1228,11 +1227,11 @@ class SqlOutbox : public Outbox {
     return guarded([&]() -> std::optional<std::int64_t> {
       long long key = lottery.value();
       std::string name(to_string(kind));
-      soci::rowset<soci::row> rows =
-          (session_.prepare << "SELECT telegram_message_id FROM outbox WHERE lottery_id = :lottery "
-                               "AND kind = :kind AND telegram_message_id IS NOT NULL "
-                               "ORDER BY id DESC LIMIT 1",
-           use(key, "lottery"), use(name, "kind"));
+      Rows rows(session_,
+                "SELECT telegram_message_id FROM outbox WHERE lottery_id = :lottery "
+                "AND kind = :kind AND telegram_message_id IS NOT NULL "
+                "ORDER BY id DESC LIMIT 1",
+                use(key, "lottery"), use(name, "kind"));
       for (const auto& row : rows) return integer(row, 0);
       return std::nullopt;
     });
@@ -1265,10 +1264,10 @@ class SqlDialogues : public DialogueRepository {
     return guarded([&]() -> std::optional<Dialogue> {
       long long chat_id = chat.value();
       long long user_id = user.value();
-      soci::rowset<soci::row> rows =
-          (session_.prepare << "SELECT name, step, data, lottery_us(updated_at) FROM dialogues "
-                               "WHERE chat_id = :chat AND user_id = :user",
-           use(chat_id, "chat"), use(user_id, "user"));
+      Rows rows(session_,
+                "SELECT name, step, data, lottery_us(updated_at) FROM dialogues "
+                "WHERE chat_id = :chat AND user_id = :user",
+                use(chat_id, "chat"), use(user_id, "user"));
       for (const auto& row : rows) {
         return Dialogue{chat, user, text(row, 0), text(row, 1), text(row, 2), instant(row, 3)};
       }
@@ -1371,11 +1370,11 @@ class SqlAudit : public AuditLog {
     return guarded([&] {
       long long key = lottery.value();
       std::vector<AuditEvent> events;
-      soci::rowset<soci::row> rows =
-          (session_.prepare << "SELECT lottery_us(at), actor_kind, actor_telegram_id, action, "
-                               "lottery_id, winner_id, details FROM audit_events "
-                               "WHERE lottery_id = :lottery ORDER BY id",
-           use(key, "lottery"));
+      Rows rows(session_,
+                "SELECT lottery_us(at), actor_kind, actor_telegram_id, action, "
+                "lottery_id, winner_id, details FROM audit_events "
+                "WHERE lottery_id = :lottery ORDER BY id",
+                use(key, "lottery"));
       for (const auto& row : rows) {
         AuditEvent event;
         event.at = instant(row, 0);

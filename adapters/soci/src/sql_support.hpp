@@ -60,6 +60,57 @@ template <class T, class U>
   return Nullable<T>{static_cast<T>(*optional), soci::i_ok};
 }
 
+// The rows of a query run once. SOCI's `session.prepare << …` makes PostgreSQL prepare
+// the statement, run it and DEALLOCATE it: three round trips for one query. This runs
+// it as a one-time query (PQexecParams): one round trip. Iterate it once, like a
+// rowset; keep the bound values alive until the loop ends.
+class Rows {
+ public:
+  template <class... Uses>
+  Rows(soci::session& session, const std::string& sql, Uses&&... uses) : statement_(session) {
+    (statement_.exchange(std::forward<Uses>(uses)), ...);
+    statement_.alloc();
+    statement_.prepare(sql, soci::details::st_one_time_query);
+    statement_.define_and_bind();
+    statement_.exchange_for_rowset(soci::into(row_));
+    has_row_ = statement_.execute(true);
+  }
+
+  class Iterator {
+   public:
+    explicit Iterator(Rows* rows) : rows_(rows) {}
+    const soci::row& operator*() const { return rows_->row_; }
+    Iterator& operator++() {
+      rows_->has_row_ = rows_->statement_.fetch();
+      return *this;
+    }
+    // Only the end is ever compared against: equal once the rows are used up.
+    bool operator!=(const Iterator& /*end*/) const { return rows_->has_row_; }
+
+   private:
+    Rows* rows_;
+  };
+  Iterator begin() { return Iterator(this); }
+  Iterator end() { return Iterator(this); }
+
+ private:
+  soci::statement statement_;
+  soci::row row_;
+  bool has_row_{false};
+};
+
+// Runs a statement once (one round trip, as Rows) and returns how many rows it changed.
+template <class... Uses>
+long long execute_once(soci::session& session, const std::string& sql, Uses&&... uses) {
+  soci::statement statement(session);
+  (statement.exchange(std::forward<Uses>(uses)), ...);
+  statement.alloc();
+  statement.prepare(sql, soci::details::st_one_time_query);
+  statement.define_and_bind();
+  statement.execute(true);
+  return statement.get_affected_rows();
+}
+
 // A value that a domain type could not be rebuilt from: the database holds data the
 // core would refuse.
 [[noreturn]] void corrupt(const std::string& what);
