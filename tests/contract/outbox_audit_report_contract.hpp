@@ -419,24 +419,28 @@ template <class Backend>
 class ProcessedUpdatesContract : public ContractTest<Backend> {};
 TYPED_TEST_SUITE_P(ProcessedUpdatesContract);
 
-TYPED_TEST_P(ProcessedUpdatesContract, RemembersUpdatesOnceAndForgetsOldOnes) {
+TYPED_TEST_P(ProcessedUpdatesContract, ClaimsUpdatesOnceAndForgetsOldOnes) {
+  // A claim rolled back with its transaction is not kept.
+  this->read(
+      [&](Transaction& transaction) { EXPECT_TRUE(transaction.updates().claim(900000003, kT0)); });
   this->committed([&](Transaction& transaction) {
-    EXPECT_FALSE(transaction.updates().contains(900000001));
-    transaction.updates().record(900000001, kT0);
-    transaction.updates().record(900000002, kT0 + std::chrono::hours{2});
+    EXPECT_TRUE(transaction.updates().claim(900000001, kT0));
+    EXPECT_FALSE(transaction.updates().claim(900000001, kT0));
+    EXPECT_TRUE(transaction.updates().claim(900000002, kT0 + std::chrono::hours{2}));
   });
   this->read([&](Transaction& transaction) {
-    EXPECT_TRUE(transaction.updates().contains(900000001));
-    EXPECT_THROW(transaction.updates().record(900000001, kT0), StorageError);
+    EXPECT_FALSE(transaction.updates().claim(900000001, kT0 + std::chrono::hours{3}));
+    EXPECT_FALSE(transaction.updates().claim(900000002, kT0));
+    EXPECT_TRUE(transaction.updates().claim(900000003, kT0));
   });
   this->committed(
       [&](Transaction& transaction) { transaction.updates().prune(kT0 + std::chrono::hours{1}); });
   this->read([&](Transaction& transaction) {
-    EXPECT_FALSE(transaction.updates().contains(900000001));
-    EXPECT_TRUE(transaction.updates().contains(900000002));
+    EXPECT_TRUE(transaction.updates().claim(900000001, kT0));  // forgotten
+    EXPECT_FALSE(transaction.updates().claim(900000002, kT0));
   });
 }
 
-REGISTER_TYPED_TEST_SUITE_P(ProcessedUpdatesContract, RemembersUpdatesOnceAndForgetsOldOnes);
+REGISTER_TYPED_TEST_SUITE_P(ProcessedUpdatesContract, ClaimsUpdatesOnceAndForgetsOldOnes);
 
 }  // namespace lottery::contract

@@ -650,14 +650,11 @@ class MemoryUpdates : public ProcessedUpdates {
  public:
   explicit MemoryUpdates(Writes& writes) : writes_(writes) {}
 
-  bool contains(std::int64_t update_id) override {
-    return writes_.state().processed_updates.contains(update_id);
-  }
-  void record(std::int64_t update_id, Instant at) override {
-    writes_.before("updates.record");
-    if (!writes_.state().processed_updates.emplace(update_id, at).second) {
-      throw StorageError(StorageError::Kind::kConflict, "update recorded twice");
-    }
+  bool claim(std::int64_t update_id, Instant at) override {
+    if (writes_.state().processed_updates.contains(update_id)) return false;
+    writes_.before("updates.claim");
+    writes_.state().processed_updates.emplace(update_id, at);
+    return true;
   }
   void prune(Instant before) override {
     writes_.before("updates.prune");

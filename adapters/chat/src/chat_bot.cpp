@@ -166,8 +166,9 @@ struct ChatBot::Impl {
     for (int attempt = 1;; ++attempt) {
       try {
         auto transaction = store.begin();
-        if (transaction->updates().contains(update_id)) return UpdateOutcome{true, {}, 0};
         const Instant now = deps.clock.now();
+        // Claimed first: the claim is undone with the rest if the update fails.
+        if (!transaction->updates().claim(update_id, now)) return UpdateOutcome{true, {}, 0};
         Conversation conversation{*transaction, ChatId{}, ChatUser{}, now, {}, {}};
         {
           const AmbientTransactions::Scope scope(*transaction);
@@ -187,7 +188,6 @@ struct ChatBot::Impl {
         for (const Notification& notice : conversation.notices) {
           (void)transaction->outbox().enqueue(notice);
         }
-        transaction->updates().record(update_id, now);
         transaction->commit();
         return UpdateOutcome{false, conversation.answer,
                              conversation.replies.size() + conversation.notices.size()};

@@ -1309,23 +1309,16 @@ class SqlUpdates : public ProcessedUpdates {
  public:
   explicit SqlUpdates(soci::session& session) : session_(session) {}
 
-  bool contains(std::int64_t update_id) override {
+  // One statement for the check and the record: on PostgreSQL a concurrent claim of
+  // the same update waits on the key, then finds it taken.
+  bool claim(std::int64_t update_id, Instant at) override {
     return guarded([&] {
       long long key = update_id;
-      long long count = 0;
-      session_ << "SELECT count(*) FROM processed_updates WHERE update_id = :id", use(key, "id"),
-          into(count);
-      return count > 0;
-    });
-  }
-
-  void record(std::int64_t update_id, Instant at) override {
-    guarded([&] {
-      long long key = update_id;
       long long when = micros(at);
-      session_ << "INSERT INTO processed_updates (update_id, processed_at) "
-                  "VALUES (:id, lottery_ts(:at))",
-          use(key, "id"), use(when, "at");
+      return changed(session_,
+                     "INSERT INTO processed_updates (update_id, processed_at) "
+                     "VALUES (:id, lottery_ts(:at)) ON CONFLICT (update_id) DO NOTHING",
+                     use(key, "id"), use(when, "at"));
     });
   }
 

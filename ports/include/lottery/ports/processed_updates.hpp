@@ -12,10 +12,10 @@ class ProcessedUpdates {
  public:
   virtual ~ProcessedUpdates() = default;
 
-  // Whether the update was recorded.
-  [[nodiscard]] virtual bool contains(std::int64_t update_id) = 0;
-  // Records the update as handled.
-  virtual void record(std::int64_t update_id, Instant at) = 0;
+  // Records the update as handled, in this transaction, unless it is recorded already
+  // (then returns false and changes nothing). A claim by a transaction still in flight
+  // elsewhere is waited for, or fails as a conflict.
+  [[nodiscard]] virtual bool claim(std::int64_t update_id, Instant at) = 0;
   // Forgets updates handled before `before` (too old to be redelivered).
   virtual void prune(Instant before) = 0;
 };
