@@ -10,7 +10,9 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -533,46 +535,89 @@ void print_import_report(const std::string& path, std::size_t lines, const BulkA
   }
 }
 
+// The file's lines with something on them, numbered from 1, without the header, a byte
+// order mark or the carriage returns of Windows line ends.
+struct FileLine {
+  std::size_t number{0};
+  std::string_view text;
+};
+
+std::vector<FileLine> data_lines(std::string_view content) {
+  std::vector<FileLine> lines;
+  std::size_t number = 0;
+  while (!content.empty()) {
+    const auto end = content.find('\n');
+    std::string_view text = content.substr(0, end);
+    content.remove_prefix(end == std::string_view::npos ? content.size() : end + 1);
+    ++number;
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    if (number == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+    if (trim_field(text).empty() || (number == 1 && is_header(text))) continue;
+    lines.push_back(FileLine{number, text});
+  }
+  return lines;
+}
+
+// A batch of lines checked: the rows to import, and the refused lines.
+struct ParsedBatch {
+  std::vector<ImportLine> lines;
+  std::vector<RefusedLine> refused;
+};
+
+ParsedBatch parse_batch(std::span<const FileLine> lines) {
+  ParsedBatch batch;
+  batch.lines.reserve(lines.size());
+  for (const FileLine& line : lines) {
+    auto row = parse_import_line(line.text);
+    if (!row) {
+      batch.refused.push_back(RefusedLine{line.number, std::string(line.text), row.error()});
+      continue;
+    }
+    batch.lines.push_back(ImportLine{line.number, std::string(line.text), *row});
+  }
+  return batch;
+}
+
 int import_accounts(db::Database& database, const std::string& path,
                     std::optional<LotteryId> lottery) {
   if (!require_current_schema(database)) return kFailed;
-  std::ifstream file(path);
+  std::ifstream file(path, std::ios::binary);
   if (!file) {
     std::cerr << "lotteryctl: не удалось открыть " << path << '\n';
     return kFailed;
   }
-  // Read and check the whole file first: a refused line never stops the others.
-  BulkAddReport total;
-  std::vector<ImportLine> lines;
-  std::string text;
-  std::size_t line_number = 0;
-  while (std::getline(file, text)) {
-    ++line_number;
-    if (!text.empty() && text.back() == '\r') text.pop_back();
-    if (line_number == 1 && text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // BOM
-    if (trim_field(text).empty() || (line_number == 1 && is_header(text))) continue;
-    auto row = parse_import_line(text);
-    if (!row) {
-      total.refused.push_back(RefusedLine{line_number, text, row.error()});
-      continue;
-    }
-    lines.push_back(ImportLine{line_number, text, *row});
-  }
+  const std::string content{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
   if (file.bad()) {
     std::cerr << "lotteryctl: ошибка чтения " << path << '\n';
     return kFailed;
   }
+  const std::vector<FileLine> lines = data_lines(content);
 
-  const std::size_t counted = lines.size() + total.refused.size();
+  BulkAddReport total;
   system::SystemClock clock;
   system::SecureRandom random;
   system::HmacDrawRandomness draw_randomness;
   AccountService accounts(Dependencies{database, clock, random, draw_randomness, Settings{}});
   const Progress progress(lines.size());
   progress.update(0);
+  const auto parse = [&](std::size_t start) {
+    return parse_batch(
+        std::span(lines).subspan(start, std::min(kImportBatch, lines.size() - start)));
+  };
+  // The next batch is checked while this one goes into the database; a refused line
+  // never stops the others.
+  std::future<ParsedBatch> next = std::async(std::launch::async, parse, 0);
   for (std::size_t start = 0; start < lines.size(); start += kImportBatch) {
-    const std::span<const ImportLine> batch(lines.data() + start,
-                                            std::min(kImportBatch, lines.size() - start));
+    ParsedBatch parsed = next.get();
+    if (start + kImportBatch < lines.size()) {
+      next = std::async(std::launch::async, parse, start + kImportBatch);
+    }
+    total.refused.insert(total.refused.end(), parsed.refused.begin(), parsed.refused.end());
+    const std::span<const ImportLine> batch(parsed.lines);
+    if (batch.empty()) {
+      progress.update(std::min(start + kImportBatch, lines.size()));
+      continue;
+    }
     const auto imported = accounts.import_accounts(Requester::system(), batch, lottery);
     if (!imported) {
       progress.finish();
@@ -588,12 +633,12 @@ int import_accounts(db::Database& database, const std::string& path,
       return kFailed;
     }
     add_up(total, *imported);
-    progress.update(start + batch.size());
+    progress.update(std::min(start + kImportBatch, lines.size()));
   }
   progress.finish();
   std::sort(total.refused.begin(), total.refused.end(),
             [](const RefusedLine& a, const RefusedLine& b) { return a.line < b.line; });
-  print_import_report(path, counted, total, lottery);
+  print_import_report(path, lines.size(), total, lottery);
   return total.refused.empty() ? kOk : kFailed;
 }
 

@@ -162,7 +162,8 @@ TYPED_TEST_P(AccountRepositoryContract, ImportsNewAccountsAndReportsTheRest) {
       {number("22-00-00-00-00-00-00"), std::nullopt},  // on record, ownerless
       {number("55-00-00-00-00-00-00"), std::nullopt},  // new, no card
   };
-  const Instant later = kT0 + std::chrono::hours{1};
+  // To the microsecond: PostgreSQL takes it in COPY's binary format.
+  const Instant later = kT0 + std::chrono::hours{1} + std::chrono::microseconds{123'457};
   const auto results = this->committed(
       [&](Transaction& transaction) { return transaction.accounts().import_new(rows, later); });
   ASSERT_EQ(results.size(), rows.size());

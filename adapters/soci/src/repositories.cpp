@@ -296,18 +296,20 @@ class SqlAccounts : public AccountRepository {
     }
     if (fresh.empty()) return;
     if (dialect_ == Dialect::kPostgresql) {
-      const std::string created_at = copy_timestamp(now);
       copy_in(session_,
-              "COPY accounts (account_number, owner_id, is_active, created_at) FROM STDIN",
-              fresh.size(), [&](std::size_t index, std::string& line) {
+              "COPY accounts (account_number, owner_id, is_active, created_at) FROM STDIN "
+              "(FORMAT binary)",
+              fresh.size(), [&](std::size_t index, std::string& out) {
+                if (index == 0) binary_copy::header(out);
                 const std::size_t row = fresh[index];
-                line += rows[row].number.str();
-                line += '\t';
-                line += results[row].holder ? std::to_string(results[row].holder->value())
-                                            : std::string("\\N");
-                line += "\tt\t";
-                line += created_at;
-                line += '\n';
+                binary_copy::row(out, 4);
+                binary_copy::text(out, rows[row].number.str());
+                binary_copy::bigint(out, results[row].holder ? std::optional<std::int64_t>(
+                                                                   results[row].holder->value())
+                                                             : std::nullopt);
+                binary_copy::boolean(out, true);
+                binary_copy::timestamptz(out, now);
+                if (index + 1 == fresh.size()) binary_copy::trailer(out);
               });
       return;
     }

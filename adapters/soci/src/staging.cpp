@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "lottery/ports/storage_error.hpp"
@@ -62,19 +63,58 @@ void copy_in(soci::session& session, const char* copy_statement, std::size_t cou
   }
 }
 
-std::string copy_timestamp(Instant at) {
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(at);
-  const auto micros = (at - seconds).count();
-  const std::time_t time = std::chrono::system_clock::to_time_t(seconds);
-  std::tm parts{};
-  gmtime_r(&time, &parts);
-  std::array<char, 48> text{};
-  const int length =
-      std::snprintf(text.data(), text.size(), "%04d-%02d-%02d %02d:%02d:%02d.%06lld+00",
-                    parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
-                    parts.tm_min, parts.tm_sec, static_cast<long long>(micros));
-  return std::string(text.data(), static_cast<std::size_t>(length));
+namespace binary_copy {
+namespace {
+
+// Network byte order, as the format wants every integer.
+template <class Integer>
+void big_endian(std::string& out, Integer value) {
+  const auto bits = static_cast<std::make_unsigned_t<Integer>>(value);
+  for (int shift = 8 * static_cast<int>(sizeof(Integer)) - 8; shift >= 0; shift -= 8) {
+    out += static_cast<char>((bits >> static_cast<unsigned>(shift)) & 0xFFU);
+  }
 }
+
+// PostgreSQL counts time from 2000-01-01 00:00 UTC.
+constexpr std::int64_t kPostgresEpochMicros = 946'684'800'000'000;
+
+}  // namespace
+
+void header(std::string& out) {
+  out.append("PGCOPY\n\xFF\r\n\0", 11);
+  big_endian<std::int32_t>(out, 0);  // flags: no OIDs
+  big_endian<std::int32_t>(out, 0);  // no header extension
+}
+
+void row(std::string& out, std::int16_t fields) { big_endian(out, fields); }
+
+void text(std::string& out, std::string_view value) {
+  big_endian(out, static_cast<std::int32_t>(value.size()));
+  out += value;
+}
+
+void bigint(std::string& out, std::optional<std::int64_t> value) {
+  if (!value) {
+    big_endian<std::int32_t>(out, -1);
+    return;
+  }
+  big_endian<std::int32_t>(out, 8);
+  big_endian(out, *value);
+}
+
+void boolean(std::string& out, bool value) {
+  big_endian<std::int32_t>(out, 1);
+  out += value ? '\1' : '\0';
+}
+
+void timestamptz(std::string& out, Instant value) {
+  big_endian<std::int32_t>(out, 8);
+  big_endian<std::int64_t>(out, value.time_since_epoch().count() - kPostgresEpochMicros);
+}
+
+void trailer(std::string& out) { big_endian<std::int16_t>(out, -1); }
+
+}  // namespace binary_copy
 
 namespace {
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "lottery/core/time.hpp"
 #include "lottery/db/database_url.hpp"
@@ -24,12 +25,23 @@ struct StagedRow {
 };
 
 // Streams `count` rows into PostgreSQL with `copy_statement` ("COPY t (…) FROM STDIN"),
-// each written by `write_row(index, line)` in COPY's text format (line ends with '\n').
+// each appended by `write_row(index, out)` in the statement's format (text: a line
+// ending with '\n'; binary: see binary_copy).
 void copy_in(soci::session& session, const char* copy_statement, std::size_t count,
              const std::function<void(std::size_t, std::string&)>& write_row);
 
-// The instant as COPY's text format takes a timestamptz: "2026-11-26 12:00:00.123456+00".
-[[nodiscard]] std::string copy_timestamp(Instant at);
+// COPY's binary format (FORMAT binary): no text for the server to parse, which is most of
+// what a COPY costs it beyond the indexes. A stream is the header, then each row as
+// its field count and fields, then the trailer.
+namespace binary_copy {
+void header(std::string& out);
+void row(std::string& out, std::int16_t fields);
+void text(std::string& out, std::string_view value);
+void bigint(std::string& out, std::optional<std::int64_t> value);  // NULL when empty
+void boolean(std::string& out, bool value);
+void timestamptz(std::string& out, Instant value);
+void trailer(std::string& out);
+}  // namespace binary_copy
 
 // The temporary table `lottery_staging (position, account_number, club_card)` holding
 // exactly `rows` while it lives; dropped when it goes out of scope (or, on PostgreSQL,
