@@ -1128,7 +1128,12 @@ struct ChatBot::Impl {
   // Notifications
 
   std::vector<OutgoingMessage> render(const Notification& notification) {
-    auto transaction = store.begin();
+    // Opened only for the kinds that read the store: a reply renders without one.
+    std::unique_ptr<Transaction> opened;
+    const auto transaction = [&]() -> Transaction& {
+      if (!opened) opened = store.begin();
+      return *opened;
+    };
     const Instant now = deps.clock.now();
     const std::string about =
         text::title(notification.lottery_title) + ", " +
@@ -1160,11 +1165,11 @@ struct ChatBot::Impl {
       }
       case NotificationKind::kWinnerDrawn: {
         const auto win =
-            notification.winner ? transaction->winners().find(*notification.winner) : std::nullopt;
+            notification.winner ? transaction().winners().find(*notification.winner) : std::nullopt;
         if (!win || win->status != WinStatus::kPending) break;  // settled meanwhile
         std::optional<VerificationCode> code;
         if (win->user) {
-          if (const auto user = transaction->users().find(*win->user))
+          if (const auto user = transaction().users().find(*win->user))
             code = user->verification_code;
         }
         send(winner_text(notification.lottery_title, *win, code, now), confirm_markup(win->id));
@@ -1182,7 +1187,7 @@ struct ChatBot::Impl {
       case NotificationKind::kClaimReminder:
       case NotificationKind::kClaimExtended: {
         const auto win =
-            notification.winner ? transaction->winners().find(*notification.winner) : std::nullopt;
+            notification.winner ? transaction().winners().find(*notification.winner) : std::nullopt;
         if (!win || !win->is_confirmable(now)) break;
         send((notification.kind == NotificationKind::kClaimReminder
                   ? "⏰ Напоминание: подтвердите выигрыш — "
@@ -1228,7 +1233,7 @@ struct ChatBot::Impl {
       case NotificationKind::kDrawProgress: {
         if (!notification.lottery) break;
         const DeliveryProgress progress =
-            transaction->outbox().progress(*notification.lottery, NotificationKind::kWinnerDrawn);
+            transaction().outbox().progress(*notification.lottery, NotificationKind::kWinnerDrawn);
         std::string html = "📨 Уведомления победителям розыгрыша #" + lottery_id + " " +
                            text::title(notification.lottery_title) + ": " +
                            std::to_string(progress.sent) + "/" + std::to_string(progress.total);
@@ -1239,7 +1244,7 @@ struct ChatBot::Impl {
       }
       case NotificationKind::kWinnersExport: {
         if (!notification.lottery) break;
-        const auto rows = winner_export_rows(*transaction, *notification.lottery);
+        const auto rows = winner_export_rows(transaction(), *notification.lottery);
         if (!rows) break;  // the lottery is gone
         // A byte order mark and CRLF: spreadsheets open it as UTF-8 with its columns.
         std::string csv = "\xEF\xBB\xBF";
@@ -1270,10 +1275,10 @@ struct ChatBot::Impl {
         if (!notification.lottery) break;
         std::optional<std::int64_t> edit;
         if (notification.kind == NotificationKind::kResultsUpdated) {
-          edit = transaction->outbox().sent_message(*notification.lottery,
-                                                    NotificationKind::kResultsPublished);
+          edit = transaction().outbox().sent_message(*notification.lottery,
+                                                     NotificationKind::kResultsPublished);
         }
-        send(results_text(*transaction, *notification.lottery, notification.lottery_title), {},
+        send(results_text(transaction(), *notification.lottery, notification.lottery_title), {},
              edit);
         break;
       }

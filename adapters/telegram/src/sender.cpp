@@ -70,10 +70,14 @@ bool Sender::take_token(Instant now) {
   return true;
 }
 
-Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notification, Instant now) {
-  {
+Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notification, Instant now,
+                                 Instant leased_until) {
+  if (deps_.clock.now() + limits_.call_timeout >= leased_until) {
+    // The round has run long: renewed first, so no lease ends while its call is out.
+    const Instant renewed_at = deps_.clock.now();
     auto transaction = deps_.transactions.begin();
-    if (!transaction->outbox().lease(notification.id, now, instance_, now + limits_.lease)) {
+    if (!transaction->outbox().lease(notification.id, renewed_at, instance_,
+                                     renewed_at + limits_.lease)) {
       return Delivery::kTakenElsewhere;
     }
     transaction->commit();
@@ -150,10 +154,23 @@ Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notifica
 std::vector<Sender::Delivery> Sender::deliver_all(const std::vector<Notification>& chosen,
                                                   Instant now) {
   std::vector<Delivery> outcomes(chosen.size(), Delivery::kRetryLater);
+  // The round's messages are leased in one transaction, not one each: another instance
+  // skips them from here on.
+  const Instant leased_until = now + limits_.lease;
+  std::vector<bool> leased(chosen.size(), false);
+  {
+    auto transaction = deps_.transactions.begin();
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+      leased[i] = transaction->outbox().lease(chosen[i].id, now, instance_, leased_until);
+      if (!leased[i]) outcomes[i] = Delivery::kTakenElsewhere;
+    }
+    transaction->commit();
+  }
   const std::size_t workers = std::min(worker_clients_.size(), chosen.size());
   if (workers <= 1) {
     for (std::size_t i = 0; i < chosen.size(); ++i) {
-      outcomes[i] = deliver(client_, chosen[i], now);
+      if (!leased[i]) continue;
+      outcomes[i] = deliver(client_, chosen[i], now, leased_until);
       if (deps_.clock.now() < paused_until_) break;  // an outage: the rest waits
     }
     return outcomes;
@@ -167,11 +184,12 @@ std::vector<Sender::Delivery> Sender::deliver_all(const std::vector<Notification
       threads.emplace_back([&, worker] {
         try {
           for (std::size_t i = next++; i < chosen.size(); i = next++) {
+            if (!leased[i]) continue;
             {
               const std::lock_guard lock(state_mutex_);
               if (deps_.clock.now() < paused_until_) return;  // an outage: the rest waits
             }
-            outcomes[i] = deliver(*worker_clients_[worker], chosen[i], now);
+            outcomes[i] = deliver(*worker_clients_[worker], chosen[i], now, leased_until);
           }
         } catch (...) {
           failures[worker] = std::current_exception();

@@ -66,7 +66,9 @@ class Sender {
 
  private:
   enum class Delivery { kSent, kRetryLater, kGaveUp, kTakenElsewhere };
-  Delivery deliver(ApiClient& client, const Notification& notification, Instant now);
+  // Sends one leased message (its lease ends at `leased_until`) and records the outcome.
+  Delivery deliver(ApiClient& client, const Notification& notification, Instant now,
+                   Instant leased_until);
   bool chat_ready(ChatId chat, Instant now) const;
   void note_sent_to(ChatId chat, Instant now);
   bool take_token(Instant now);
