@@ -206,6 +206,10 @@ struct BotRun {
   double cpu_per_update_ms{0};      // the bot's own CPU while handling them
   double saturation_per_second{0};  // handled and every reply delivered
   std::vector<double> latencies_ms;
+  // The two parts of each: until getUpdates handed it over, then until the reply.
+  std::vector<double> to_bot_ms;
+  std::vector<double> in_bot_ms;
+  std::vector<double> handled_ms;  // handed over until confirmed by the next getUpdates
   long peak_rss_kib{0};
 };
 
@@ -267,6 +271,7 @@ BotRun run_bot(Club& club) {
   // 3. Open loop: one update of a distinct client every 2 ms, whatever the bot does.
   const std::size_t calls_before = fake.calls().size();
   std::map<std::int64_t, Clock::time_point> offered;
+  std::map<std::int64_t, std::int64_t> update_of;
   const auto interval =
       std::chrono::duration_cast<Clock::duration>(duration<double>(1.0 / kOfferedRate));
   const auto open_start = Clock::now();
@@ -275,6 +280,7 @@ BotRun run_bot(Club& club) {
     const int client = 1 + i % kRegistered;
     offered[client] = Clock::now();
     last = fake.push_message(client, "/my_account");
+    update_of[client] = last;
   }
   wait_for([&] { return fake.confirmed_offset() > last && all_delivered(*club.database); },
            "open loop");
@@ -288,6 +294,13 @@ BotRun run_bot(Club& club) {
   for (const auto& [chat, at] : offered) {
     if (!replied.contains(chat)) throw std::runtime_error("open loop: a reply is missing");
     run.latencies_ms.push_back(duration<double, std::milli>(replied[chat] - at).count());
+    if (const auto handed = fake.handed_over(update_of[chat])) {
+      run.to_bot_ms.push_back(duration<double, std::milli>(*handed - at).count());
+      run.in_bot_ms.push_back(duration<double, std::milli>(replied[chat] - *handed).count());
+      if (const auto confirmed = fake.confirmed_at(update_of[chat])) {
+        run.handled_ms.push_back(duration<double, std::milli>(*confirmed - *handed).count());
+      }
+    }
   }
   run.peak_rss_kib = peak_rss_kib(bot.pid());
   bot.signal(SIGTERM);
@@ -424,6 +437,12 @@ int run() {
               percentile(bot.latencies_ms, 0.99));
   std::printf("%-58s %12.1f\n", "update-to-reply max at 500 updates/s offered (ms)",
               percentile(bot.latencies_ms, 1.0));
+  std::printf("%-58s %6.1f %5.1f\n", "  of which until getUpdates hands it over, p50 p99 (ms)",
+              percentile(bot.to_bot_ms, 0.50), percentile(bot.to_bot_ms, 0.99));
+  std::printf("%-58s %6.1f %5.1f\n", "  of which from then to the reply, p50 p99 (ms)",
+              percentile(bot.in_bot_ms, 0.50), percentile(bot.in_bot_ms, 0.99));
+  std::printf("%-58s %6.1f %5.1f\n", "  (handed over until confirmed by the next poll, p50 p99)",
+              percentile(bot.handled_ms, 0.50), percentile(bot.handled_ms, 0.99));
   std::printf("%-58s %12.1f\n", "bot peak RSS (MiB)", static_cast<double>(bot.peak_rss_kib) / 1024);
   std::printf("%-58s %12.1f\n", "1,000 winner notifications (messages/s, limit 30)",
               notifications.per_second);

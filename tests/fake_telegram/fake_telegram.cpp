@@ -69,6 +69,10 @@ struct FakeTelegram::Impl {
   std::condition_variable changed;
   std::deque<std::pair<std::int64_t, std::string>> updates;  // id, JSON
   std::map<std::int64_t, std::string> all_updates;
+  // When each update was first handed to the bot by getUpdates.
+  std::map<std::int64_t, std::chrono::steady_clock::time_point> handed_over;
+  // When the bot's next getUpdates confirmed each (its offset went past it).
+  std::map<std::int64_t, std::chrono::steady_clock::time_point> confirmed_at;
   std::int64_t next_update_id{100000};
   std::int64_t confirmed{0};
   std::int64_t next_message_id{1000};
@@ -332,13 +336,19 @@ struct FakeTelegram::Impl {
       {
         std::lock_guard lock(mutex);
         // An offset confirms every update before it.
+        for (auto handed = handed_over.lower_bound(confirmed);
+             handed != handed_over.end() && handed->first < offset; ++handed) {
+          confirmed_at.try_emplace(handed->first, std::chrono::steady_clock::now());
+        }
         confirmed = std::max(confirmed, offset);
         while (!updates.empty() && updates.front().first < offset) updates.pop_front();
         if (!updates.empty() || std::chrono::steady_clock::now() >= deadline) {
           json::array result;
+          const auto now = std::chrono::steady_clock::now();
           for (const auto& [id, text] : updates) {
             if (std::cmp_greater_equal(result.size(), limit)) break;
             result.push_back(json::parse(text));
+            handed_over.try_emplace(id, now);
           }
           co_return std::pair{200, envelope_ok(std::move(result))};
         }
@@ -424,6 +434,22 @@ void FakeTelegram::fail_next(const std::string& method, int status, const std::s
 void FakeTelegram::drop_next(const std::string& method, int count) {
   std::lock_guard lock(impl_->mutex);
   impl_->drops[method] += count;
+}
+
+std::optional<std::chrono::steady_clock::time_point> FakeTelegram::handed_over(
+    std::int64_t update_id) const {
+  std::lock_guard lock(impl_->mutex);
+  const auto found = impl_->handed_over.find(update_id);
+  if (found == impl_->handed_over.end()) return std::nullopt;
+  return found->second;
+}
+
+std::optional<std::chrono::steady_clock::time_point> FakeTelegram::confirmed_at(
+    std::int64_t update_id) const {
+  std::lock_guard lock(impl_->mutex);
+  const auto found = impl_->confirmed_at.find(update_id);
+  if (found == impl_->confirmed_at.end()) return std::nullopt;
+  return found->second;
 }
 
 std::optional<std::chrono::steady_clock::time_point> FakeTelegram::last_call(

@@ -75,6 +75,12 @@ class FakeTelegram {
   [[nodiscard]] std::vector<SentMessage> messages_to(std::int64_t chat_id) const;
   [[nodiscard]] std::vector<std::string> callback_answers() const;
   [[nodiscard]] std::int64_t confirmed_offset() const;
+  // When getUpdates first handed the update to the bot, if it did.
+  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> handed_over(
+      std::int64_t update_id) const;
+  // When the bot's getUpdates offset first went past the update, if it did.
+  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> confirmed_at(
+      std::int64_t update_id) const;
   // When `method` was last called, if ever.
   [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> last_call(
       const std::string& method) const;
