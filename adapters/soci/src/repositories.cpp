@@ -1,8 +1,13 @@
 #include "repositories.hpp"
 
+#include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
+
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -1062,9 +1067,85 @@ constexpr std::string_view kReplyKinds =
     "kind IN ('reply', 'reply_edit', 'draw_progress', 'winners_export', 'admin_win_confirmed', "
     "'admin_wins_expired', 'admin_drawn', 'admin_redrawn', 'admin_undeliverable')";
 
+constexpr std::string_view kDueColumns =
+    "SELECT id, chat_id, kind, lottery_id, lottery_title, winner_id, place, prize, "
+    "account_number, lottery_us(deadline), count, detail, text, markup, reference, "
+    "lottery_us(created_at), attempts FROM outbox WHERE ";
+
+Notification notification_from(const soci::row& row) {
+  Notification notification;
+  notification.id = NotificationId{integer(row, 0)};
+  notification.chat = ChatId{integer(row, 1)};
+  notification.kind = must(parse_notification_kind(text(row, 2)), "notification kind");
+  if (const auto lottery = optional_integer(row, 3)) notification.lottery = LotteryId{*lottery};
+  notification.lottery_title = text(row, 4);
+  if (const auto winner = optional_integer(row, 5)) notification.winner = WinnerId{*winner};
+  notification.place = static_cast<int>(integer(row, 6));
+  notification.prize = text(row, 7);
+  if (const auto account = optional_text(row, 8)) {
+    notification.account = must(AccountNumber::parse(*account), "account number");
+  }
+  notification.deadline = optional_instant(row, 9);
+  notification.count = integer(row, 10);
+  notification.detail = text(row, 11);
+  notification.text = text(row, 12);
+  notification.markup = text(row, 13);
+  notification.reference = integer(row, 14);
+  notification.created_at = instant(row, 15);
+  notification.attempts = static_cast<int>(integer(row, 16));
+  return notification;
+}
+
+// The sender asks for due messages many times a second, and PostgreSQL takes ten times
+// longer to plan that query than to run it (0.3-0.8 ms against 0.02-0.09): each
+// connection PREPAREs it once and EXECUTEs it with the values written in (EXECUTE
+// takes no bound parameters).
+constexpr const char* kDueReplies = "lottery_due_replies";
+constexpr const char* kDueRest = "lottery_due_rest";
+
+std::string quoted_literal(const std::string& text) {
+  std::string quoted = "'";
+  for (const char c : text) {
+    if (c == '\'') quoted += '\'';
+    quoted += c;
+  }
+  return quoted + "'";
+}
+
+// The connections that have the due queries prepared: a reconnection is a new
+// connection (and a new server process), so it prepares them again.
+std::mutex prepared_mutex;
+std::set<std::pair<const void*, int>> prepared_connections;
+
 class SqlOutbox : public Outbox {
  public:
-  explicit SqlOutbox(soci::session& session) : session_(session) {}
+  SqlOutbox(soci::session& session, Dialect dialect) : session_(session), dialect_(dialect) {}
+
+  // PREPARE outlives the transaction it ran in: it belongs to the connection.
+  std::pair<const void*, int> prepare_due_queries() {
+    auto* backend = static_cast<soci::postgresql_session_backend*>(session_.get_backend());
+    const std::pair<const void*, int> connection{backend->conn_, PQbackendPID(backend->conn_)};
+    {
+      const std::lock_guard lock(prepared_mutex);
+      if (prepared_connections.contains(connection)) return connection;
+    }
+    for (const bool replies : {true, false}) {
+      std::string due(kDue);
+      for (const auto& [name, parameter] :
+           {std::pair{":lease_now", "$2"}, {":now", "$1"}, {":sender", "$3"}}) {
+        for (auto at = due.find(name); at != std::string::npos; at = due.find(name)) {
+          due.replace(at, std::string_view(name).size(), parameter);
+        }
+      }
+      session_ << "PREPARE " + std::string(replies ? kDueReplies : kDueRest) +
+                      " (bigint, bigint, text, bigint[], bigint) AS " + std::string(kDueColumns) +
+                      due + " AND chat_id <> ALL ($4)" + (replies ? " AND " : " AND NOT ") +
+                      std::string(kReplyKinds) + " ORDER BY id LIMIT $5";
+    }
+    const std::lock_guard lock(prepared_mutex);
+    prepared_connections.insert(connection);
+    return connection;
+  }
 
   NotificationId enqueue(const Notification& notification) override {
     return guarded([&] {
@@ -1125,43 +1206,37 @@ class SqlOutbox : public Outbox {
       // Chat ids are integers: written into the statement, nothing to escape.
       std::string skipped;
       for (const ChatId chat : skip) {
-        skipped += (skipped.empty() ? "" : ", ") + std::to_string(chat.value());
+        skipped += (skipped.empty() ? "" : ",") + std::to_string(chat.value());
+      }
+      std::vector<Notification> notifications;
+      const auto read = [&](Rows& rows) {
+        for (const auto& row : rows) notifications.push_back(notification_from(row));
+      };
+      if (dialect_ == Dialect::kPostgresql) {
+        const auto connection = prepare_due_queries();
+        try {
+          Rows rows(session_, "EXECUTE " + std::string(replies ? kDueReplies : kDueRest) + "(" +
+                                  std::to_string(at) + ", " + std::to_string(lease_at) + ", " +
+                                  quoted_literal(by) + ", '{" + skipped + "}', " +
+                                  std::to_string(most) + ")");
+          read(rows);
+        } catch (const soci::postgresql_soci_error& error) {
+          // Not prepared after all (a server that lost it): prepared again next time.
+          if (error.sqlstate() == "26000") {
+            const std::lock_guard lock(prepared_mutex);
+            prepared_connections.erase(connection);
+          }
+          throw;
+        }
+        return notifications;
       }
       const std::string except = (skipped.empty() ? "" : " AND chat_id NOT IN (" + skipped + ")") +
                                  std::string(replies ? " AND " : " AND NOT ") +
                                  std::string(kReplyKinds);
-      std::vector<Notification> notifications;
       Rows rows(session_,
-                "SELECT id, chat_id, kind, lottery_id, lottery_title, winner_id, "
-                "place, prize, account_number, lottery_us(deadline), count, "
-                "detail, text, markup, reference, lottery_us(created_at), "
-                "attempts FROM outbox WHERE " +
-                    std::string(kDue) + except + " ORDER BY id LIMIT :most",
+                std::string(kDueColumns) + std::string(kDue) + except + " ORDER BY id LIMIT :most",
                 use(at, "now"), use(lease_at, "lease_now"), use(by, "sender"), use(most, "most"));
-      for (const auto& row : rows) {
-        Notification notification;
-        notification.id = NotificationId{integer(row, 0)};
-        notification.chat = ChatId{integer(row, 1)};
-        notification.kind = must(parse_notification_kind(text(row, 2)), "notification kind");
-        if (const auto lottery = optional_integer(row, 3))
-          notification.lottery = LotteryId{*lottery};
-        notification.lottery_title = text(row, 4);
-        if (const auto winner = optional_integer(row, 5)) notification.winner = WinnerId{*winner};
-        notification.place = static_cast<int>(integer(row, 6));
-        notification.prize = text(row, 7);
-        if (const auto account = optional_text(row, 8)) {
-          notification.account = must(AccountNumber::parse(*account), "account number");
-        }
-        notification.deadline = optional_instant(row, 9);
-        notification.count = integer(row, 10);
-        notification.detail = text(row, 11);
-        notification.text = text(row, 12);
-        notification.markup = text(row, 13);
-        notification.reference = integer(row, 14);
-        notification.created_at = instant(row, 15);
-        notification.attempts = static_cast<int>(integer(row, 16));
-        notifications.push_back(std::move(notification));
-      }
+      read(rows);
       return notifications;
     });
   }
@@ -1256,6 +1331,7 @@ class SqlOutbox : public Outbox {
 
  private:
   soci::session& session_;
+  Dialect dialect_;
 };
 
 class SqlDialogues : public DialogueRepository {
@@ -1398,7 +1474,7 @@ Repositories make_repositories(soci::session& session, Dialect dialect) {
                       std::make_unique<SqlEntries>(session, dialect),
                       std::make_unique<SqlWinners>(session),
                       std::make_unique<SqlReports>(session),
-                      std::make_unique<SqlOutbox>(session),
+                      std::make_unique<SqlOutbox>(session, dialect),
                       std::make_unique<SqlAudit>(session),
                       std::make_unique<SqlDialogues>(session),
                       std::make_unique<SqlUpdates>(session)};
