@@ -1,5 +1,7 @@
 #include "lottery/core/account_service.hpp"
 
+#include <map>
+#include <span>
 #include <string>
 #include <unordered_set>
 
@@ -14,6 +16,22 @@ Notification account_added(const Account& account, Instant now) {
   Notification notification;
   notification.kind = NotificationKind::kAccountAdded;
   notification.account = account.number;
+  notification.created_at = now;
+  return notification;
+}
+
+// One message for the accounts an import added to a client, not one each: the first
+// number and, for several, how many and all of them, one a line.
+Notification accounts_added(std::span<const AccountNumber> numbers, Instant now) {
+  Notification notification;
+  notification.kind = NotificationKind::kAccountAdded;
+  notification.account = numbers.front();
+  if (numbers.size() > 1) {
+    notification.count = static_cast<std::int64_t>(numbers.size());
+    for (const AccountNumber& number : numbers) {
+      notification.detail += (notification.detail.empty() ? "" : "\n") + number.str();
+    }
+  }
   notification.created_at = now;
   return notification;
 }
@@ -248,6 +266,7 @@ Result<BulkAddReport> AccountService::import_accounts(const Requester& requester
           count_outcome(report, outcome->result);
           enrol[index] = outcome->account;
         };
+        std::map<UserId, std::vector<AccountNumber>> added_to;  // in file order
         for (std::size_t i = 0; i < first_lines.size(); ++i) {
           const std::size_t index = first_lines[i];
           const AccountImportResult& result = results.at(i);
@@ -256,7 +275,7 @@ Result<BulkAddReport> AccountService::import_accounts(const Requester& requester
             const Account account{AccountId{}, row.number, result.holder, true, now};
             if (result.holder) {
               ++report.added;
-              detail::notify_user(transaction, *result.holder, account_added(account, now));
+              added_to[*result.holder].push_back(row.number);
             } else {
               ++report.added_without_owner;
             }
@@ -267,6 +286,9 @@ Result<BulkAddReport> AccountService::import_accounts(const Requester& requester
           } else {
             one_by_one(index);
           }
+        }
+        for (const auto& [holder, numbers] : added_to) {
+          detail::notify_user(transaction, holder, accounts_added(numbers, now));
         }
         for (const std::size_t index : repeated_lines) one_by_one(index);
 

@@ -7,6 +7,7 @@
 #include "fakes/memory_store.hpp"
 #include "fakes/seeded_random.hpp"
 #include "lottery/chat/markup.hpp"
+#include "lottery/core/account_service.hpp"
 #include "lottery/ports/storage_error.hpp"
 
 namespace lottery::chat {
@@ -417,6 +418,24 @@ TEST_F(ChatTest, BulkAddingReportsLineNumbers) {
   EXPECT_THAT(report, HasSubstr("добавлено 1, без владельца 1"));
   EXPECT_THAT(report, HasSubstr("Строка 2 («мусор»)"));
   EXPECT_THAT(press(kAdmin, "add_accounts:none").text, HasSubstr("уже обработан"));
+}
+
+TEST_F(ChatTest, AnImportTellsAClientOfAllTheirNewAccountsInOneMessage) {
+  register_client(kAnna, "2223");
+  std::vector<ImportLine> lines;
+  for (const char* number : {"11-22-33-44-55-66-77", "22-33-44-55-66-77-88"}) {
+    lines.push_back(
+        ImportLine{lines.size() + 1, std::string("2223,") + number,
+                   AccountImportRow{*AccountNumber::parse(number), *ClubCard::parse("2223")}});
+  }
+  AccountService accounts(Dependencies{store_, clock_, random_, draw_randomness_, settings_});
+  ASSERT_TRUE(accounts.import_accounts(Requester::system(), lines, std::nullopt));
+  const auto messages = deliver();
+  ASSERT_EQ(messages.size(), 1U);
+  EXPECT_EQ(messages[0].chat, private_chat_of(TelegramUserId{kAnna}));
+  EXPECT_EQ(messages[0].html,
+            "✅ К вашему профилю добавлены счета (2):\n11-22-33-44-55-66-77\n"
+            "22-33-44-55-66-77-88");
 }
 
 TEST_F(ChatTest, ARedeliveredUpdateIsDoneOnce) {

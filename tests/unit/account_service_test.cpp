@@ -200,7 +200,8 @@ TEST_F(AccountServiceTest, ImportFollowsTheRulesOfAddingAccountsLineByLine) {
 
   // The holder hears of the new account and the linked one; the other of the linked one
   // (after the message of the account added before the import).
-  EXPECT_EQ(outbox_of(ChatId{1}).size(), 2U);
+  ASSERT_EQ(outbox_of(ChatId{1}).size(), 2U);
+  EXPECT_EQ(outbox_of(ChatId{1})[0].count, 0);  // one account: the usual message
   EXPECT_EQ(outbox_of(ChatId{2}).size(), 2U);
 
   // Every account of the file but the refused line's is enrolled, in the file's order.
@@ -222,6 +223,23 @@ TEST_F(AccountServiceTest, ImportFollowsTheRulesOfAddingAccountsLineByLine) {
     chained = draw_randomness_.extend_entries(chained, entry.ordinal, entry.number);
   }
   EXPECT_EQ(expected.entries_hash, chained);
+}
+
+TEST_F(AccountServiceTest, AnImportTellsEachClientOnceOfTheAccountsItAdded) {
+  register_user(1, "2223");
+  register_user(2, "4445");
+  const auto lines = import_lines({{"2223", "11-22-33-44-55-66-77"},
+                                   {"4445", "22-33-44-55-66-77-88"},
+                                   {"2223", "33-44-55-66-77-88-99"},
+                                   {"2223", "44-55-66-77-88-99-00"}});
+  ASSERT_TRUE(accounts().import_accounts(admin(), lines, std::nullopt));
+  const auto first = outbox_of(ChatId{1});
+  ASSERT_EQ(first.size(), 1U);
+  EXPECT_EQ(first[0].kind, NotificationKind::kAccountAdded);
+  EXPECT_EQ(first[0].count, 3);
+  EXPECT_EQ(first[0].detail, "11-22-33-44-55-66-77\n33-44-55-66-77-88-99\n44-55-66-77-88-99-00");
+  ASSERT_EQ(outbox_of(ChatId{2}).size(), 1U);
+  EXPECT_EQ(outbox_of(ChatId{2})[0].account, account("22-33-44-55-66-77-88"));
 }
 
 TEST_F(AccountServiceTest, ImportingTheSameFileAgainChangesNothing) {

@@ -1198,8 +1198,13 @@ struct ChatBot::Impl {
         break;
       }
       case NotificationKind::kAccountAdded:
-        send("✅ К вашему профилю добавлен счет: " +
-             (notification.account ? notification.account->str() : std::string{}));
+        if (notification.count > 1) {  // several at once, by an import
+          send("✅ К вашему профилю добавлены счета (" + std::to_string(notification.count) +
+               "):\n" + text::escape(notification.detail));
+        } else {
+          send("✅ К вашему профилю добавлен счет: " +
+               (notification.account ? notification.account->str() : std::string{}));
+        }
         break;
       case NotificationKind::kAdminWinConfirmed:
         send("✅ Выигрыш #" + winner_id + " подтвержден " +
