@@ -100,6 +100,37 @@ TYPED_TEST_P(OutboxContract, PostponesFailsAndRemembersSentMessages) {
   });
 }
 
+TYPED_TEST_P(OutboxContract, KeepsThePartsOfALongMessageAlreadySent) {
+  const LotteryId lottery = this->add_lottery();
+  Notification results;
+  results.chat = ChatId{-100};
+  results.kind = NotificationKind::kResultsPublished;
+  results.lottery = lottery;
+  results.created_at = kT0;
+  const NotificationId id = this->committed(
+      [&](Transaction& transaction) { return transaction.outbox().enqueue(results); });
+  this->committed([&](Transaction& transaction) {
+    EXPECT_TRUE(transaction.outbox().lease(id, kT0, "a", kT0 + kLease));
+    transaction.outbox().mark_parts_sent(id, 2, std::int64_t{7001});
+    transaction.outbox().postpone(id, kT0 + std::chrono::seconds{1});
+  });
+  this->read([&](Transaction& transaction) {
+    const auto due = transaction.outbox().pending(10, kT0 + std::chrono::seconds{1}, "b", {});
+    ASSERT_EQ(due.size(), 1U);
+    EXPECT_EQ(due[0].parts_sent, 2);
+    EXPECT_EQ(due[0].attempts, 1);
+  });
+  // The retry sent the rest: the first part's message is the one on record.
+  this->committed([&](Transaction& transaction) {
+    transaction.outbox().mark_parts_sent(id, 3, std::nullopt);
+    transaction.outbox().mark_sent(id, kT0 + std::chrono::seconds{2}, std::nullopt);
+  });
+  this->read([&](Transaction& transaction) {
+    EXPECT_EQ(transaction.outbox().sent_message(lottery, NotificationKind::kResultsPublished),
+              7001);
+  });
+}
+
 TYPED_TEST_P(OutboxContract, RepliesAndAdminMessagesGoBeforeBulkNotifications) {
   const LotteryId lottery = this->add_lottery();
   Notification win;
@@ -203,6 +234,7 @@ TYPED_TEST_P(OutboxContract, ALeaseKeepsAMessageFromOtherSendersUntilItEnds) {
 
 REGISTER_TYPED_TEST_SUITE_P(OutboxContract, KeepsEveryFieldAndTheOrder,
                             PostponesFailsAndRemembersSentMessages,
+                            KeepsThePartsOfALongMessageAlreadySent,
                             RepliesAndAdminMessagesGoBeforeBulkNotifications,
                             AChatsMessagesAreDueOneAfterAnother,
                             ALeaseKeepsAMessageFromOtherSendersUntilItEnds);

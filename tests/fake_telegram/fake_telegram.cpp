@@ -36,6 +36,7 @@ struct Failure {
   int status;
   std::string description;
   std::optional<int> retry_after;
+  int after{0};  // calls answered normally before this failure
 };
 
 json::object user_json(std::int64_t id, const std::string& first_name) {
@@ -214,9 +215,14 @@ struct FakeTelegram::Impl {
     {
       std::lock_guard lock(mutex);
       if (auto found = failures.find(method); found != failures.end() && !found->second.empty()) {
-        const Failure failure = found->second.front();
-        found->second.pop_front();
-        co_return std::pair{failure.status, envelope_error(failure)};
+        Failure& next = found->second.front();
+        if (next.after > 0) {
+          --next.after;
+        } else {
+          const Failure failure = next;
+          found->second.pop_front();
+          co_return std::pair{failure.status, envelope_error(failure)};
+        }
       }
     }
     if (method == "sendDocument") co_return send_document(body_text, content_type);
@@ -424,10 +430,11 @@ std::string FakeTelegram::update_json(std::int64_t update_id) const {
 }
 
 void FakeTelegram::fail_next(const std::string& method, int status, const std::string& description,
-                             std::optional<int> retry_after, int count) {
+                             std::optional<int> retry_after, int count, int after) {
   std::lock_guard lock(impl_->mutex);
   for (int i = 0; i < count; ++i) {
-    impl_->failures[method].push_back(Failure{status, description, retry_after});
+    impl_->failures[method].push_back(
+        Failure{status, description, retry_after, i == 0 ? after : 0});
   }
 }
 

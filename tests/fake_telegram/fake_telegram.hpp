@@ -55,9 +55,10 @@ class FakeTelegram {
   // The JSON of an update with this id, as a webhook would deliver it.
   [[nodiscard]] std::string update_json(std::int64_t update_id) const;
 
-  // Failures to inject: the next `count` calls of `method` get this answer.
+  // Failures to inject: the next `count` calls of `method` get this answer (after
+  // `after` more calls answered as usual).
   void fail_next(const std::string& method, int status, const std::string& description,
-                 std::optional<int> retry_after = std::nullopt, int count = 1);
+                 std::optional<int> retry_after = std::nullopt, int count = 1, int after = 0);
   // The next `count` calls of `method` get their connection closed without an answer.
   void drop_next(const std::string& method, int count = 1);
   // Every call of `method` waits this long before it is answered.

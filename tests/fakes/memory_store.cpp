@@ -514,6 +514,7 @@ class MemoryOutbox : public Outbox {
     Notification stored = notification;
     stored.id = NotificationId{writes_.next_id("outbox")};
     stored.attempts = 0;
+    stored.parts_sent = 0;
     writes_.state().outbox.push_back(stored);
     writes_.state().deliveries[stored.id.value()] = Delivery{};
     return stored.id;
@@ -573,8 +574,16 @@ class MemoryOutbox : public Outbox {
     writes_.before("outbox.mark_sent");
     Delivery& delivery = writes_.state().deliveries.at(id.value());
     delivery.sent_at = at;
-    delivery.message_id = message_id;
+    if (message_id) delivery.message_id = message_id;
     end_lease(delivery);
+  }
+  void mark_parts_sent(NotificationId id, int parts,
+                       std::optional<std::int64_t> first_message_id) override {
+    writes_.before("outbox.mark_parts_sent");
+    if (first_message_id) writes_.state().deliveries.at(id.value()).message_id = first_message_id;
+    for (Notification& notification : writes_.state().outbox) {
+      if (notification.id == id) notification.parts_sent = parts;
+    }
   }
   void mark_failed(NotificationId id, Instant at, const std::string& reason) override {
     writes_.before("outbox.mark_failed");

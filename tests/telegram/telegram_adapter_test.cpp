@@ -401,6 +401,42 @@ TEST_F(TelegramTest, TheSenderRetriesServerErrorsAndGivesUpOnBlockedUsers) {
   EXPECT_EQ(state.audit.back().action, AuditAction::kMessageUndeliverable);
 }
 
+// A notification too long for one message goes out in parts; when a later part fails,
+// the retry sends the rest, not the first part again.
+TEST_F(TelegramTest, ARetryOfALongMessageSendsOnlyThePartsNotSentYet) {
+  std::string text;
+  // About 7,000 characters: two messages of at most 4,096.
+  for (int line = 0; text.size() < 12000; ++line) text += "строка " + std::to_string(line) + "\n";
+  {
+    auto transaction = store_.begin();
+    Notification long_one;
+    long_one.chat = ChatId{1};
+    long_one.kind = NotificationKind::kAdminUndeliverable;  // rendered with its detail
+    long_one.count = 5;
+    long_one.detail = text;
+    long_one.created_at = clock_.now();
+    (void)transaction->outbox().enqueue(long_one);
+    transaction->commit();
+  }
+  const std::size_t parts = chat_->render(store_.snapshot().outbox.at(0)).size();
+  ASSERT_GE(parts, 2U);
+  telegram_.fail_next("sendMessage", 500, "Internal Server Error", std::nullopt, 1, 1);
+  start_bot();
+  // The chat's next message goes out only once the long one is recorded as sent.
+  ASSERT_TRUE(telegram_.wait_until(
+      [&](const FakeTelegram& fake) { return fake.messages_to(1).size() >= parts; }));
+  queue_replies(store_, 1, 1, clock_.now());
+  sender_->notify();
+  ASSERT_TRUE(has_message_to(1, "сообщение 0"));
+  auto got = telegram_.messages_to(1);
+  got.pop_back();
+  ASSERT_EQ(got.size(), parts) << "a part was sent twice or not at all";
+  EXPECT_THAT(got.front().text, HasSubstr("строка 0\n"));
+  EXPECT_EQ(store_.snapshot().outbox.at(0).attempts, 1);
+  // The first part's message is the one on record.
+  EXPECT_EQ(store_.snapshot().deliveries.begin()->second.message_id, got.front().message_id);
+}
+
 TEST_F(TelegramTest, TheSenderKeepsUnderTelegramsLimits) {
   telegram_.enforce_limits(30);
   queue_replies(store_, 90, 45, clock_.now());  // two messages to each of 45 chats

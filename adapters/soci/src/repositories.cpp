@@ -1070,7 +1070,7 @@ constexpr std::string_view kReplyKinds =
 constexpr std::string_view kDueColumns =
     "SELECT id, chat_id, kind, lottery_id, lottery_title, winner_id, place, prize, "
     "account_number, lottery_us(deadline), count, detail, text, markup, reference, "
-    "lottery_us(created_at), attempts FROM outbox WHERE ";
+    "lottery_us(created_at), attempts, parts_sent FROM outbox WHERE ";
 
 Notification notification_from(const soci::row& row) {
   Notification notification;
@@ -1093,6 +1093,7 @@ Notification notification_from(const soci::row& row) {
   notification.reference = integer(row, 14);
   notification.created_at = instant(row, 15);
   notification.attempts = static_cast<int>(integer(row, 16));
+  notification.parts_sent = static_cast<int>(integer(row, 17));
   return notification;
 }
 
@@ -1272,9 +1273,22 @@ class SqlOutbox : public Outbox {
       long long key = id.value();
       long long when = micros(at);
       auto message = nullable<long long>(message_id);
-      session_ << "UPDATE outbox SET sent_at = lottery_ts(:at), telegram_message_id = :message, "
+      session_ << "UPDATE outbox SET sent_at = lottery_ts(:at), "
+                  "telegram_message_id = COALESCE(:message, telegram_message_id), "
                   "leased_by = NULL, leased_until = NULL WHERE id = :id",
           use(when, "at"), use(message.value, message.indicator, "message"), use(key, "id");
+    });
+  }
+
+  void mark_parts_sent(NotificationId id, int parts,
+                       std::optional<std::int64_t> first_message_id) override {
+    guarded([&] {
+      long long key = id.value();
+      int sent = parts;
+      auto message = nullable<long long>(first_message_id);
+      session_ << "UPDATE outbox SET parts_sent = :parts, "
+                  "telegram_message_id = COALESCE(:message, telegram_message_id) WHERE id = :id",
+          use(sent, "parts"), use(message.value, message.indicator, "message"), use(key, "id");
     });
   }
 

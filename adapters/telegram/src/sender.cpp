@@ -84,12 +84,22 @@ Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notifica
   }
   const auto messages = chat_.render(notification);
   std::optional<std::int64_t> first_message_id;
-  for (const chat::OutgoingMessage& message : messages) {
+  // The parts an earlier attempt sent are not sent again.
+  const auto first_part = static_cast<std::size_t>(std::max(0, notification.parts_sent));
+  // Kept with the retry: how far this attempt got.
+  const auto keep_parts = [&](Transaction& transaction, std::size_t part) {
+    if (part > first_part) {
+      transaction.outbox().mark_parts_sent(notification.id, static_cast<int>(part),
+                                           first_message_id);
+    }
+  };
+  for (std::size_t part = first_part; part < messages.size(); ++part) {
+    const chat::OutgoingMessage& message = messages[part];
     const auto method = message_method(message);
     const ApiResponse response = client.call(method, message_body(message), limits_.call_timeout,
                                              message_content_type(message));
     if (response.ok) {
-      if (!first_message_id) first_message_id = parse_message_id(response.result);
+      if (part == 0) first_message_id = parse_message_id(response.result);
       continue;
     }
     const bool unchanged_edit = message.edit_message_id && response.error_code == 400 &&
@@ -102,6 +112,7 @@ Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notifica
         chat_ready_at_[notification.chat] = now + wait;
       }
       auto transaction = deps_.transactions.begin();
+      keep_parts(*transaction, part);
       transaction->outbox().postpone(notification.id, now + wait);
       transaction->commit();
       spdlog::warn("telegram: 429 for chat {}, waiting {} s", notification.chat.value(),
@@ -131,6 +142,7 @@ Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notifica
       resume_at = paused_until_;
     }
     auto transaction = deps_.transactions.begin();
+    keep_parts(*transaction, part);
     transaction->outbox().postpone(notification.id, resume_at);
     transaction->commit();
     return Delivery::kRetryLater;

@@ -57,6 +57,9 @@ struct Notification {
   std::int64_t reference{0};  // kReplyEdit: the message to edit
   Instant created_at;
   int attempts{0};  // failed deliveries so far (kept by the outbox)
+  // A long message goes out in parts: those already sent, which a retry does not repeat
+  // (kept by the outbox).
+  int parts_sent{0};
 
   friend bool operator==(const Notification&, const Notification&) = default;
 };

@@ -46,8 +46,12 @@ class Outbox {
   // Ends every lease `sender` holds (a restarted sender takes back what it held).
   virtual void release_leases(const std::string& sender) = 0;
   // Records that Telegram accepted it, with the id of the message it became (ends its lease,
-  // as do mark_failed and postpone).
+  // as do mark_failed and postpone); without an id, one recorded by mark_parts_sent stays.
   virtual void mark_sent(NotificationId id, Instant at, std::optional<std::int64_t> message_id) = 0;
+  // Records that the first `parts` parts of a message sent in several went out, and the
+  // message id of the first (a retry sends the rest; mark_sent without an id keeps it).
+  virtual void mark_parts_sent(NotificationId id, int parts,
+                               std::optional<std::int64_t> first_message_id) = 0;
   // Gives up on it for good (blocked by the user, refused as malformed).
   virtual void mark_failed(NotificationId id, Instant at, const std::string& reason) = 0;
   // Counts a failed attempt and keeps it back until `until`.
