@@ -430,7 +430,8 @@ int run() {
   std::printf("%-58s %12.0f\n", "bot, 20,000 updates handled and replied to (updates/s)",
               bot.saturation_per_second);
   std::printf("%-58s %12.0f\n", "pgbench -N, same server and connection count (tps)", tps);
-  std::printf("%-58s %12.2f\n", "bot updates/s : pgbench tps", bot.saturation_per_second / tps);
+  std::printf("%-58s %12.2f\n", "bot updates handled/s : pgbench tps",
+              bot.handled_per_second / tps);
   std::printf("%-58s %12.1f\n", "update-to-reply p50 at 500 updates/s offered (ms)",
               percentile(bot.latencies_ms, 0.50));
   std::printf("%-58s %12.1f\n", "update-to-reply p99 at 500 updates/s offered (ms)",
