@@ -55,13 +55,19 @@ TYPED_TEST_P(OutboxContract, KeepsEveryFieldAndTheOrder) {
   });
 }
 
-TYPED_TEST_P(OutboxContract, PostponesFailsAndRemembersSentMessages) {
-  const LotteryId lottery = this->add_lottery();
+// The results post of a lottery to the club's group, as the draw queues it.
+inline Notification results_post(LotteryId lottery) {
   Notification results;
   results.chat = ChatId{-100};
   results.kind = NotificationKind::kResultsPublished;
   results.lottery = lottery;
   results.created_at = kT0;
+  return results;
+}
+
+TYPED_TEST_P(OutboxContract, PostponesFailsAndRemembersSentMessages) {
+  const LotteryId lottery = this->add_lottery();
+  const Notification results = results_post(lottery);
   Notification blocked = results;
   blocked.kind = NotificationKind::kWinnerDrawn;
   blocked.chat = ChatId{5};
@@ -102,13 +108,9 @@ TYPED_TEST_P(OutboxContract, PostponesFailsAndRemembersSentMessages) {
 
 TYPED_TEST_P(OutboxContract, KeepsThePartsOfALongMessageAlreadySent) {
   const LotteryId lottery = this->add_lottery();
-  Notification results;
-  results.chat = ChatId{-100};
-  results.kind = NotificationKind::kResultsPublished;
-  results.lottery = lottery;
-  results.created_at = kT0;
-  const NotificationId id = this->committed(
-      [&](Transaction& transaction) { return transaction.outbox().enqueue(results); });
+  const NotificationId id = this->committed([&](Transaction& transaction) {
+    return transaction.outbox().enqueue(results_post(lottery));
+  });
   this->committed([&](Transaction& transaction) {
     EXPECT_TRUE(transaction.outbox().lease(id, kT0, "a", kT0 + kLease));
     transaction.outbox().mark_parts_sent(id, 2, std::int64_t{7001});

@@ -443,20 +443,28 @@ void FakeTelegram::drop_next(const std::string& method, int count) {
   impl_->drops[method] += count;
 }
 
+namespace {
+
+std::optional<std::chrono::steady_clock::time_point> time_of(
+    const std::map<std::int64_t, std::chrono::steady_clock::time_point>& times,
+    std::int64_t update_id) {
+  const auto found = times.find(update_id);
+  if (found == times.end()) return std::nullopt;
+  return found->second;
+}
+
+}  // namespace
+
 std::optional<std::chrono::steady_clock::time_point> FakeTelegram::handed_over(
     std::int64_t update_id) const {
   std::lock_guard lock(impl_->mutex);
-  const auto found = impl_->handed_over.find(update_id);
-  if (found == impl_->handed_over.end()) return std::nullopt;
-  return found->second;
+  return time_of(impl_->handed_over, update_id);
 }
 
 std::optional<std::chrono::steady_clock::time_point> FakeTelegram::confirmed_at(
     std::int64_t update_id) const {
   std::lock_guard lock(impl_->mutex);
-  const auto found = impl_->confirmed_at.find(update_id);
-  if (found == impl_->confirmed_at.end()) return std::nullopt;
-  return found->second;
+  return time_of(impl_->confirmed_at, update_id);
 }
 
 std::optional<std::chrono::steady_clock::time_point> FakeTelegram::last_call(
