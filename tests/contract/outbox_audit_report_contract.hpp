@@ -133,6 +133,39 @@ TYPED_TEST_P(OutboxContract, KeepsThePartsOfALongMessageAlreadySent) {
   });
 }
 
+TYPED_TEST_P(OutboxContract, FindsTheProgressMessagesOfDrawsStillBeingAnnounced) {
+  const LotteryId running = this->add_lottery();
+  const LotteryId finished = this->add_lottery();
+  const LotteryId unposted = this->add_lottery();
+  this->committed([&](Transaction& transaction) {
+    std::int64_t message_id = 500;
+    for (const LotteryId lottery : {running, finished, unposted}) {
+      Notification post = results_post(lottery);
+      post.chat = ChatId{9000};
+      post.kind = NotificationKind::kDrawProgress;
+      const NotificationId posted = transaction.outbox().enqueue(post);
+      if (lottery != unposted) transaction.outbox().mark_sent(posted, kT0, ++message_id);
+      for (int winner = 1; winner <= 2; ++winner) {
+        Notification told = results_post(lottery);
+        told.chat = ChatId{winner};
+        told.kind = NotificationKind::kWinnerDrawn;
+        const NotificationId id = transaction.outbox().enqueue(told);
+        if (lottery == finished && winner == 1) transaction.outbox().mark_sent(id, kT0, 1);
+        if (lottery == finished && winner == 2) transaction.outbox().mark_failed(id, kT0, "403");
+        if (lottery != finished && winner == 1) transaction.outbox().mark_sent(id, kT0, 2);
+      }
+    }
+  });
+  this->read([&](Transaction& transaction) {
+    const auto posts = transaction.outbox().unfinished_progress_posts();
+    ASSERT_EQ(posts.size(), 1U);
+    EXPECT_EQ(posts[0].notification.lottery, running);
+    EXPECT_EQ(posts[0].notification.kind, NotificationKind::kDrawProgress);
+    EXPECT_EQ(posts[0].notification.chat, ChatId{9000});
+    EXPECT_EQ(posts[0].message_id, 501);
+  });
+}
+
 TYPED_TEST_P(OutboxContract, RepliesAndAdminMessagesGoBeforeBulkNotifications) {
   const LotteryId lottery = this->add_lottery();
   Notification win;
@@ -237,6 +270,7 @@ TYPED_TEST_P(OutboxContract, ALeaseKeepsAMessageFromOtherSendersUntilItEnds) {
 REGISTER_TYPED_TEST_SUITE_P(OutboxContract, KeepsEveryFieldAndTheOrder,
                             PostponesFailsAndRemembersSentMessages,
                             KeepsThePartsOfALongMessageAlreadySent,
+                            FindsTheProgressMessagesOfDrawsStillBeingAnnounced,
                             RepliesAndAdminMessagesGoBeforeBulkNotifications,
                             AChatsMessagesAreDueOneAfterAnother,
                             ALeaseKeepsAMessageFromOtherSendersUntilItEnds);

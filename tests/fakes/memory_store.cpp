@@ -620,6 +620,20 @@ class MemoryOutbox : public Outbox {
     }
     return progress;
   }
+  std::vector<SentNotification> unfinished_progress_posts() override {
+    std::vector<SentNotification> posts;
+    for (const Notification& post : writes_.state().outbox) {
+      const Delivery& delivery = writes_.state().deliveries.at(post.id.value());
+      if (post.kind != NotificationKind::kDrawProgress || !post.lottery || !delivery.message_id) {
+        continue;
+      }
+      const DeliveryProgress winners = progress(*post.lottery, NotificationKind::kWinnerDrawn);
+      if (winners.sent + winners.failed < winners.total) {
+        posts.push_back(SentNotification{post, *delivery.message_id});
+      }
+    }
+    return posts;
+  }
 
  private:
   static bool leased_to_another(const Delivery& delivery, Instant now, const std::string& sender) {

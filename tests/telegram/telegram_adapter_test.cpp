@@ -360,6 +360,44 @@ TEST_F(TelegramTest, ADrawsProgressMessageIsEditedAsTheWinnersAreNotified) {
   EXPECT_TRUE(counted_part);  // it was posted while the messages were still going out
 }
 
+// A sender that starts while a draw's winners are still being told (the one that posted
+// the progress message died) goes on editing that message to the end.
+TEST_F(TelegramTest, ARestartedSenderGoesOnEditingAnUnfinishedProgressMessage) {
+  {
+    auto transaction = store_.begin();
+    Notification post;
+    post.chat = ChatId{kAdmin};
+    post.kind = NotificationKind::kDrawProgress;
+    post.lottery = LotteryId{7};
+    post.lottery_title = "Большой";
+    post.created_at = clock_.now();
+    const NotificationId posted = transaction->outbox().enqueue(post);
+    transaction->outbox().mark_sent(posted, clock_.now(), std::int64_t{555});
+    for (int winner = 1; winner <= 3; ++winner) {
+      Notification told;  // no win on record: renders to nothing, counts as told
+      told.chat = ChatId{winner};
+      told.kind = NotificationKind::kWinnerDrawn;
+      told.lottery = LotteryId{7};
+      told.created_at = clock_.now();
+      const NotificationId id = transaction->outbox().enqueue(told);
+      if (winner == 1) transaction->outbox().mark_sent(id, clock_.now(), std::nullopt);
+    }
+    transaction->commit();
+  }
+  start_bot();
+  EXPECT_TRUE(telegram_.wait_until(
+      [](const FakeTelegram& fake) {
+        for (const auto& message : fake.messages_to(kAdmin)) {
+          if (message.edit && message.message_id == 555 &&
+              message.text.find("«Большой»: 3/3 — готово ✅") != std::string::npos) {
+            return true;
+          }
+        }
+        return false;
+      },
+      std::chrono::seconds{10}));
+}
+
 // A chat waiting for its interval does not hold back the chats queued after it.
 TEST_F(TelegramTest, AChatWaitingForItsIntervalDoesNotHoldBackOthers) {
   {

@@ -1067,10 +1067,12 @@ constexpr std::string_view kReplyKinds =
     "kind IN ('reply', 'reply_edit', 'draw_progress', 'winners_export', 'admin_win_confirmed', "
     "'admin_wins_expired', 'admin_drawn', 'admin_redrawn', 'admin_undeliverable')";
 
-constexpr std::string_view kDueColumns =
+// A notification's columns, as notification_from reads them.
+constexpr std::string_view kNotificationColumns =
     "SELECT id, chat_id, kind, lottery_id, lottery_title, winner_id, place, prize, "
     "account_number, lottery_us(deadline), count, detail, text, markup, reference, "
-    "lottery_us(created_at), attempts, parts_sent FROM outbox WHERE ";
+    "lottery_us(created_at), attempts, parts_sent";
+constexpr std::string_view kFromOutboxWhere = " FROM outbox WHERE ";
 
 Notification notification_from(const soci::row& row) {
   Notification notification;
@@ -1139,8 +1141,9 @@ class SqlOutbox : public Outbox {
         }
       }
       session_ << "PREPARE " + std::string(replies ? kDueReplies : kDueRest) +
-                      " (bigint, bigint, text, bigint[], bigint) AS " + std::string(kDueColumns) +
-                      due + " AND chat_id <> ALL ($4)" + (replies ? " AND " : " AND NOT ") +
+                      " (bigint, bigint, text, bigint[], bigint) AS " +
+                      std::string(kNotificationColumns) + std::string(kFromOutboxWhere) + due +
+                      " AND chat_id <> ALL ($4)" + (replies ? " AND " : " AND NOT ") +
                       std::string(kReplyKinds) + " ORDER BY id LIMIT $5";
     }
     const std::lock_guard lock(prepared_mutex);
@@ -1235,7 +1238,8 @@ class SqlOutbox : public Outbox {
                                  std::string(replies ? " AND " : " AND NOT ") +
                                  std::string(kReplyKinds);
       Rows rows(session_,
-                std::string(kDueColumns) + std::string(kDue) + except + " ORDER BY id LIMIT :most",
+                std::string(kNotificationColumns) + std::string(kFromOutboxWhere) +
+                    std::string(kDue) + except + " ORDER BY id LIMIT :most",
                 use(at, "now"), use(lease_at, "lease_now"), use(by, "sender"), use(most, "most"));
       read(rows);
       return notifications;
@@ -1340,6 +1344,23 @@ class SqlOutbox : public Outbox {
           use(key, "lottery"), use(name, "kind"), into(total), into(sent), into(failed);
       return DeliveryProgress{static_cast<std::uint64_t>(total), static_cast<std::uint64_t>(sent),
                               static_cast<std::uint64_t>(failed)};
+    });
+  }
+
+  std::vector<SentNotification> unfinished_progress_posts() override {
+    return guarded([&] {
+      std::vector<SentNotification> posts;
+      Rows rows(session_,
+                std::string(kNotificationColumns) + ", telegram_message_id" +
+                    std::string(kFromOutboxWhere) +
+                    "kind = 'draw_progress' AND telegram_message_id IS NOT NULL AND EXISTS ("
+                    "SELECT 1 FROM outbox winner WHERE winner.lottery_id = outbox.lottery_id "
+                    "AND winner.kind = 'winner_drawn' AND winner.sent_at IS NULL "
+                    "AND winner.failed_at IS NULL) ORDER BY id");
+      for (const auto& row : rows) {
+        posts.push_back(SentNotification{notification_from(row), integer(row, 18)});
+      }
+      return posts;
     });
   }
 

@@ -40,6 +40,14 @@ Sender::Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies
   try {
     auto transaction = deps_.transactions.begin();
     transaction->outbox().release_leases(instance_);
+    // The progress messages of draws still being announced, posted by a run that died
+    // (or by another instance): edited from here on, so none stays frozen mid-count.
+    for (const SentNotification& post : transaction->outbox().unfinished_progress_posts()) {
+      if (post.notification.lottery) {
+        progress_posts_[*post.notification.lottery] =
+            ProgressPost{post.notification, post.message_id, std::string{}, Instant{}};
+      }
+    }
     transaction->commit();
   } catch (const StorageError& error) {
     // Not fatal: the leases end by themselves, and the database may come back later.

@@ -21,6 +21,12 @@ struct DeliveryProgress {
   friend bool operator==(const DeliveryProgress&, const DeliveryProgress&) = default;
 };
 
+// A notification that went out, with the Telegram message it became.
+struct SentNotification {
+  Notification notification;
+  std::int64_t message_id{0};
+};
+
 // Messages to send, stored in the same transaction as the change that caused them,
 // so a committed change is never without its messages and a rolled-back one never
 // sends any. Each is delivered until it is sent, or failed for good.
@@ -62,6 +68,9 @@ class Outbox {
                                                                  NotificationKind kind) = 0;
   // How far the notifications of this kind about this lottery have got.
   [[nodiscard]] virtual DeliveryProgress progress(LotteryId lottery, NotificationKind kind) = 0;
+  // The draws' progress messages sent whose winner notifications are not all sent or
+  // given up yet (a restarted sender goes on editing them), oldest first.
+  [[nodiscard]] virtual std::vector<SentNotification> unfinished_progress_posts() = 0;
 };
 
 }  // namespace lottery

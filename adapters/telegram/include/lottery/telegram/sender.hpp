@@ -49,7 +49,8 @@ struct SendLimits {
 // dozen messages a second); the pacing is decided before they go out, as for one.
 class Sender {
  public:
-  // Takes back the leases a previous run of `instance` left (it died while sending).
+  // Takes back the leases a previous run of `instance` left (it died while sending),
+  // and goes on editing the progress messages of draws still being announced.
   Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies, SendLimits limits,
          std::string instance, std::function<std::unique_ptr<ApiClient>()> make_client = {});
 
