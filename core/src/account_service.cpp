@@ -1,5 +1,6 @@
 #include "lottery/core/account_service.hpp"
 
+#include <algorithm>
 #include <map>
 #include <span>
 #include <string>
@@ -21,14 +22,17 @@ Notification account_added(const Account& account, Instant now) {
 }
 
 // One message for the accounts an import added to a client, not one each: the first
-// number and, for several, how many and all of them, one a line.
+// number and, for several, how many and the first kAccountsListed of them, one a line
+// (a client given thousands gets one short message, not pages of numbers).
+constexpr std::size_t kAccountsListed = 20;
+
 Notification accounts_added(std::span<const AccountNumber> numbers, Instant now) {
   Notification notification;
   notification.kind = NotificationKind::kAccountAdded;
   notification.account = numbers.front();
   if (numbers.size() > 1) {
     notification.count = static_cast<std::int64_t>(numbers.size());
-    for (const AccountNumber& number : numbers) {
+    for (const AccountNumber& number : numbers.first(std::min(numbers.size(), kAccountsListed))) {
       notification.detail += (notification.detail.empty() ? "" : "\n") + number.str();
     }
   }

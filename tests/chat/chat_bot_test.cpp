@@ -436,6 +436,20 @@ TEST_F(ChatTest, AnImportTellsAClientOfAllTheirNewAccountsInOneMessage) {
   EXPECT_EQ(messages[0].html,
             "✅ К вашему профилю добавлены счета (2):\n11-22-33-44-55-66-77\n"
             "22-33-44-55-66-77-88");
+
+  // Twenty numbers are listed; the rest are counted.
+  lines.clear();
+  for (int n = 10; n < 32; ++n) {
+    const std::string number = "33-44-55-66-77-88-" + std::to_string(n);
+    lines.push_back(
+        ImportLine{lines.size() + 1, "2223," + number,
+                   AccountImportRow{*AccountNumber::parse(number), *ClubCard::parse("2223")}});
+  }
+  ASSERT_TRUE(accounts.import_accounts(Requester::system(), lines, std::nullopt));
+  const auto many = deliver();
+  ASSERT_EQ(many.size(), 1U);
+  EXPECT_THAT(many[0].html, HasSubstr("добавлены счета (22):\n33-44-55-66-77-88-10\n"));
+  EXPECT_THAT(many[0].html, HasSubstr("\n33-44-55-66-77-88-29\n… и ещё 2"));
 }
 
 TEST_F(ChatTest, ARedeliveredUpdateIsDoneOnce) {

@@ -113,18 +113,19 @@ TYPED_TEST_P(OutboxContract, KeepsThePartsOfALongMessageAlreadySent) {
   });
   this->committed([&](Transaction& transaction) {
     EXPECT_TRUE(transaction.outbox().lease(id, kT0, "a", kT0 + kLease));
-    transaction.outbox().mark_parts_sent(id, 2, std::int64_t{7001});
+    transaction.outbox().mark_parts_sent(id, 2, std::int64_t{7001}, -1234567890123);
     transaction.outbox().postpone(id, kT0 + std::chrono::seconds{1});
   });
   this->read([&](Transaction& transaction) {
     const auto due = transaction.outbox().pending(10, kT0 + std::chrono::seconds{1}, "b", {});
     ASSERT_EQ(due.size(), 1U);
     EXPECT_EQ(due[0].parts_sent, 2);
+    EXPECT_EQ(due[0].parts_digest, -1234567890123);
     EXPECT_EQ(due[0].attempts, 1);
   });
   // The retry sent the rest: the first part's message is the one on record.
   this->committed([&](Transaction& transaction) {
-    transaction.outbox().mark_parts_sent(id, 3, std::nullopt);
+    transaction.outbox().mark_parts_sent(id, 3, std::nullopt, -1234567890123);
     transaction.outbox().mark_sent(id, kT0 + std::chrono::seconds{2}, std::nullopt);
   });
   this->read([&](Transaction& transaction) {
@@ -157,7 +158,10 @@ TYPED_TEST_P(OutboxContract, FindsTheProgressMessagesOfDrawsStillBeingAnnounced)
     }
   });
   this->read([&](Transaction& transaction) {
-    const auto posts = transaction.outbox().unfinished_progress_posts();
+    EXPECT_TRUE(transaction.outbox()
+                    .unfinished_progress_posts(kT0 + std::chrono::seconds{1})
+                    .empty());  // posted before `since`
+    const auto posts = transaction.outbox().unfinished_progress_posts(kT0);
     ASSERT_EQ(posts.size(), 1U);
     EXPECT_EQ(posts[0].notification.lottery, running);
     EXPECT_EQ(posts[0].notification.kind, NotificationKind::kDrawProgress);

@@ -515,6 +515,7 @@ class MemoryOutbox : public Outbox {
     stored.id = NotificationId{writes_.next_id("outbox")};
     stored.attempts = 0;
     stored.parts_sent = 0;
+    stored.parts_digest = 0;
     writes_.state().outbox.push_back(stored);
     writes_.state().deliveries[stored.id.value()] = Delivery{};
     return stored.id;
@@ -577,12 +578,14 @@ class MemoryOutbox : public Outbox {
     if (message_id) delivery.message_id = message_id;
     end_lease(delivery);
   }
-  void mark_parts_sent(NotificationId id, int parts,
-                       std::optional<std::int64_t> first_message_id) override {
+  void mark_parts_sent(NotificationId id, int parts, std::optional<std::int64_t> first_message_id,
+                       std::int64_t digest) override {
     writes_.before("outbox.mark_parts_sent");
     if (first_message_id) writes_.state().deliveries.at(id.value()).message_id = first_message_id;
     for (Notification& notification : writes_.state().outbox) {
-      if (notification.id == id) notification.parts_sent = parts;
+      if (notification.id != id) continue;
+      notification.parts_sent = parts;
+      notification.parts_digest = digest;
     }
   }
   void mark_failed(NotificationId id, Instant at, const std::string& reason) override {
@@ -620,11 +623,12 @@ class MemoryOutbox : public Outbox {
     }
     return progress;
   }
-  std::vector<SentNotification> unfinished_progress_posts() override {
+  std::vector<SentNotification> unfinished_progress_posts(Instant since) override {
     std::vector<SentNotification> posts;
     for (const Notification& post : writes_.state().outbox) {
       const Delivery& delivery = writes_.state().deliveries.at(post.id.value());
-      if (post.kind != NotificationKind::kDrawProgress || !post.lottery || !delivery.message_id) {
+      if (post.kind != NotificationKind::kDrawProgress || !post.lottery || !delivery.message_id ||
+          post.created_at < since) {
         continue;
       }
       const DeliveryProgress winners = progress(*post.lottery, NotificationKind::kWinnerDrawn);

@@ -475,6 +475,37 @@ TEST_F(TelegramTest, ARetryOfALongMessageSendsOnlyThePartsNotSentYet) {
   EXPECT_EQ(store_.snapshot().deliveries.begin()->second.message_id, got.front().message_id);
 }
 
+// Parts recorded for a rendering that no longer matches (results redrawn meanwhile)
+// do not count: the message goes out whole.
+TEST_F(TelegramTest, AMessageThatReadsDifferentlyOnRetryGoesOutWhole) {
+  std::string text;
+  for (int line = 0; text.size() < 12000; ++line) text += "строка " + std::to_string(line) + "\n";
+  {
+    auto transaction = store_.begin();
+    Notification long_one;
+    long_one.chat = ChatId{1};
+    long_one.kind = NotificationKind::kAdminUndeliverable;
+    long_one.count = 5;
+    long_one.detail = text;
+    long_one.created_at = clock_.now();
+    const NotificationId id = transaction->outbox().enqueue(long_one);
+    transaction->outbox().mark_parts_sent(id, 1, std::int64_t{77}, 12345);  // another text's
+    transaction->commit();
+  }
+  const std::size_t parts = chat_->render(store_.snapshot().outbox.at(0)).size();
+  ASSERT_GE(parts, 2U);
+  start_bot();
+  ASSERT_TRUE(telegram_.wait_until(
+      [&](const FakeTelegram& fake) { return fake.messages_to(1).size() >= parts; }));
+  queue_replies(store_, 1, 1, clock_.now());
+  sender_->notify();
+  ASSERT_TRUE(has_message_to(1, "сообщение 0"));
+  const auto got = telegram_.messages_to(1);
+  ASSERT_EQ(got.size(), parts + 1);
+  EXPECT_THAT(got.front().text, HasSubstr("строка 0\n"));
+  EXPECT_EQ(store_.snapshot().deliveries.begin()->second.message_id, got.front().message_id);
+}
+
 TEST_F(TelegramTest, TheSenderKeepsUnderTelegramsLimits) {
   telegram_.enforce_limits(30);
   queue_replies(store_, 90, 45, clock_.now());  // two messages to each of 45 chats

@@ -242,6 +242,22 @@ TEST_F(AccountServiceTest, AnImportTellsEachClientOnceOfTheAccountsItAdded) {
   EXPECT_EQ(outbox_of(ChatId{2})[0].account, account("22-33-44-55-66-77-88"));
 }
 
+TEST_F(AccountServiceTest, AnImportListsTwentyOfAClientsNewAccountsAndCountsTheRest) {
+  register_user(1, "2223");
+  std::vector<ImportLine> lines;
+  for (int n = 10; n < 35; ++n) {
+    const std::string number = "11-22-33-44-55-66-" + std::to_string(n);
+    lines.push_back(ImportLine{lines.size() + 2, number, {account(number), card("2223")}});
+  }
+  ASSERT_TRUE(accounts().import_accounts(admin(), lines, std::nullopt));
+  const auto told = outbox_of(ChatId{1});
+  ASSERT_EQ(told.size(), 1U);
+  EXPECT_EQ(told[0].count, 25);
+  EXPECT_EQ(std::count(told[0].detail.begin(), told[0].detail.end(), '\n'), 19);
+  EXPECT_TRUE(told[0].detail.starts_with("11-22-33-44-55-66-10\n"));
+  EXPECT_TRUE(told[0].detail.ends_with("\n11-22-33-44-55-66-29"));
+}
+
 TEST_F(AccountServiceTest, ImportingTheSameFileAgainChangesNothing) {
   register_user(1, "2223");
   const auto lines =

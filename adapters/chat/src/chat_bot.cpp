@@ -1199,8 +1199,14 @@ struct ChatBot::Impl {
       }
       case NotificationKind::kAccountAdded:
         if (notification.count > 1) {  // several at once, by an import
+          const auto listed = static_cast<std::int64_t>(std::count(
+                                  notification.detail.begin(), notification.detail.end(), '\n')) +
+                              1;
           send("✅ К вашему профилю добавлены счета (" + std::to_string(notification.count) +
-               "):\n" + text::escape(notification.detail));
+               "):\n" + text::escape(notification.detail) +
+               (notification.count > listed
+                    ? "\n… и ещё " + std::to_string(notification.count - listed)
+                    : std::string{}));
         } else {
           send("✅ К вашему профилю добавлен счет: " +
                (notification.account ? notification.account->str() : std::string{}));

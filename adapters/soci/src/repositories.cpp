@@ -9,6 +9,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 
 #include "lottery/core/draw_verification.hpp"
@@ -1071,7 +1072,7 @@ constexpr std::string_view kReplyKinds =
 constexpr std::string_view kNotificationColumns =
     "SELECT id, chat_id, kind, lottery_id, lottery_title, winner_id, place, prize, "
     "account_number, lottery_us(deadline), count, detail, text, markup, reference, "
-    "lottery_us(created_at), attempts, parts_sent";
+    "lottery_us(created_at), attempts, parts_sent, parts_digest";
 constexpr std::string_view kFromOutboxWhere = " FROM outbox WHERE ";
 
 Notification notification_from(const soci::row& row) {
@@ -1096,6 +1097,7 @@ Notification notification_from(const soci::row& row) {
   notification.created_at = instant(row, 15);
   notification.attempts = static_cast<int>(integer(row, 16));
   notification.parts_sent = static_cast<int>(integer(row, 17));
+  notification.parts_digest = integer(row, 18);
   return notification;
 }
 
@@ -1115,40 +1117,40 @@ std::string quoted_literal(const std::string& text) {
   return quoted + "'";
 }
 
-// The connections that have the due queries prepared: a reconnection is a new
+// The due queries prepared, by connection and server process: a reconnection is a new
 // connection (and a new server process), so it prepares them again.
+using PreparedStatement = std::tuple<const void*, int, const char*>;
 std::mutex prepared_mutex;
-std::set<std::pair<const void*, int>> prepared_connections;
+std::set<PreparedStatement> prepared_statements;
 
 class SqlOutbox : public Outbox {
  public:
   SqlOutbox(soci::session& session, Dialect dialect) : session_(session), dialect_(dialect) {}
 
-  // PREPARE outlives the transaction it ran in: it belongs to the connection.
-  std::pair<const void*, int> prepare_due_queries() {
+  // PREPARE outlives the transaction it ran in: it belongs to the connection. Each
+  // statement is recorded on its own, so one that failed is prepared again alone.
+  PreparedStatement prepare_due_query(bool replies) {
+    const char* name = replies ? kDueReplies : kDueRest;
     auto* backend = static_cast<soci::postgresql_session_backend*>(session_.get_backend());
-    const std::pair<const void*, int> connection{backend->conn_, PQbackendPID(backend->conn_)};
+    const PreparedStatement key{backend->conn_, PQbackendPID(backend->conn_), name};
     {
       const std::lock_guard lock(prepared_mutex);
-      if (prepared_connections.contains(connection)) return connection;
+      if (prepared_statements.contains(key)) return key;
     }
-    for (const bool replies : {true, false}) {
-      std::string due(kDue);
-      for (const auto& [name, parameter] :
-           {std::pair{":lease_now", "$2"}, {":now", "$1"}, {":sender", "$3"}}) {
-        for (auto at = due.find(name); at != std::string::npos; at = due.find(name)) {
-          due.replace(at, std::string_view(name).size(), parameter);
-        }
+    std::string due(kDue);
+    for (const auto& [bind, parameter] :
+         {std::pair{":lease_now", "$2"}, {":now", "$1"}, {":sender", "$3"}}) {
+      for (auto at = due.find(bind); at != std::string::npos; at = due.find(bind)) {
+        due.replace(at, std::string_view(bind).size(), parameter);
       }
-      session_ << "PREPARE " + std::string(replies ? kDueReplies : kDueRest) +
-                      " (bigint, bigint, text, bigint[], bigint) AS " +
-                      std::string(kNotificationColumns) + std::string(kFromOutboxWhere) + due +
-                      " AND chat_id <> ALL ($4)" + (replies ? " AND " : " AND NOT ") +
-                      std::string(kReplyKinds) + " ORDER BY id LIMIT $5";
     }
+    session_ << "PREPARE " + std::string(name) + " (bigint, bigint, text, bigint[], bigint) AS " +
+                    std::string(kNotificationColumns) + std::string(kFromOutboxWhere) + due +
+                    " AND chat_id <> ALL ($4)" + (replies ? " AND " : " AND NOT ") +
+                    std::string(kReplyKinds) + " ORDER BY id LIMIT $5";
     const std::lock_guard lock(prepared_mutex);
-    prepared_connections.insert(connection);
-    return connection;
+    prepared_statements.insert(key);
+    return key;
   }
 
   NotificationId enqueue(const Notification& notification) override {
@@ -1217,7 +1219,7 @@ class SqlOutbox : public Outbox {
         for (const auto& row : rows) notifications.push_back(notification_from(row));
       };
       if (dialect_ == Dialect::kPostgresql) {
-        const auto connection = prepare_due_queries();
+        const auto prepared = prepare_due_query(replies);
         try {
           Rows rows(session_, "EXECUTE " + std::string(replies ? kDueReplies : kDueRest) + "(" +
                                   std::to_string(at) + ", " + std::to_string(lease_at) + ", " +
@@ -1228,7 +1230,7 @@ class SqlOutbox : public Outbox {
           // Not prepared after all (a server that lost it): prepared again next time.
           if (error.sqlstate() == "26000") {
             const std::lock_guard lock(prepared_mutex);
-            prepared_connections.erase(connection);
+            prepared_statements.erase(prepared);
           }
           throw;
         }
@@ -1284,15 +1286,17 @@ class SqlOutbox : public Outbox {
     });
   }
 
-  void mark_parts_sent(NotificationId id, int parts,
-                       std::optional<std::int64_t> first_message_id) override {
+  void mark_parts_sent(NotificationId id, int parts, std::optional<std::int64_t> first_message_id,
+                       std::int64_t digest) override {
     guarded([&] {
       long long key = id.value();
       int sent = parts;
+      long long what = digest;
       auto message = nullable<long long>(first_message_id);
-      session_ << "UPDATE outbox SET parts_sent = :parts, "
+      session_ << "UPDATE outbox SET parts_sent = :parts, parts_digest = :digest, "
                   "telegram_message_id = COALESCE(:message, telegram_message_id) WHERE id = :id",
-          use(sent, "parts"), use(message.value, message.indicator, "message"), use(key, "id");
+          use(sent, "parts"), use(what, "digest"), use(message.value, message.indicator, "message"),
+          use(key, "id");
     });
   }
 
@@ -1347,18 +1351,21 @@ class SqlOutbox : public Outbox {
     });
   }
 
-  std::vector<SentNotification> unfinished_progress_posts() override {
+  std::vector<SentNotification> unfinished_progress_posts(Instant since) override {
     return guarded([&] {
+      long long from = micros(since);
       std::vector<SentNotification> posts;
       Rows rows(session_,
                 std::string(kNotificationColumns) + ", telegram_message_id" +
                     std::string(kFromOutboxWhere) +
-                    "kind = 'draw_progress' AND telegram_message_id IS NOT NULL AND EXISTS ("
+                    "kind = 'draw_progress' AND telegram_message_id IS NOT NULL "
+                    "AND created_at >= lottery_ts(:since) AND EXISTS ("
                     "SELECT 1 FROM outbox winner WHERE winner.lottery_id = outbox.lottery_id "
                     "AND winner.kind = 'winner_drawn' AND winner.sent_at IS NULL "
-                    "AND winner.failed_at IS NULL) ORDER BY id");
+                    "AND winner.failed_at IS NULL) ORDER BY id",
+                use(from, "since"));
       for (const auto& row : rows) {
-        posts.push_back(SentNotification{notification_from(row), integer(row, 18)});
+        posts.push_back(SentNotification{notification_from(row), integer(row, 19)});
       }
       return posts;
     });

@@ -75,6 +75,12 @@ class Rows {
     statement_.exchange_for_rowset(soci::into(row_));
     has_row_ = statement_.execute(true);
   }
+  // The statement holds the row by address: neither is to be copied or moved.
+  Rows(const Rows&) = delete;
+  Rows& operator=(const Rows&) = delete;
+  Rows(Rows&&) = delete;
+  Rows& operator=(Rows&&) = delete;
+  ~Rows() = default;
 
   class Iterator {
    public:

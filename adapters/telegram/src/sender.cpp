@@ -20,6 +20,28 @@ constexpr std::chrono::milliseconds kProgressInterval{2000};
 
 bool is_group(ChatId chat) { return chat.value() < 0; }
 
+// FNV-1a over what the messages say and do: equal for equal renderings, in any build.
+std::int64_t digest_of(const std::vector<chat::OutgoingMessage>& messages) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  const auto add = [&hash](std::string_view bytes) {
+    for (const char byte : bytes) {
+      hash ^= static_cast<unsigned char>(byte);
+      hash *= 1099511628211ULL;
+    }
+    hash ^= 0xFFU;  // a separator, so ("ab", "c") and ("a", "bc") differ
+    hash *= 1099511628211ULL;
+  };
+  for (const chat::OutgoingMessage& message : messages) {
+    add(message.html);
+    add(std::to_string(message.edit_message_id.value_or(0)));
+    if (message.document) {
+      add(message.document->file_name);
+      add(message.document->content);
+    }
+  }
+  return static_cast<std::int64_t>(hash);
+}
+
 }  // namespace
 
 Sender::Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies, SendLimits limits,
@@ -42,7 +64,10 @@ Sender::Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies
     transaction->outbox().release_leases(instance_);
     // The progress messages of draws still being announced, posted by a run that died
     // (or by another instance): edited from here on, so none stays frozen mid-count.
-    for (const SentNotification& post : transaction->outbox().unfinished_progress_posts()) {
+    // Those of the last hour only: a rollout takes minutes, while a redraw or a linked
+    // account can add a winner's message to a draw of long ago.
+    const Instant recent = deps_.clock.now() - std::chrono::hours{1};
+    for (const SentNotification& post : transaction->outbox().unfinished_progress_posts(recent)) {
       if (post.notification.lottery) {
         progress_posts_[*post.notification.lottery] =
             ProgressPost{post.notification, post.message_id, std::string{}, Instant{}};
@@ -80,34 +105,43 @@ bool Sender::take_token(Instant now) {
 
 Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notification, Instant now,
                                  Instant leased_until) {
-  if (deps_.clock.now() + limits_.call_timeout >= leased_until) {
-    // The round has run long: renewed first, so no lease ends while its call is out.
-    const Instant renewed_at = deps_.clock.now();
-    auto transaction = deps_.transactions.begin();
-    if (!transaction->outbox().lease(notification.id, renewed_at, instance_,
-                                     renewed_at + limits_.lease)) {
-      return Delivery::kTakenElsewhere;
-    }
-    transaction->commit();
-  }
   const auto messages = chat_.render(notification);
   std::optional<std::int64_t> first_message_id;
-  // The parts an earlier attempt sent are not sent again.
-  const auto first_part = static_cast<std::size_t>(std::max(0, notification.parts_sent));
-  // Kept with the retry: how far this attempt got.
-  const auto keep_parts = [&](Transaction& transaction, std::size_t part) {
-    if (part > first_part) {
-      transaction.outbox().mark_parts_sent(notification.id, static_cast<int>(part),
-                                           first_message_id);
-    }
-  };
+  // The parts an earlier attempt sent are not sent again, if the message still reads
+  // the same: one rendered from live data (results after a redraw) goes out whole.
+  const std::int64_t digest = digest_of(messages);
+  const std::size_t first_part =
+      notification.parts_sent > 0 && notification.parts_digest == digest &&
+              static_cast<std::size_t>(notification.parts_sent) < messages.size()
+          ? static_cast<std::size_t>(notification.parts_sent)
+          : 0;
   for (std::size_t part = first_part; part < messages.size(); ++part) {
+    if (deps_.clock.now() + limits_.call_timeout >= leased_until) {
+      // The round, or this message's parts, ran long: renewed first, so no lease ends
+      // while a call is out.
+      const Instant renewed_at = deps_.clock.now();
+      auto transaction = deps_.transactions.begin();
+      if (!transaction->outbox().lease(notification.id, renewed_at, instance_,
+                                       renewed_at + limits_.lease)) {
+        return Delivery::kTakenElsewhere;
+      }
+      transaction->commit();
+      leased_until = renewed_at + limits_.lease;
+    }
     const chat::OutgoingMessage& message = messages[part];
     const auto method = message_method(message);
     const ApiResponse response = client.call(method, message_body(message), limits_.call_timeout,
                                              message_content_type(message));
     if (response.ok) {
       if (part == 0) first_message_id = parse_message_id(response.result);
+      if (part + 1 < messages.size()) {
+        // Recorded part by part: a retry, or another sender after a crash, goes on
+        // from the next part.
+        auto transaction = deps_.transactions.begin();
+        transaction->outbox().mark_parts_sent(notification.id, static_cast<int>(part + 1),
+                                              first_message_id, digest);
+        transaction->commit();
+      }
       continue;
     }
     const bool unchanged_edit = message.edit_message_id && response.error_code == 400 &&
@@ -120,7 +154,6 @@ Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notifica
         chat_ready_at_[notification.chat] = now + wait;
       }
       auto transaction = deps_.transactions.begin();
-      keep_parts(*transaction, part);
       transaction->outbox().postpone(notification.id, now + wait);
       transaction->commit();
       spdlog::warn("telegram: 429 for chat {}, waiting {} s", notification.chat.value(),
@@ -150,7 +183,6 @@ Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notifica
       resume_at = paused_until_;
     }
     auto transaction = deps_.transactions.begin();
-    keep_parts(*transaction, part);
     transaction->outbox().postpone(notification.id, resume_at);
     transaction->commit();
     return Delivery::kRetryLater;

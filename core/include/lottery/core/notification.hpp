@@ -58,8 +58,9 @@ struct Notification {
   Instant created_at;
   int attempts{0};  // failed deliveries so far (kept by the outbox)
   // A long message goes out in parts: those already sent, which a retry does not repeat
-  // (kept by the outbox).
+  // if the message still reads the same (`parts_digest`, the sender's; kept by the outbox).
   int parts_sent{0};
+  std::int64_t parts_digest{0};
 
   friend bool operator==(const Notification&, const Notification&) = default;
 };

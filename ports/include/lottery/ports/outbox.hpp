@@ -54,10 +54,12 @@ class Outbox {
   // Records that Telegram accepted it, with the id of the message it became (ends its lease,
   // as do mark_failed and postpone); without an id, one recorded by mark_parts_sent stays.
   virtual void mark_sent(NotificationId id, Instant at, std::optional<std::int64_t> message_id) = 0;
-  // Records that the first `parts` parts of a message sent in several went out, and the
-  // message id of the first (a retry sends the rest; mark_sent without an id keeps it).
+  // Records that the first `parts` parts of a message sent in several went out, what they
+  // were (the sender's digest of the rendering), and the message id of the first (a
+  // retry sends the rest; mark_sent without an id keeps it).
   virtual void mark_parts_sent(NotificationId id, int parts,
-                               std::optional<std::int64_t> first_message_id) = 0;
+                               std::optional<std::int64_t> first_message_id,
+                               std::int64_t digest) = 0;
   // Gives up on it for good (blocked by the user, refused as malformed).
   virtual void mark_failed(NotificationId id, Instant at, const std::string& reason) = 0;
   // Counts a failed attempt and keeps it back until `until`.
@@ -68,9 +70,10 @@ class Outbox {
                                                                  NotificationKind kind) = 0;
   // How far the notifications of this kind about this lottery have got.
   [[nodiscard]] virtual DeliveryProgress progress(LotteryId lottery, NotificationKind kind) = 0;
-  // The draws' progress messages sent whose winner notifications are not all sent or
-  // given up yet (a restarted sender goes on editing them), oldest first.
-  [[nodiscard]] virtual std::vector<SentNotification> unfinished_progress_posts() = 0;
+  // The draws' progress messages queued since `since` and sent, whose winner
+  // notifications are not all sent or given up yet (a restarted sender goes on editing
+  // them), oldest first.
+  [[nodiscard]] virtual std::vector<SentNotification> unfinished_progress_posts(Instant since) = 0;
 };
 
 }  // namespace lottery
