@@ -68,6 +68,29 @@ class TelegramTest : public ::testing::Test {
     });
   }
 
+  // What `chat` got before a reply queued once it had at least `count` messages: the
+  // reply goes out only after everything before it in the chat is recorded sent.
+  std::vector<testing::SentMessage> messages_before_next_reply(std::int64_t chat,
+                                                               std::size_t count) {
+    EXPECT_TRUE(telegram_.wait_until(
+        [&](const FakeTelegram& fake) { return fake.messages_to(chat).size() >= count; }));
+    Notification reply;
+    reply.chat = ChatId{chat};
+    reply.kind = NotificationKind::kReply;
+    reply.text = "следующее";
+    reply.created_at = clock_.now();
+    {
+      auto transaction = store_.begin();
+      (void)transaction->outbox().enqueue(reply);
+      transaction->commit();
+    }
+    sender_->notify();
+    EXPECT_TRUE(has_message_to(chat, "следующее"));
+    auto got = telegram_.messages_to(chat);
+    if (!got.empty()) got.pop_back();
+    return got;
+  }
+
   FakeTelegram telegram_;
   testing::MemoryStore store_;
   system::SystemClock clock_;  // the sender paces by real time
@@ -439,35 +462,33 @@ TEST_F(TelegramTest, TheSenderRetriesServerErrorsAndGivesUpOnBlockedUsers) {
   EXPECT_EQ(state.audit.back().action, AuditAction::kMessageUndeliverable);
 }
 
+// Queues, for chat 1, a notification of about 7,000 characters (two messages of at
+// most 4,096), with `parts_sent` parts recorded as sent under `digest`.
+void queue_long_message(testing::MemoryStore& store, Instant now, int parts_sent = 0,
+                        std::int64_t digest = 0) {
+  std::string text;
+  for (int line = 0; text.size() < 12000; ++line) text += "строка " + std::to_string(line) + "\n";
+  auto transaction = store.begin();
+  Notification long_one;
+  long_one.chat = ChatId{1};
+  long_one.kind = NotificationKind::kAdminUndeliverable;  // rendered with its detail
+  long_one.count = 5;
+  long_one.detail = text;
+  long_one.created_at = now;
+  const NotificationId id = transaction->outbox().enqueue(long_one);
+  if (parts_sent > 0) transaction->outbox().mark_parts_sent(id, parts_sent, 77, digest);
+  transaction->commit();
+}
+
 // A notification too long for one message goes out in parts; when a later part fails,
 // the retry sends the rest, not the first part again.
 TEST_F(TelegramTest, ARetryOfALongMessageSendsOnlyThePartsNotSentYet) {
-  std::string text;
-  // About 7,000 characters: two messages of at most 4,096.
-  for (int line = 0; text.size() < 12000; ++line) text += "строка " + std::to_string(line) + "\n";
-  {
-    auto transaction = store_.begin();
-    Notification long_one;
-    long_one.chat = ChatId{1};
-    long_one.kind = NotificationKind::kAdminUndeliverable;  // rendered with its detail
-    long_one.count = 5;
-    long_one.detail = text;
-    long_one.created_at = clock_.now();
-    (void)transaction->outbox().enqueue(long_one);
-    transaction->commit();
-  }
+  queue_long_message(store_, clock_.now());
   const std::size_t parts = chat_->render(store_.snapshot().outbox.at(0)).size();
   ASSERT_GE(parts, 2U);
   telegram_.fail_next("sendMessage", 500, "Internal Server Error", std::nullopt, 1, 1);
   start_bot();
-  // The chat's next message goes out only once the long one is recorded as sent.
-  ASSERT_TRUE(telegram_.wait_until(
-      [&](const FakeTelegram& fake) { return fake.messages_to(1).size() >= parts; }));
-  queue_replies(store_, 1, 1, clock_.now());
-  sender_->notify();
-  ASSERT_TRUE(has_message_to(1, "сообщение 0"));
-  auto got = telegram_.messages_to(1);
-  got.pop_back();
+  const auto got = messages_before_next_reply(1, parts);
   ASSERT_EQ(got.size(), parts) << "a part was sent twice or not at all";
   EXPECT_THAT(got.front().text, HasSubstr("строка 0\n"));
   EXPECT_EQ(store_.snapshot().outbox.at(0).attempts, 1);
@@ -478,30 +499,12 @@ TEST_F(TelegramTest, ARetryOfALongMessageSendsOnlyThePartsNotSentYet) {
 // Parts recorded for a rendering that no longer matches (results redrawn meanwhile)
 // do not count: the message goes out whole.
 TEST_F(TelegramTest, AMessageThatReadsDifferentlyOnRetryGoesOutWhole) {
-  std::string text;
-  for (int line = 0; text.size() < 12000; ++line) text += "строка " + std::to_string(line) + "\n";
-  {
-    auto transaction = store_.begin();
-    Notification long_one;
-    long_one.chat = ChatId{1};
-    long_one.kind = NotificationKind::kAdminUndeliverable;
-    long_one.count = 5;
-    long_one.detail = text;
-    long_one.created_at = clock_.now();
-    const NotificationId id = transaction->outbox().enqueue(long_one);
-    transaction->outbox().mark_parts_sent(id, 1, std::int64_t{77}, 12345);  // another text's
-    transaction->commit();
-  }
+  queue_long_message(store_, clock_.now(), 1, 12345);  // another text's digest
   const std::size_t parts = chat_->render(store_.snapshot().outbox.at(0)).size();
   ASSERT_GE(parts, 2U);
   start_bot();
-  ASSERT_TRUE(telegram_.wait_until(
-      [&](const FakeTelegram& fake) { return fake.messages_to(1).size() >= parts; }));
-  queue_replies(store_, 1, 1, clock_.now());
-  sender_->notify();
-  ASSERT_TRUE(has_message_to(1, "сообщение 0"));
-  const auto got = telegram_.messages_to(1);
-  ASSERT_EQ(got.size(), parts + 1);
+  const auto got = messages_before_next_reply(1, parts);
+  ASSERT_EQ(got.size(), parts);
   EXPECT_THAT(got.front().text, HasSubstr("строка 0\n"));
   EXPECT_EQ(store_.snapshot().deliveries.begin()->second.message_id, got.front().message_id);
 }
