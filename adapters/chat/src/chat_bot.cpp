@@ -520,24 +520,33 @@ struct ChatBot::Impl {
     return html + "Как проверить: docs/FAIRNESS.md";
   }
 
-  void lottery_info(const Command& command, Conversation& conversation) {
+  // The lottery a command's one argument names; otherwise answers with the usage or
+  // «не найден» and gives nothing.
+  std::optional<Lottery> lottery_argument(const Command& command, Conversation& conversation,
+                                          std::string_view usage_text) {
     const auto args = words(command.arguments);
     const auto id = args.size() == 1 ? parse_id<LotteryId>(args[0]) : std::nullopt;
     if (!id) {
-      usage(conversation, "/lottery_info ID_РОЗЫГРЫША");
-      return;
+      usage(conversation, usage_text);
+      return std::nullopt;
     }
-    const auto lottery = conversation.transaction.lotteries().find(*id);
+    auto lottery = conversation.transaction.lotteries().find(*id);
     if (!lottery) {
       conversation.reply("Розыгрыш #" + std::to_string(id->value()) + " не найден.");
-      return;
     }
+    return lottery;
+  }
+
+  void lottery_info(const Command& command, Conversation& conversation) {
+    const auto lottery = lottery_argument(command, conversation, "/lottery_info ID_РОЗЫГРЫША");
+    if (!lottery) return;
+    const LotteryId id = lottery->id;
     const bool drawn = lottery->drawn_at.has_value();
     std::string html =
-        "🎟 <b>Розыгрыш #" + std::to_string(id->value()) + " " +
+        "🎟 <b>Розыгрыш #" + std::to_string(id.value()) + " " +
         text::title(lottery->title) +
         "</b>\nСтатус: " + (drawn ? "проведён " + text::moment(*lottery->drawn_at) : "открыт") +
-        "\nУчастников: " + std::to_string(conversation.transaction.entries().count(*id)) +
+        "\nУчастников: " + std::to_string(conversation.transaction.entries().count(id)) +
         "\nПризы:\n";
     for (const Prize& prize : lottery->prizes) {
       html += text::place_and_prize(prize.place, prize.text) + "\n";
@@ -702,26 +711,18 @@ struct ChatBot::Impl {
 
   // The winners as a CSV file; made when it is sent, so it shows the latest statuses.
   void export_winners(const Command& command, Conversation& conversation) {
-    const auto args = words(command.arguments);
-    const auto id = args.size() == 1 ? parse_id<LotteryId>(args[0]) : std::nullopt;
-    if (!id) {
-      usage(conversation, "/export ID_РОЗЫГРЫША");
-      return;
-    }
-    const auto lottery = conversation.transaction.lotteries().find(*id);
-    if (!lottery) {
-      conversation.reply("Розыгрыш #" + std::to_string(id->value()) + " не найден.");
-      return;
-    }
+    const auto lottery = lottery_argument(command, conversation, "/export ID_РОЗЫГРЫША");
+    if (!lottery) return;
+    const LotteryId id = lottery->id;
     if (!lottery->drawn_at) {
-      conversation.reply("Розыгрыш #" + std::to_string(id->value()) +
+      conversation.reply("Розыгрыш #" + std::to_string(id.value()) +
                          " ещё не проведён: победителей нет.");
       return;
     }
     Notification file;
     file.chat = conversation.chat;
     file.kind = NotificationKind::kWinnersExport;
-    file.lottery = *id;
+    file.lottery = id;
     file.lottery_title = lottery->title;
     file.created_at = conversation.now;
     conversation.notices.push_back(file);
