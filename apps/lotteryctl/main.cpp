@@ -1,20 +1,27 @@
 // lotteryctl: the operator's command line for the lottery database (SPEC §7).
 // Messages are in Russian: the club's admins run it.
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <iostream>
-#include <iterator>
 #include <map>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -425,6 +432,18 @@ int audit(db::Database& database, LotteryId id, bool csv) {
 
 constexpr std::size_t kImportBatch = 100'000;
 constexpr std::size_t kRefusedShown = 1'000;
+// A longer line is refused; of it only this much is ever held in memory.
+constexpr std::size_t kMaxLineBytes = 1'024;
+constexpr std::size_t kReadChunk = 64UL * 1024;
+// The characters of a refused line the report shows.
+constexpr std::size_t kShownCharacters = 80;
+
+// The column names a header may hold, as column_key() writes them: the card's, then the
+// account's. Any other first line is data.
+constexpr std::array<std::string_view, 5> kCardColumns{"card", "club_card", "карта",
+                                                       "клубная_карта", "номер_карты"};
+constexpr std::array<std::string_view, 5> kAccountColumns{"account", "account_number", "number",
+                                                          "счет", "номер_счета"};
 
 std::string_view trim_field(std::string_view field) {
   const auto first = field.find_first_not_of(" \t");
@@ -436,7 +455,7 @@ std::string_view trim_field(std::string_view field) {
   return field;
 }
 
-std::string refusal_reason(const Error& error) {
+std::string_view refusal_reason(const Error& error) {
   switch (error.code) {
     case ErrorCode::kInvalidAccountNumber:
       return "неверный номер счёта (нужно 14 цифр: XX-XX-XX-XX-XX-XX-XX)";
@@ -447,6 +466,11 @@ std::string refusal_reason(const Error& error) {
     default:
       return "ожидается «клубная_карта,номер_счёта» или номер счёта";
   }
+}
+
+std::string_view too_long_reason() {
+  static const std::string reason = "строка длиннее " + std::to_string(kMaxLineBytes) + " байт";
+  return reason;
 }
 
 // One line of the file: "card,number" ("card;number"), or a bare number.
@@ -471,175 +495,437 @@ Result<AccountImportRow> parse_import_line(std::string_view line) {
   return AccountImportRow{*number, card};
 }
 
-// A header is a first line that names its columns instead of holding values.
-bool is_header(std::string_view line) {
-  const auto first = line.find_first_not_of(" \t\"");
-  return first != std::string_view::npos && !(line[first] >= '0' && line[first] <= '9');
+// A column name as compared: Latin and Cyrillic in lower case, «ё» as «е», a space as «_».
+std::string column_key(std::string_view name) {
+  std::string key;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(name[i]);
+    const auto next = i + 1 < name.size() ? static_cast<unsigned char>(name[i + 1]) : 0U;
+    if (byte == ' ') {
+      key += '_';
+    } else if (byte >= 'A' && byte <= 'Z') {
+      key += static_cast<char>(byte - 'A' + 'a');
+    } else if ((byte == 0xD0 && (next == 0x81 || next == 0x95 || next == 0xB5)) ||
+               (byte == 0xD1 && next == 0x91)) {
+      key += "е";  // Ё, Е, е, ё
+      ++i;
+    } else if (byte == 0xD0 && next >= 0x90 && next <= 0x9F) {  // А–П
+      key += {'\xD0', static_cast<char>(next + 0x20)};
+      ++i;
+    } else if (byte == 0xD0 && next >= 0xA0 && next <= 0xAF) {  // Р–Я
+      key += {'\xD1', static_cast<char>(next - 0x20)};
+      ++i;
+    } else {
+      key += static_cast<char>(byte);
+    }
+  }
+  return key;
 }
 
-void add_up(BulkAddReport& total, const BulkAddReport& batch) {
-  total.added += batch.added;
-  total.added_without_owner += batch.added_without_owner;
-  total.linked += batch.linked;
-  total.already_there += batch.already_there;
-  total.refused.insert(total.refused.end(), batch.refused.begin(), batch.refused.end());
-  if (batch.enrolment) {
-    if (!total.enrolment) total.enrolment = EnrolReport{};
-    total.enrolment->added += batch.enrolment->added;
-    total.enrolment->already_enrolled += batch.enrolment->already_enrolled;
-    total.enrolment->total_entries = batch.enrolment->total_entries;
+// A header names the columns, "клубная_карта,номер_счёта" or "номер_счёта", in words of
+// kCardColumns and kAccountColumns; a first line of anything else is data.
+bool is_header(std::string_view line) {
+  const auto named = [](std::string_view field, const auto& names) {
+    return std::find(names.begin(), names.end(), column_key(trim_field(field))) != names.end();
+  };
+  const auto separator = line.find_first_of(",;");
+  if (separator == std::string_view::npos) return named(line, kAccountColumns);
+  return named(line.substr(0, separator), kCardColumns) &&
+         named(line.substr(separator + 1), kAccountColumns);
+}
+
+// The length of the well-formed UTF-8 character `text` starts with, 0 if there is none.
+std::size_t utf8_length(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80;  // the range of the second byte: no overlong forms, no surrogates
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (text.size() < length || byte(1) < low || byte(1) > high) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
+  }
+  return length;
+}
+
+// A refused line as the report shows it: control characters (C0, DEL, C1) and bytes that
+// are not UTF-8 as \xNN, so that nothing in the file can drive the operator's terminal;
+// at most kShownCharacters characters, then «…».
+std::string printable(std::string_view text) {
+  std::string shown;
+  std::size_t characters = 0;
+  while (!text.empty()) {
+    if (characters++ == kShownCharacters) return shown + "…";
+    const auto lead = static_cast<unsigned char>(text.front());
+    const std::size_t length = utf8_length(text);
+    const bool c1_control =
+        length == 2 && lead == 0xC2 && static_cast<unsigned char>(text[1]) < 0xA0;
+    if (length == 0 || lead < 0x20 || lead == 0x7F || c1_control) {
+      const std::size_t escaped = c1_control ? 2 : 1;
+      for (std::size_t i = 0; i < escaped; ++i) {
+        static constexpr char kHex[] = "0123456789ABCDEF";
+        const auto value = static_cast<unsigned char>(text[i]);
+        shown += {'\\', 'x', kHex[value >> 4U], kHex[value & 0x0FU]};
+      }
+      text.remove_prefix(escaped);
+    } else {
+      shown += text.substr(0, length);
+      text.remove_prefix(length);
+    }
+  }
+  return shown;
+}
+
+// What an operating system error means, in the words of the report.
+std::string error_text(int error) {
+  switch (error) {
+    case ENOENT:
+    case ENOTDIR:
+      return "нет такого файла";
+    case EACCES:
+    case EPERM:
+      return "нет доступа";
+    case EIO:
+      return "ошибка ввода-вывода";
+    default:
+      return std::strerror(error);
   }
 }
 
-// "\rИмпорт: 150000 из 1000000 строк (15 %)" on a terminal; nothing otherwise.
+// A failed read of the file, with its errno.
+struct ReadError {
+  int error{0};
+};
+
+// The file to import, open for reading; -1 after saying why it cannot be read.
+int open_import_file(const std::string& path, std::uint64_t& size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    std::cerr << "lotteryctl: не удалось открыть " << path << ": " << error_text(error) << '\n';
+    return -1;
+  }
+  struct stat status {};
+  if (::fstat(fd, &status) == 0 && S_ISDIR(status.st_mode)) {
+    ::close(fd);
+    std::cerr << "lotteryctl: " << path << " — это каталог, а не файл CSV\n";
+    return -1;
+  }
+  // A pipe or a device has no size to measure progress by.
+  size = S_ISREG(status.st_mode) ? static_cast<std::uint64_t>(status.st_size) : 0;
+  return fd;
+}
+
+// The import file's lines that hold data: not blank, not the header, without a byte order
+// mark or the carriage return of a Windows line end. Read through a fixed buffer, whatever
+// the file: of a line longer than kMaxLineBytes only the start is kept and the rest skipped.
+class ImportReader {
+ public:
+  struct Line {
+    std::size_t number{0};  // 1-based
+    std::string_view text;  // valid until the next call
+    bool too_long{false};
+  };
+
+  explicit ImportReader(int fd) : fd_(fd), buffer_(kReadChunk) {}
+  ~ImportReader() { ::close(fd_); }
+  ImportReader(const ImportReader&) = delete;
+  ImportReader& operator=(const ImportReader&) = delete;
+
+  // The next line with data, nullopt at the end of the file; throws ReadError.
+  std::optional<Line> next_data_line();
+  [[nodiscard]] std::uint64_t bytes_read() const { return bytes_read_; }
+
+ private:
+  std::optional<Line> next_line();
+  bool refill();
+
+  int fd_;
+  std::vector<char> buffer_;
+  std::size_t begin_{0};
+  std::size_t end_{0};
+  std::string line_;
+  std::size_t number_{0};
+  std::uint64_t bytes_read_{0};
+  bool header_possible_{true};
+};
+
+std::optional<ImportReader::Line> ImportReader::next_data_line() {
+  while (auto line = next_line()) {
+    if (line->number == 1 && line->text.starts_with("\xEF\xBB\xBF")) line->text.remove_prefix(3);
+    if (line->too_long) {
+      header_possible_ = false;
+      return line;
+    }
+    if (trim_field(line->text).empty()) continue;
+    const bool header = header_possible_ && is_header(line->text);
+    header_possible_ = false;
+    if (!header) return line;
+  }
+  return std::nullopt;
+}
+
+std::optional<ImportReader::Line> ImportReader::next_line() {
+  line_.clear();
+  std::uint64_t length = 0;  // the whole line's, however long
+  bool any = false;
+  bool ended = false;
+  while (!ended && (begin_ < end_ || refill())) {
+    any = true;
+    const char* start = buffer_.data() + begin_;
+    const std::size_t available = end_ - begin_;
+    const auto* newline = static_cast<const char*>(std::memchr(start, '\n', available));
+    const std::size_t part =
+        newline != nullptr ? static_cast<std::size_t>(newline - start) : available;
+    // One byte over the cap: a line that long is refused unless that byte is its "\r".
+    line_.append(start, std::min(part, kMaxLineBytes + 1 - line_.size()));
+    length += part;
+    ended = newline != nullptr;
+    begin_ += part + (ended ? 1 : 0);
+  }
+  if (!any) return std::nullopt;
+  if (length <= kMaxLineBytes + 1 && !line_.empty() && line_.back() == '\r') {
+    line_.pop_back();
+    --length;
+  }
+  return Line{++number_, line_, length > kMaxLineBytes};
+}
+
+bool ImportReader::refill() {
+  for (;;) {
+    const ssize_t got = ::read(fd_, buffer_.data(), buffer_.size());
+    if (got > 0) {
+      begin_ = 0;
+      end_ = static_cast<std::size_t>(got);
+      bytes_read_ += end_;
+      return true;
+    }
+    if (got == 0) return false;
+    if (errno != EINTR) throw ReadError{errno};
+  }
+}
+
+// A refused line, for the report.
+struct Refusal {
+  std::size_t line{0};
+  std::string text;
+  std::string_view reason;  // one of the static texts above
+};
+
+// A batch of the file read and checked: the rows to import, its first refused lines (the
+// others only counted) and how far into the file it reaches.
+struct ParsedBatch {
+  std::vector<ImportLine> lines;
+  std::vector<Refusal> refused;  // at most kRefusedShown, in file order
+  std::size_t refused_count{0};
+  std::size_t data_lines{0};
+  std::uint64_t bytes_read{0};
+  bool last{false};
+};
+
+// Reads and checks the next kImportBatch lines with data; throws ReadError.
+ParsedBatch parse_batch(ImportReader& reader) {
+  ParsedBatch batch;
+  batch.lines.reserve(kImportBatch);
+  while (batch.data_lines < kImportBatch) {
+    const auto line = reader.next_data_line();
+    if (!line) {
+      batch.last = true;
+      break;
+    }
+    ++batch.data_lines;
+    const auto refuse = [&](std::string_view reason) {
+      if (++batch.refused_count > kRefusedShown) return;
+      batch.refused.push_back(Refusal{line->number, std::string(line->text), reason});
+    };
+    if (line->too_long) {
+      refuse(too_long_reason());
+      continue;
+    }
+    const auto row = parse_import_line(line->text);
+    if (!row) {
+      refuse(refusal_reason(row.error()));
+      continue;
+    }
+    batch.lines.push_back(ImportLine{line->number, std::string(line->text), *row});
+  }
+  batch.bytes_read = reader.bytes_read();
+  return batch;
+}
+
+// The refused lines of the whole file: the first kRefusedShown kept for the report, the
+// others only counted, so that memory stays bounded however many there are.
+class Refusals {
+ public:
+  // One batch's refused lines, in any order; batches come in the file's order.
+  void add(std::vector<Refusal> batch, std::size_t count) {
+    std::sort(batch.begin(), batch.end(),
+              [](const Refusal& a, const Refusal& b) { return a.line < b.line; });
+    for (Refusal& refusal : batch) {
+      if (shown_.size() == kRefusedShown) break;
+      shown_.push_back(std::move(refusal));
+    }
+    count_ += count;
+  }
+  [[nodiscard]] const std::vector<Refusal>& shown() const { return shown_; }
+  [[nodiscard]] std::size_t count() const { return count_; }
+
+ private:
+  std::vector<Refusal> shown_;
+  std::size_t count_{0};
+};
+
+struct ImportTotals {
+  BulkAddReport counts;  // its refused lines are in `refusals`
+  Refusals refusals;
+  std::size_t data_lines{0};
+};
+
+void add_up(ImportTotals& total, const BulkAddReport& batch) {
+  total.counts.added += batch.added;
+  total.counts.added_without_owner += batch.added_without_owner;
+  total.counts.linked += batch.linked;
+  total.counts.already_there += batch.already_there;
+  std::vector<Refusal> refused;
+  refused.reserve(batch.refused.size());
+  for (const RefusedLine& line : batch.refused) {
+    refused.push_back(Refusal{line.line, line.text, refusal_reason(line.error)});
+  }
+  total.refusals.add(std::move(refused), batch.refused.size());
+  if (batch.enrolment) {
+    auto& enrolment = total.counts.enrolment;
+    if (!enrolment) enrolment = EnrolReport{};
+    enrolment->added += batch.enrolment->added;
+    enrolment->already_enrolled += batch.enrolment->already_enrolled;
+    enrolment->total_entries = batch.enrolment->total_entries;
+  }
+}
+
+// "\rИмпорт: 15 %" on a terminal, by the bytes read of the file's size; nothing otherwise.
 class Progress {
  public:
-  explicit Progress(std::size_t total) : total_(total), shown_(::isatty(STDERR_FILENO) != 0) {}
-  void update(std::size_t done) const {
-    if (!shown_ || total_ == 0) return;
-    std::cerr << "\rИмпорт: " << done << " из " << total_ << " строк (" << done * 100 / total_
-              << " %)" << std::flush;
+  explicit Progress(std::uint64_t size)
+      : size_(size), shown_(size > 0 && ::isatty(STDERR_FILENO) != 0) {}
+  void update(std::uint64_t bytes_read) const {
+    if (!shown_) return;
+    std::cerr << "\rИмпорт: " << std::min(bytes_read, size_) * 100 / size_ << " %" << std::flush;
   }
   void finish() const {
     if (shown_) std::cerr << '\n';
   }
 
  private:
-  std::size_t total_;
+  std::uint64_t size_;
   bool shown_;
 };
 
-void print_import_report(const std::string& path, std::size_t lines, const BulkAddReport& report,
+void print_import_report(const std::string& path, const ImportTotals& total,
                          std::optional<LotteryId> lottery) {
-  std::cout << "Импорт из " << path << ": строк со счетами " << lines << '\n'
+  const BulkAddReport& report = total.counts;
+  const Refusals& refusals = total.refusals;
+  std::cout << "Импорт из " << path << ": строк со счетами " << total.data_lines << '\n'
             << "  добавлено клиентам:        " << report.added << '\n'
             << "  добавлено без владельца:   " << report.added_without_owner << '\n'
             << "  привязано к владельцам:    " << report.linked << '\n'
             << "  уже были:                  " << report.already_there << '\n'
-            << "  отклонено:                 " << report.refused.size() << '\n';
+            << "  отклонено:                 " << refusals.count() << '\n';
   if (lottery && report.enrolment) {
     std::cout << "Розыгрыш #" << lottery->value() << ": добавлено участников "
               << report.enrolment->added << ", уже участвовали "
               << report.enrolment->already_enrolled << ", всего участников "
               << report.enrolment->total_entries << '\n';
   }
-  if (report.refused.empty()) return;
+  if (refusals.count() == 0) return;
   std::cout << "Отклонённые строки:\n";
-  for (std::size_t i = 0; i < report.refused.size() && i < kRefusedShown; ++i) {
-    const RefusedLine& refused = report.refused[i];
-    std::cout << "  строка " << refused.line << ": «" << refused.text << "» — "
-              << refusal_reason(refused.error) << '\n';
+  for (const Refusal& refused : refusals.shown()) {
+    std::cout << "  строка " << refused.line << ": «" << printable(refused.text) << "» — "
+              << refused.reason << '\n';
   }
-  if (report.refused.size() > kRefusedShown) {
-    std::cout << "  … и ещё " << report.refused.size() - kRefusedShown << '\n';
+  if (refusals.count() > refusals.shown().size()) {
+    std::cout << "  … и ещё " << refusals.count() - refusals.shown().size() << '\n';
   }
 }
 
-// The file's lines with something on them, numbered from 1, without the header, a byte
-// order mark or the carriage returns of Windows line ends.
-struct FileLine {
-  std::size_t number{0};
-  std::string_view text;
-};
-
-std::vector<FileLine> data_lines(std::string_view content) {
-  std::vector<FileLine> lines;
-  std::size_t number = 0;
-  while (!content.empty()) {
-    const auto end = content.find('\n');
-    std::string_view text = content.substr(0, end);
-    content.remove_prefix(end == std::string_view::npos ? content.size() : end + 1);
-    ++number;
-    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-    if (number == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-    if (trim_field(text).empty() || (number == 1 && is_header(text))) continue;
-    lines.push_back(FileLine{number, text});
+// Imports one checked batch; an exit code if the import has to stop.
+std::optional<int> import_batch(AccountService& accounts, ParsedBatch& parsed,
+                                std::optional<LotteryId> lottery, ImportTotals& total) {
+  total.data_lines += parsed.data_lines;
+  total.refusals.add(std::move(parsed.refused), parsed.refused_count);
+  const std::span<const ImportLine> batch(parsed.lines);
+  if (batch.empty()) return std::nullopt;
+  const auto imported = accounts.import_accounts(Requester::system(), batch, lottery);
+  if (imported) {
+    add_up(total, *imported);
+    return std::nullopt;
   }
-  return lines;
-}
-
-// A batch of lines checked: the rows to import, and the refused lines.
-struct ParsedBatch {
-  std::vector<ImportLine> lines;
-  std::vector<RefusedLine> refused;
-};
-
-ParsedBatch parse_batch(std::span<const FileLine> lines) {
-  ParsedBatch batch;
-  batch.lines.reserve(lines.size());
-  for (const FileLine& line : lines) {
-    auto row = parse_import_line(line.text);
-    if (!row) {
-      batch.refused.push_back(RefusedLine{line.number, std::string(line.text), row.error()});
-      continue;
-    }
-    batch.lines.push_back(ImportLine{line.number, std::string(line.text), *row});
+  if (imported.error().code == ErrorCode::kUnknownLottery) return lottery_not_found(*lottery);
+  if (imported.error().code == ErrorCode::kLotteryNotOpen) {
+    std::cerr << "lotteryctl: розыгрыш #" << lottery->value()
+              << " уже проведён: участников добавить нельзя; ничего не загружено\n";
+    return kFailed;
   }
-  return batch;
+  std::cerr << "lotteryctl: импорт остановлен на строке " << batch.front().line << ": "
+            << imported.error().detail << "\nСтроки до неё загружены; повторный запуск "
+            << "продолжит (загруженные счета будут в «уже были»).\n";
+  return kFailed;
 }
 
 int import_accounts(db::Database& database, const std::string& path,
                     std::optional<LotteryId> lottery) {
+  std::uint64_t size = 0;
+  const int fd = open_import_file(path, size);
+  if (fd < 0) return kFailed;
+  ImportReader reader(fd);
   if (!require_current_schema(database)) return kFailed;
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    std::cerr << "lotteryctl: не удалось открыть " << path << '\n';
-    return kFailed;
-  }
-  const std::string content{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  if (file.bad()) {
-    std::cerr << "lotteryctl: ошибка чтения " << path << '\n';
-    return kFailed;
-  }
-  const std::vector<FileLine> lines = data_lines(content);
 
-  BulkAddReport total;
+  ImportTotals total;
   system::SystemClock clock;
   system::SecureRandom random;
   system::HmacDrawRandomness draw_randomness;
   AccountService accounts(Dependencies{database, clock, random, draw_randomness, Settings{}});
-  const Progress progress(lines.size());
+  const Progress progress(size);
   progress.update(0);
-  const auto parse = [&](std::size_t start) {
-    return parse_batch(
-        std::span(lines).subspan(start, std::min(kImportBatch, lines.size() - start)));
+  const auto read_next = [&] {
+    return std::async(std::launch::async, parse_batch, std::ref(reader));
   };
-  // The next batch is checked while this one goes into the database; a refused line
-  // never stops the others.
-  std::future<ParsedBatch> next = std::async(std::launch::async, parse, 0);
-  for (std::size_t start = 0; start < lines.size(); start += kImportBatch) {
-    ParsedBatch parsed = next.get();
-    if (start + kImportBatch < lines.size()) {
-      next = std::async(std::launch::async, parse, start + kImportBatch);
-    }
-    total.refused.insert(total.refused.end(), parsed.refused.begin(), parsed.refused.end());
-    const std::span<const ImportLine> batch(parsed.lines);
-    if (batch.empty()) {
-      progress.update(std::min(start + kImportBatch, lines.size()));
-      continue;
-    }
-    const auto imported = accounts.import_accounts(Requester::system(), batch, lottery);
-    if (!imported) {
-      progress.finish();
-      if (imported.error().code == ErrorCode::kUnknownLottery) return lottery_not_found(*lottery);
-      if (imported.error().code == ErrorCode::kLotteryNotOpen) {
-        std::cerr << "lotteryctl: розыгрыш #" << lottery->value()
-                  << " уже проведён: участников добавить нельзя; ничего не загружено\n";
-        return kFailed;
+  // The next batch is read and checked while this one goes into the database; a refused
+  // line never stops the others.
+  std::future<ParsedBatch> next = read_next();
+  try {
+    for (bool last = false; !last;) {
+      ParsedBatch parsed = next.get();
+      last = parsed.last;
+      if (!last) next = read_next();
+      if (const auto stopped = import_batch(accounts, parsed, lottery, total)) {
+        progress.finish();
+        return *stopped;
       }
-      std::cerr << "lotteryctl: импорт остановлен на строке " << batch.front().line << ": "
-                << imported.error().detail << "\nСтроки до неё загружены; повторный запуск "
-                << "продолжит (загруженные счета будут в «уже были»).\n";
-      return kFailed;
+      progress.update(parsed.bytes_read);
     }
-    add_up(total, *imported);
-    progress.update(std::min(start + kImportBatch, lines.size()));
+  } catch (const ReadError& error) {
+    progress.finish();
+    std::cerr << "lotteryctl: ошибка чтения " << path << ": " << error_text(error.error)
+              << "\nЗагруженные до ошибки счета остаются; повторный запуск продолжит (они будут "
+              << "в «уже были»).\n";
+    return kFailed;
   }
   progress.finish();
-  std::sort(total.refused.begin(), total.refused.end(),
-            [](const RefusedLine& a, const RefusedLine& b) { return a.line < b.line; });
-  print_import_report(path, lines.size(), total, lottery);
-  return total.refused.empty() ? kOk : kFailed;
+  print_import_report(path, total, lottery);
+  return total.refusals.count() == 0 ? kOk : kFailed;
 }
 
 int verify_from_database(db::Database& database, LotteryId id) {
