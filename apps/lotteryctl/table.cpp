@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "lottery/core/display_text.hpp"
+
 namespace lottery::ctl {
 namespace {
 
@@ -25,7 +27,12 @@ std::string csv_field(const std::string& value) {
 
 }  // namespace
 
-void print_aligned(std::ostream& out, const Table& table) {
+void print_aligned(std::ostream& out, const Table& raw) {
+  // A terminal shows each cell as one line of what it says (names come from Telegram).
+  Table table = raw;
+  for (auto& row : table.rows) {
+    for (auto& cell : row) cell = one_line(cell);
+  }
   std::vector<std::size_t> widths(table.header.size());
   for (std::size_t column = 0; column < widths.size(); ++column) {
     widths[column] = display_width(table.header[column]);

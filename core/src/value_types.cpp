@@ -33,10 +33,21 @@ char to_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a
 }  // namespace
 
 Result<ClubCard> ClubCard::parse(std::string_view text) {
-  const std::string_view digits = trim(text);
+  std::string_view digits = trim(text);
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), is_digit)) {
+    return fail(ErrorCode::kInvalidClubCard, prefix(text));
+  }
+  digits.remove_prefix(std::min(digits.find_first_not_of('0'), digits.size()));
+  if (digits.empty() || digits.size() > kMaxDigits) {
+    return fail(ErrorCode::kInvalidClubCard, prefix(text));
+  }
+  return ClubCard(std::string(digits));
+}
+
+Result<ClubCard> ClubCard::from_storage(std::string_view digits) {
   if (digits.empty() || digits.size() > kMaxDigits ||
       !std::all_of(digits.begin(), digits.end(), is_digit)) {
-    return fail(ErrorCode::kInvalidClubCard, prefix(text));
+    return fail(ErrorCode::kInvalidClubCard, prefix(digits));
   }
   return ClubCard(std::string(digits));
 }

@@ -3,12 +3,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+#include <regex>
+
 #include "fakes/fake_clock.hpp"
 #include "fakes/memory_store.hpp"
 #include "fakes/seeded_random.hpp"
 #include "lottery/chat/markup.hpp"
 #include "lottery/core/account_service.hpp"
 #include "lottery/ports/storage_error.hpp"
+#include "texts.hpp"
 
 namespace lottery::chat {
 namespace {
@@ -44,10 +48,14 @@ class ChatTest : public ::testing::Test {
         ChatSettings{"club_lottery_bot", "@club_admin"});
   }
 
-  static ChatUser user(std::int64_t id) {
+  ChatUser user(std::int64_t id) const {
+    if (const auto named = names_.find(id); named != names_.end()) {
+      return ChatUser{TelegramUserId{id}, "user" + std::to_string(id), named->second};
+    }
     return ChatUser{TelegramUserId{id}, "user" + std::to_string(id),
                     id == kAnna ? "Анна" : "Борис"};
   }
+  std::map<std::int64_t, std::string> names_;  // first names other than the usual
 
   // Everything queued since the last call, rendered as Telegram would get it, and
   // marked sent (as message ids 1000 + notification id).
@@ -520,6 +528,63 @@ TEST_F(ChatTest, LongRepliesAreSplitAtLineEnds) {
   for (const auto& part : status) {
     EXPECT_LE(characters(part.html), 4096U);
     EXPECT_NE(part.html.back(), '\n');
+  }
+}
+
+// A first name with a line break and a right-to-left override cannot forge a line of
+// an admin's view: it is shown as one line, the override gone.
+TEST_F(ChatTest, NamesCannotForgeLinesOfAnAdminView) {
+  names_[kAnna] = "Анна\n1 место — @boss ✅ Подтвержден\u202Eevil\u2028x";
+  register_client(kAnna, "2223");
+  say(kAdmin, "/add_account 2223 11-22-33-44-55-66-77");
+  const std::string listed = reply_to(kAdmin, "/list_accounts " + std::to_string(kAnna));
+  EXPECT_THAT(listed, HasSubstr("Анна 1 место — @boss ✅ Подтвержденevil x"));
+  EXPECT_THAT(listed, Not(HasSubstr("Анна\n")));
+  EXPECT_THAT(listed, Not(HasSubstr("\u202E")));
+  EXPECT_THAT(listed, Not(HasSubstr("\u2028")));
+}
+
+// A mistyped card must not pass unnoticed: the answer says whose card it is.
+TEST_F(ChatTest, AddAccountNamesTheCardHolder) {
+  register_client(kAnna, "2223");
+  EXPECT_THAT(reply_to(kAdmin, "/add_account 02223 11-22-33-44-55-66-77"),
+              HasSubstr("добавлен клиенту Анна (@user1), id 1, карта 2223"));
+  // Look-alike cards are one card: 02223 cannot be registered beside 2223.
+  register_client(kBoris, "002223");
+  EXPECT_EQ(store_.snapshot().users.size(), 1U);
+}
+
+// Every text an error becomes is Russian: the core's few fixed English words are
+// translated, and Telegram's error descriptions are never shown.
+TEST(Texts, EveryErrorTextIsRussian) {
+  const auto english_in = [](std::string text) {
+    // Commands (with their word «all»), @contacts, HTML tags and Telegram's name are
+    // meant to be Latin.
+    text = std::regex_replace(
+        text,
+        std::regex("/[a-z_]+( [0-9]*)? all|/[a-z_]+|@[A-Za-z0-9_]+|<[^>]*>|Telegram|AB23CD45|XX"),
+        "");
+    std::smatch word;
+    return std::regex_search(text, word, std::regex("[A-Za-z]{2,}")) ? word.str() : "";
+  };
+  for (int code = 0; code <= static_cast<int>(ErrorCode::kStorageUnavailable); ++code) {
+    for (const std::string detail : {"", "12"}) {
+      const std::string shown = text::error(Error{static_cast<ErrorCode>(code), detail}, "@admin");
+      EXPECT_EQ(english_in(shown), "") << shown;
+    }
+  }
+  for (const std::string detail : {"count", "place 3", "prize 2", "line 4"}) {
+    const std::string shown = text::error(Error{ErrorCode::kInvalidPrizes, detail}, "");
+    EXPECT_EQ(english_in(shown), "") << shown;
+  }
+  for (const std::string detail : {"too many lines", "public value", "anything else"}) {
+    const std::string shown = text::error(Error{ErrorCode::kInvalidArgument, detail}, "");
+    EXPECT_EQ(english_in(shown), "") << shown;
+  }
+  for (const std::string reason :
+       {"403: Forbidden: bot was blocked by the user", "400: Bad Request: chat not found",
+        "404: Not Found", "413: Request Entity Too Large", "0: the call failed"}) {
+    EXPECT_EQ(english_in(text::undeliverable_reason(reason)), "") << reason;
   }
 }
 

@@ -61,9 +61,23 @@ TEST(AccountNumber, RefusalCarriesTheInputButNotAnUnboundedOne) {
 
 TEST(ClubCard, AcceptsOneToTwentyDigits) {
   EXPECT_EQ(ClubCard::parse("2223")->str(), "2223");
-  EXPECT_EQ(ClubCard::parse(" 0042 ")->str(), "0042");
+  EXPECT_EQ(ClubCard::parse(" 0042 ")->str(), "42");
   EXPECT_EQ(ClubCard::parse("7")->str(), "7");
   EXPECT_TRUE(ClubCard::parse(std::string(20, '9')));
+}
+
+// Look-alikes are one card: 02223 cannot be registered beside 2223.
+TEST(ClubCard, LeadingZerosAreDroppedAndZerosAloneRefused) {
+  EXPECT_EQ(*ClubCard::parse("02223"), *ClubCard::parse("2223"));
+  EXPECT_EQ(*ClubCard::parse("0000000000000000000002223"), *ClubCard::parse("2223"));
+  for (const std::string_view zeros : {"0", "00", " 000 "}) {
+    const auto parsed = ClubCard::parse(zeros);
+    ASSERT_FALSE(parsed) << zeros;
+    EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidClubCard);
+  }
+  // A card stored before the rule stays readable as it is.
+  EXPECT_EQ(ClubCard::from_storage("02223")->str(), "02223");
+  EXPECT_FALSE(ClubCard::from_storage("22a"));
 }
 
 TEST(ClubCard, RefusesEverythingElse) {

@@ -579,8 +579,8 @@ struct ChatBot::Impl {
       return;
     }
     const std::string account = number->str();
-    const std::string owner =
-        outcome->owner ? " клиенту с картой " + text::escape(card->str()) : "";
+    // The admin sees whose card it is: a mistyped card must not pass unnoticed.
+    const std::string owner = outcome->owner ? " клиенту " + text::holder(*outcome->owner) : "";
     switch (outcome->result) {
       case AddAccountResult::kAdded:
         conversation.reply("✅ Счет " + account + " добавлен" + owner +
@@ -1204,7 +1204,7 @@ struct ChatBot::Impl {
                                   notification.detail.begin(), notification.detail.end(), '\n')) +
                               1;
           send("✅ К вашему профилю добавлены счета (" + std::to_string(notification.count) +
-               "):\n" + text::escape(notification.detail) +
+               "):\n" + text::escape_lines(notification.detail) +
                (notification.count > listed
                     ? "\n… и ещё " + std::to_string(notification.count - listed)
                     : std::string{}));
@@ -1237,7 +1237,7 @@ struct ChatBot::Impl {
         break;
       case NotificationKind::kAdminUndeliverable:
         send("⚠️ Сообщение в чат " + std::to_string(notification.count) +
-             " не доставлено: " + text::escape(notification.detail) +
+             " не доставлено: " + text::undeliverable_reason(notification.detail) +
              (notification.winner ? ".\nЭто уведомление о выигрыше #" + winner_id + " (" + about +
                                         "): свяжитесь с победителем сами."
                                   : "."));

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "lottery/core/display_text.hpp"
+
 namespace lottery::chat::text {
 namespace {
 
@@ -17,7 +19,9 @@ std::size_t characters(std::string_view text) {
 
 }  // namespace
 
-std::string escape(std::string_view text) {
+std::string escape(std::string_view raw) {
+  // Whatever is shown is one line of what it says: no forged lines, no reordering.
+  const std::string text = one_line(raw);
   std::string escaped;
   escaped.reserve(text.size());
   for (const char c : text) {
@@ -111,6 +115,67 @@ std::string win_status(const Winner& win, Instant now) {
   return {};
 }
 
+namespace {
+
+// The core names what was wrong in a few fixed English words ("prize 2", "line 3");
+// people read it in Russian.
+std::string prizes_problem(std::string_view detail) {
+  const auto number = [&](std::string_view word) {
+    return std::string(detail.substr(word.size()));
+  };
+  const std::string rules =
+      "по одному на строку «МЕСТО ПРИЗ», места 1, 2, 3… без пропусков, приз — от 1 до 200 "
+      "символов в одну строку.";
+  if (detail == "count") return "мест должно быть от 1 до 100.";
+  if (detail.starts_with("place ")) {
+    return "нет места " + number("place ") + ": места идут подряд 1, 2, 3… без пропусков.";
+  }
+  if (detail.starts_with("prize ")) {
+    return "приз за " + number("prize ") +
+           " место — от 1 до 200 символов в одну строку, без управляющих символов.";
+  }
+  if (detail.starts_with("line ")) return "строка " + number("line ") + ": " + rules;
+  return rules;
+}
+
+std::string argument_problem(std::string_view detail) {
+  if (detail == "too many lines") return ": слишком много строк за раз.";
+  if (detail == "public value") {
+    return ": публичное значение — до 128 байт в одну строку, без управляющих символов.";
+  }
+  return ".";
+}
+
+}  // namespace
+
+std::string escape_lines(std::string_view text) {
+  std::string escaped;
+  while (true) {
+    const auto end = text.find('\n');
+    escaped += escape(text.substr(0, end));
+    if (end == std::string_view::npos) return escaped;
+    escaped += '\n';
+    text.remove_prefix(end + 1);
+  }
+}
+
+std::string holder(const User& user) {
+  std::string who = escape(user.first_name.empty() ? "без имени" : user.first_name);
+  if (!user.username.empty()) who += " (@" + escape(user.username) + ")";
+  who += ", id " + std::to_string(user.telegram_id.value());
+  if (user.club_card) who += ", карта " + escape(user.club_card->str());
+  return who;
+}
+
+std::string undeliverable_reason(std::string_view reason) {
+  // The sender writes "CODE: Telegram's description".
+  if (reason.starts_with("403")) return "бот заблокирован пользователем или удалён из чата";
+  if (reason.starts_with("404")) return "чат не найден";
+  if (reason.starts_with("413")) return "сообщение слишком большое";
+  if (reason.starts_with("400")) return "Telegram отклонил сообщение";
+  return "Telegram отказал в доставке";
+}
+
 std::string error(const Error& error, std::string_view admin_contact) {
   const std::string contact =
       admin_contact.empty() ? "администратором" : "администратором " + escape(admin_contact);
@@ -126,8 +191,7 @@ std::string error(const Error& error, std::string_view admin_contact) {
     case ErrorCode::kInvalidPhone:
       return "Не похоже на номер телефона. Пример: +7 912 345-67-89.";
     case ErrorCode::kInvalidPrizes:
-      return "Призы не приняты (" + detail +
-             "): по одному на строку «МЕСТО ПРИЗ», места 1, 2, 3… без пропусков.";
+      return "Призы не приняты: " + prizes_problem(error.detail);
     case ErrorCode::kInvalidTitle:
       return "Название розыгрыша — от 1 до 200 символов.";
     case ErrorCode::kInvalidDuration:
@@ -192,7 +256,7 @@ std::string error(const Error& error, std::string_view admin_contact) {
     case ErrorCode::kUnknownCode:
       return "Код " + detail + " не найден.";
     case ErrorCode::kInvalidArgument:
-      return detail.empty() ? "Неверные данные." : "Неверные данные: " + detail;
+      return "Неверные данные" + argument_problem(error.detail);
     case ErrorCode::kStorageUnavailable:
       return "Сервис временно недоступен. Попробуйте через минуту.";
   }

@@ -10,6 +10,7 @@
 #include "lottery/core/lottery.hpp"
 #include "lottery/core/query_service.hpp"
 #include "lottery/core/time.hpp"
+#include "lottery/core/user.hpp"
 #include "lottery/core/winner.hpp"
 
 namespace lottery::chat::text {
@@ -31,6 +32,12 @@ namespace lottery::chat::text {
 
 // One line for a refusal of the core.
 [[nodiscard]] std::string error(const Error& error, std::string_view admin_contact);
+// Each line escaped as by escape(), the line breaks kept.
+[[nodiscard]] std::string escape_lines(std::string_view text);
+// Who a client is, for an admin: name (@username), id N, карта C.
+[[nodiscard]] std::string holder(const User& user);
+// Why a message could not be delivered, from the sender's "CODE: description".
+[[nodiscard]] std::string undeliverable_reason(std::string_view reason);
 
 // «Название» (escaped, in quotes)
 [[nodiscard]] std::string title(std::string_view lottery_title);

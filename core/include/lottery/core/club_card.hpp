@@ -7,13 +7,18 @@
 
 namespace lottery {
 
-// A club card number: 1 to 20 digits, kept as text so leading zeros survive.
+// A club card number: 1 to 20 digits, the first not a zero. Leading zeros typed by a
+// person are dropped (02223 is card 2223), so look-alikes cannot be two cards.
 class ClubCard {
  public:
   static constexpr std::size_t kMaxDigits = 20;
 
-  // Accepts the digits with surrounding white space; refuses anything else.
+  // Accepts the digits with surrounding white space, without their leading zeros;
+  // refuses anything else, and a card of zeros only.
   [[nodiscard]] static Result<ClubCard> parse(std::string_view text);
+  // A card as a store holds it: 1 to 20 digits, taken as they are (a card stored
+  // before leading zeros were dropped stays readable).
+  [[nodiscard]] static Result<ClubCard> from_storage(std::string_view digits);
 
   [[nodiscard]] const std::string& str() const { return digits_; }
 
