@@ -113,10 +113,17 @@ Result<VerifyOutcome> ClaimService::verify_by_code(const Requester& requester,
       deps_.transactions, [&](Transaction& transaction) -> Result<VerifyOutcome> {
         const Instant now = deps_.clock.now();
         const auto user = transaction.users().find_by_code(code);
-        if (!user) return fail(ErrorCode::kUnknownCode, code.str());
-        if (auto lottery = detail::load_lottery(transaction, lottery_id); !lottery) {
-          return tl::unexpected(lottery.error());
+        const auto lottery = detail::load_lottery(transaction, lottery_id);
+        if (!user) {
+          // Kept, though the answer is a refusal: guessing codes leaves a trail.
+          detail::audit(
+              transaction, now, *actor, AuditAction::kVerificationFailed,
+              lottery ? std::optional{lottery_id} : std::nullopt, std::nullopt,
+              "unknown code " + code.str() + " for lottery " + std::to_string(lottery_id.value()));
+          transaction.commit();
+          return fail(ErrorCode::kUnknownCode, code.str());
         }
+        if (!lottery) return tl::unexpected(lottery.error());
         std::vector<Winner> wins;
         for (Winner& win : transaction.winners().list_by_user(user->id)) {
           if (win.lottery != lottery_id || win.status == WinStatus::kRedrawn) continue;

@@ -75,7 +75,7 @@ constexpr NameTable<NotificationKind, 17> kNotificationKinds{{
     {NotificationKind::kReplyEdit, "reply_edit"},
 }};
 
-constexpr NameTable<AuditAction, 20> kAuditActions{{
+constexpr NameTable<AuditAction, 21> kAuditActions{{
     {AuditAction::kUserRegistered, "user.registered"},
     {AuditAction::kAccountAdded, "account.added"},
     {AuditAction::kAccountLinked, "account.linked"},
@@ -96,6 +96,7 @@ constexpr NameTable<AuditAction, 20> kAuditActions{{
     {AuditAction::kWinLinked, "win.linked"},
     {AuditAction::kPrizeHandedOver, "win.prize_handed_over"},
     {AuditAction::kMessageUndeliverable, "message.undeliverable"},
+    {AuditAction::kVerificationFailed, "win.verification_failed"},
 }};
 
 constexpr NameTable<ErrorCode, 36> kErrorCodes{{
@@ -156,6 +157,40 @@ std::optional<ActorKind> parse_actor_kind(std::string_view text) {
   return value_of(kActorKinds, text);
 }
 std::string_view to_string(NotificationKind kind) { return name_of(kNotificationKinds, kind); }
+bool is_win_message(NotificationKind kind) {
+  switch (kind) {
+    case NotificationKind::kWinnerDrawn:
+    case NotificationKind::kWinConfirmed:
+    case NotificationKind::kWinExpired:
+    case NotificationKind::kClaimReminder:
+    case NotificationKind::kClaimExtended:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_admin_message(NotificationKind kind) {
+  switch (kind) {
+    case NotificationKind::kAdminWinConfirmed:
+    case NotificationKind::kAdminWinsExpired:
+    case NotificationKind::kAdminDrawn:
+    case NotificationKind::kAdminRedrawn:
+    case NotificationKind::kAdminUndeliverable:
+    case NotificationKind::kWinnersExport:
+    case NotificationKind::kDrawProgress:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_reply(NotificationKind kind) {
+  return kind == NotificationKind::kReply || kind == NotificationKind::kReplyEdit;
+}
+
+bool is_sent_first(NotificationKind kind) { return is_reply(kind) || is_admin_message(kind); }
+
 std::optional<NotificationKind> parse_notification_kind(std::string_view text) {
   return value_of(kNotificationKinds, text);
 }

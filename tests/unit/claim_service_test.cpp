@@ -151,6 +151,29 @@ TEST_F(ClaimTest, VerificationRefusals) {
       ErrorCode::kWinExpired);
 }
 
+// Guessing codes leaves a trail: each unknown code is audited with the admin's id.
+TEST_F(ClaimTest, AnUnknownCodeIsAudited) {
+  const auto unknown_code = VerificationCode::parse("ZZZZZZZZ").value();
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    EXPECT_EQ(
+        claims().verify_by_code(admin(), unknown_code, lottery_.id, std::nullopt).error().code,
+        ErrorCode::kUnknownCode);
+  }
+  EXPECT_EQ(
+      claims().verify_by_code(admin(), unknown_code, LotteryId{404}, std::nullopt).error().code,
+      ErrorCode::kUnknownCode);
+  std::vector<AuditEvent> failed;
+  for (const AuditEvent& event : store_.snapshot().audit) {
+    if (event.action == AuditAction::kVerificationFailed) failed.push_back(event);
+  }
+  ASSERT_EQ(failed.size(), 4U);
+  EXPECT_EQ(failed[0].lottery, lottery_.id);
+  EXPECT_EQ(failed[0].actor.telegram_id, TelegramUserId{kAdmin});
+  EXPECT_EQ(failed[0].details,
+            "unknown code ZZZZZZZZ for lottery " + std::to_string(lottery_.id.value()));
+  EXPECT_EQ(failed[3].lottery, std::nullopt) << "no such lottery to point at";
+}
+
 // A user with two winning accounts confirms each one separately.
 TEST_F(ClaimTest, EachWinningAccountIsConfirmedSeparately) {
   const Lottery two = create_lottery(2);

@@ -46,6 +46,7 @@ enum class AuditAction {
   kWinLinked,
   kPrizeHandedOver,
   kMessageUndeliverable,
+  kVerificationFailed,  // an admin's /verify_winner with a code that matched no win
 };
 
 [[nodiscard]] std::string_view to_string(AuditAction action);
