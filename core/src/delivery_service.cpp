@@ -3,8 +3,15 @@
 #include "support.hpp"
 
 namespace lottery {
+namespace {
 
-Result<void> DeliveryService::give_up(const Notification& notification, const std::string& reason) {
+// One warning per chat an hour: a blocked winner with several messages is one problem.
+constexpr auto kWarningInterval = std::chrono::hours{1};
+
+}  // namespace
+
+Result<void> DeliveryService::give_up(const Notification& notification, const std::string& reason,
+                                      bool chat_unreachable) {
   return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) -> Result<void> {
     const Instant now = deps_.clock.now();
     transaction.outbox().mark_failed(notification.id, now, reason);
@@ -12,11 +19,24 @@ Result<void> DeliveryService::give_up(const Notification& notification, const st
                   AuditAction::kMessageUndeliverable, notification.lottery, notification.winner,
                   std::string(to_string(notification.kind)) + " to chat " +
                       std::to_string(notification.chat.value()) + ": " + reason);
-    bool for_admin = false;
-    for (const TelegramUserId admin : deps_.settings.admins) {
-      for_admin = for_admin || private_chat_of(admin) == notification.chat;
+    if (chat_unreachable) {
+      const std::size_t dropped =
+          transaction.outbox().fail_replies(notification.chat, now, "chat unreachable: " + reason);
+      if (dropped > 0) {
+        detail::audit(transaction, now, Actor{ActorKind::kSystem, std::nullopt},
+                      AuditAction::kMessageUndeliverable, std::nullopt, std::nullopt,
+                      std::to_string(dropped) + " queued replies to chat " +
+                          std::to_string(notification.chat.value()) + " dropped: " + reason);
+      }
     }
-    if (for_admin || notification.kind == NotificationKind::kAdminUndeliverable) return {};
+    // A warning about a warning could loop; a plain reply is not worth one.
+    const bool worth_a_warning =
+        notification.kind != NotificationKind::kAdminUndeliverable &&
+        (is_win_message(notification.kind) || is_admin_message(notification.kind));
+    if (!worth_a_warning ||
+        transaction.outbox().warned_about(notification.chat, now - kWarningInterval)) {
+      return {};
+    }
     Notification warning = notification;
     warning.kind = NotificationKind::kAdminUndeliverable;
     warning.count = notification.chat.value();
@@ -25,7 +45,12 @@ Result<void> DeliveryService::give_up(const Notification& notification, const st
     warning.markup.clear();
     warning.reference = 0;
     warning.created_at = now;
-    detail::notify_admins(transaction, deps_.settings, warning);
+    for (const TelegramUserId admin : deps_.settings.admins) {
+      // The admin whose chat failed is not told through it.
+      if (private_chat_of(admin) == notification.chat) continue;
+      warning.chat = private_chat_of(admin);
+      (void)transaction.outbox().enqueue(warning);
+    }
     return {};
   });
 }

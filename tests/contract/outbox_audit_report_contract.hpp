@@ -203,6 +203,65 @@ TYPED_TEST_P(OutboxContract, RepliesAndAdminMessagesGoBeforeBulkNotifications) {
   });
 }
 
+// A chat that cannot be written to: its queued replies go, its other messages stay.
+TYPED_TEST_P(OutboxContract, GivesUpTheQueuedRepliesOfAnUnreachableChat) {
+  Notification reply;
+  reply.kind = NotificationKind::kReply;
+  reply.text = "ответ";
+  reply.created_at = kT0;
+  Notification win;
+  win.kind = NotificationKind::kWinnerDrawn;
+  win.created_at = kT0;
+  const auto ids = this->committed([&](Transaction& transaction) {
+    std::vector<NotificationId> stored;
+    reply.chat = ChatId{1};
+    stored.push_back(transaction.outbox().enqueue(reply));
+    stored.push_back(transaction.outbox().enqueue(reply));
+    win.chat = ChatId{1};
+    stored.push_back(transaction.outbox().enqueue(win));
+    reply.kind = NotificationKind::kReplyEdit;
+    stored.push_back(transaction.outbox().enqueue(reply));
+    reply.kind = NotificationKind::kReply;
+    reply.chat = ChatId{2};
+    stored.push_back(transaction.outbox().enqueue(reply));
+    return stored;
+  });
+  this->committed([&](Transaction& transaction) {
+    transaction.outbox().mark_sent(ids[0], kT0, std::nullopt);
+    EXPECT_EQ(transaction.outbox().fail_replies(ChatId{1}, kT0, "403: blocked"), 2U);
+    EXPECT_EQ(transaction.outbox().fail_replies(ChatId{1}, kT0, "403: blocked"), 0U);
+    return 0;
+  });
+  this->read([&](Transaction& transaction) {
+    std::vector<NotificationId> due;
+    for (const auto& item : transaction.outbox().pending(10, kT0, "a", {})) due.push_back(item.id);
+    EXPECT_EQ(due, (std::vector<NotificationId>{ids[4], ids[2]}));
+  });
+}
+
+TYPED_TEST_P(OutboxContract, RemembersWhichChatsTheAdminsWereWarnedAbout) {
+  Notification warning;
+  warning.kind = NotificationKind::kAdminUndeliverable;
+  warning.chat = ChatId{9000};
+  warning.count = 42;  // the chat that could not be written to
+  warning.created_at = kT0;
+  this->committed([&](Transaction& transaction) {
+    (void)transaction.outbox().enqueue(warning);
+    Notification other = warning;
+    other.kind = NotificationKind::kAdminDrawn;
+    other.count = 43;
+    (void)transaction.outbox().enqueue(other);
+    return 0;
+  });
+  this->read([&](Transaction& transaction) {
+    EXPECT_TRUE(transaction.outbox().warned_about(ChatId{42}, kT0 - std::chrono::hours{1}));
+    EXPECT_TRUE(transaction.outbox().warned_about(ChatId{42}, kT0));
+    EXPECT_FALSE(transaction.outbox().warned_about(ChatId{42}, kT0 + std::chrono::seconds{1}));
+    EXPECT_FALSE(transaction.outbox().warned_about(ChatId{43}, kT0 - std::chrono::hours{1}));
+    EXPECT_FALSE(transaction.outbox().warned_about(ChatId{9000}, kT0 - std::chrono::hours{1}));
+  });
+}
+
 TYPED_TEST_P(OutboxContract, AChatsMessagesAreDueOneAfterAnother) {
   Notification first;
   first.chat = ChatId{5};
@@ -271,13 +330,12 @@ TYPED_TEST_P(OutboxContract, ALeaseKeepsAMessageFromOtherSendersUntilItEnds) {
   });
 }
 
-REGISTER_TYPED_TEST_SUITE_P(OutboxContract, KeepsEveryFieldAndTheOrder,
-                            PostponesFailsAndRemembersSentMessages,
-                            KeepsThePartsOfALongMessageAlreadySent,
-                            FindsTheProgressMessagesOfDrawsStillBeingAnnounced,
-                            RepliesAndAdminMessagesGoBeforeBulkNotifications,
-                            AChatsMessagesAreDueOneAfterAnother,
-                            ALeaseKeepsAMessageFromOtherSendersUntilItEnds);
+REGISTER_TYPED_TEST_SUITE_P(
+    OutboxContract, KeepsEveryFieldAndTheOrder, PostponesFailsAndRemembersSentMessages,
+    KeepsThePartsOfALongMessageAlreadySent, FindsTheProgressMessagesOfDrawsStillBeingAnnounced,
+    RepliesAndAdminMessagesGoBeforeBulkNotifications, AChatsMessagesAreDueOneAfterAnother,
+    ALeaseKeepsAMessageFromOtherSendersUntilItEnds, GivesUpTheQueuedRepliesOfAnUnreachableChat,
+    RemembersWhichChatsTheAdminsWereWarnedAbout);
 
 template <class Backend>
 class AuditLogContract : public ContractTest<Backend> {};

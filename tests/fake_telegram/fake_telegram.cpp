@@ -81,6 +81,8 @@ struct FakeTelegram::Impl {
   std::vector<SentMessage> messages;
   std::vector<std::string> answers;
   std::map<std::string, std::deque<Failure>> failures;
+  std::map<std::int64_t, Failure> refused_chats;  // every message to these chats
+  std::map<std::int64_t, int> refusals;           // how many each got
   std::map<std::string, int> drops;
   std::map<std::string, std::chrono::milliseconds> delays;
   std::map<std::string, int> answering;
@@ -244,6 +246,10 @@ struct FakeTelegram::Impl {
       std::lock_guard lock(mutex);
       const std::int64_t chat =
           body.contains("chat_id") ? body.at("chat_id").to_number<std::int64_t>() : 0;
+      if (const auto refused = refused_chats.find(chat); refused != refused_chats.end()) {
+        ++refusals[chat];
+        co_return std::pair{refused->second.status, envelope_error(refused->second)};
+      }
       if (method == "sendMessage" && limit_per_second) {
         const auto now = std::chrono::steady_clock::now();
         while (!recent_sends.empty() && now - recent_sends.front() >= std::chrono::seconds{1}) {
@@ -427,6 +433,19 @@ std::int64_t FakeTelegram::push_raw(const std::string& update_without_id) {
 std::string FakeTelegram::update_json(std::int64_t update_id) const {
   std::lock_guard lock(impl_->mutex);
   return impl_->all_updates.at(update_id);
+}
+
+void FakeTelegram::refuse_chat(std::int64_t chat_id, int status, const std::string& description) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->refused_chats[chat_id] = Failure{status, description, std::nullopt};
+  }
+}
+
+int FakeTelegram::refusals(std::int64_t chat_id) const {
+  std::lock_guard lock(impl_->mutex);
+  const auto found = impl_->refusals.find(chat_id);
+  return found == impl_->refusals.end() ? 0 : found->second;
 }
 
 void FakeTelegram::fail_next(const std::string& method, int status, const std::string& description,

@@ -59,6 +59,11 @@ class FakeTelegram {
   // `after` more calls answered as usual).
   void fail_next(const std::string& method, int status, const std::string& description,
                  std::optional<int> retry_after = std::nullopt, int count = 1, int after = 0);
+  // Every sendMessage and editMessageText to `chat_id` gets this answer from now on (a
+  // user who blocked the bot: 403; a chat that is gone: 400 or 404).
+  void refuse_chat(std::int64_t chat_id, int status, const std::string& description);
+  // How many messages to `chat_id` were refused so.
+  [[nodiscard]] int refusals(std::int64_t chat_id) const;
   // The next `count` calls of `method` get their connection closed without an answer.
   void drop_next(const std::string& method, int count = 1);
   // Every call of `method` waits this long before it is answered.

@@ -532,27 +532,11 @@ class MemoryOutbox : public Outbox {
       if (std::find(skip.begin(), skip.end(), notification.chat) != skip.end()) continue;
       if (delivery.next_attempt_at && *delivery.next_attempt_at > now) continue;
       if (leased_to_another(delivery, now, sender)) continue;
-      (is_reply(notification.kind) ? replies : list).push_back(notification);
+      (is_sent_first(notification.kind) ? replies : list).push_back(notification);
     }
     replies.insert(replies.end(), list.begin(), list.end());
     if (replies.size() > limit) replies.resize(limit);
     return replies;
-  }
-  static bool is_reply(NotificationKind kind) {
-    switch (kind) {
-      case NotificationKind::kReply:
-      case NotificationKind::kReplyEdit:
-      case NotificationKind::kDrawProgress:
-      case NotificationKind::kWinnersExport:
-      case NotificationKind::kAdminWinConfirmed:
-      case NotificationKind::kAdminWinsExpired:
-      case NotificationKind::kAdminDrawn:
-      case NotificationKind::kAdminRedrawn:
-      case NotificationKind::kAdminUndeliverable:
-        return true;
-      default:
-        return false;
-    }
   }
   bool lease(NotificationId id, Instant now, const std::string& sender, Instant until) override {
     const auto due = pending(writes_.state().outbox.size(), now, sender, {});
@@ -594,6 +578,30 @@ class MemoryOutbox : public Outbox {
     delivery.failed_at = at;
     delivery.failure = reason;
     end_lease(delivery);
+  }
+  std::size_t fail_replies(ChatId chat, Instant at, const std::string& reason) override {
+    writes_.before("outbox.fail_replies");
+    std::size_t dropped = 0;
+    for (const Notification& notification : writes_.state().outbox) {
+      Delivery& delivery = writes_.state().deliveries.at(notification.id.value());
+      if (notification.chat != chat || !is_reply(notification.kind) || delivery.sent_at ||
+          delivery.failed_at) {
+        continue;
+      }
+      delivery.failed_at = at;
+      delivery.failure = reason;
+      end_lease(delivery);
+      ++dropped;
+    }
+    return dropped;
+  }
+  bool warned_about(ChatId chat, Instant since) override {
+    return std::any_of(writes_.state().outbox.begin(), writes_.state().outbox.end(),
+                       [&](const Notification& notification) {
+                         return notification.kind == NotificationKind::kAdminUndeliverable &&
+                                notification.count == chat.value() &&
+                                notification.created_at >= since;
+                       });
   }
   void postpone(NotificationId id, Instant until) override {
     writes_.before("outbox.postpone");

@@ -36,7 +36,7 @@ User user_from(const soci::row& row) {
   user.username = text(row, 2);
   user.first_name = text(row, 3);
   if (const auto card = optional_text(row, 4))
-    user.club_card = must(ClubCard::parse(*card), "card");
+    user.club_card = must(ClubCard::from_storage(*card), "card");
   if (const auto phone = optional_text(row, 5)) user.phone = must(Phone::parse(*phone), "phone");
   user.is_registered = integer(row, 6) != 0;
   if (const auto code = optional_text(row, 7)) {
@@ -988,8 +988,8 @@ class SqlReports : public ReportQueries {
                 "WHERE u.club_card_number IS NOT NULL "
                 "GROUP BY u.id, u.club_card_number, u.first_name ORDER BY u.club_card_number");
       for (const auto& row : rows) {
-        report.push_back(WinnersByCardRow{must(ClubCard::parse(text(row, 0)), "card"), text(row, 1),
-                                          integer(row, 2), integer(row, 3)});
+        report.push_back(WinnersByCardRow{must(ClubCard::from_storage(text(row, 0)), "card"),
+                                          text(row, 1), integer(row, 2), integer(row, 3)});
       }
       return report;
     });
@@ -1008,7 +1008,8 @@ class SqlReports : public ReportQueries {
                 use(most, "most"));
       for (const auto& row : rows) {
         std::optional<ClubCard> card;
-        if (const auto value = optional_text(row, 1)) card = must(ClubCard::parse(*value), "card");
+        if (const auto value = optional_text(row, 1))
+          card = must(ClubCard::from_storage(*value), "card");
         report.push_back(TopAccountRow{must(AccountNumber::parse(text(row, 0)), "account number"),
                                        card, integer(row, 2)});
       }
@@ -1031,7 +1032,8 @@ class SqlReports : public ReportQueries {
                 use(at, "now"));
       for (const auto& row : rows) {
         std::optional<ClubCard> card;
-        if (const auto value = optional_text(row, 6)) card = must(ClubCard::parse(*value), "card");
+        if (const auto value = optional_text(row, 6))
+          card = must(ClubCard::from_storage(*value), "card");
         report.push_back(UnclaimedRow{
             LotteryId{integer(row, 0)}, text(row, 1), WinnerId{integer(row, 2)},
             static_cast<int>(integer(row, 3)), text(row, 4),
@@ -1309,6 +1311,35 @@ class SqlOutbox : public Outbox {
           << "UPDATE outbox SET failed_at = lottery_ts(:at), failure = :why, leased_by = NULL, "
              "leased_until = NULL WHERE id = :id",
           use(when, "at"), use(why, "why"), use(key, "id");
+    });
+  }
+
+  std::size_t fail_replies(ChatId chat, Instant at, const std::string& reason) override {
+    return guarded([&] {
+      long long chat_id = chat.value();
+      long long when = micros(at);
+      std::string why = reason;
+      soci::statement statement =
+          (session_.prepare
+               << "UPDATE outbox SET failed_at = lottery_ts(:at), failure = :why, "
+                  "leased_by = NULL, leased_until = NULL WHERE chat_id = :chat "
+                  "AND kind IN ('reply', 'reply_edit') AND sent_at IS NULL AND failed_at IS NULL",
+           use(when, "at"), use(why, "why"), use(chat_id, "chat"));
+      statement.execute(true);
+      return static_cast<std::size_t>(statement.get_affected_rows());
+    });
+  }
+
+  bool warned_about(ChatId chat, Instant since) override {
+    return guarded([&] {
+      long long chat_id = chat.value();
+      long long from = micros(since);
+      long long count = 0;
+      // The partial index of migration 012 holds only these warnings.
+      session_ << "SELECT count(*) FROM outbox WHERE kind = 'admin_undeliverable' "
+                  "AND count = :chat AND created_at >= lottery_ts(:since)",
+          use(chat_id, "chat"), use(from, "since"), into(count);
+      return count > 0;
     });
   }
 

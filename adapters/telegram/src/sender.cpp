@@ -44,6 +44,18 @@ std::int64_t digest_of(const std::vector<chat::OutgoingMessage>& messages) {
 
 }  // namespace
 
+AnswerMeaning classify_answer(const ApiResponse& response, bool edit) {
+  if (response.ok) return AnswerMeaning::kDelivered;
+  const int code = response.error_code;
+  if (edit && code == 400 && response.description.find("not modified") != std::string::npos) {
+    return AnswerMeaning::kDelivered;
+  }
+  if (code == 401) return AnswerMeaning::kUnauthorized;
+  if (code == 429) return AnswerMeaning::kRateLimited;
+  if (code >= 400 && code < 500) return AnswerMeaning::kRefused;
+  return AnswerMeaning::kOutage;
+}
+
 Sender::Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies, SendLimits limits,
                std::string instance, std::function<std::unique_ptr<ApiClient>()> make_client)
     : client_(client),
@@ -144,10 +156,9 @@ Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notifica
       }
       continue;
     }
-    const bool unchanged_edit = message.edit_message_id && response.error_code == 400 &&
-                                response.description.find("not modified") != std::string::npos;
-    if (unchanged_edit) continue;
-    if (response.error_code == 429) {
+    const AnswerMeaning meaning = classify_answer(response, message.edit_message_id.has_value());
+    if (meaning == AnswerMeaning::kDelivered) continue;
+    if (meaning == AnswerMeaning::kRateLimited) {
       const auto wait = response.retry_after.value_or(std::chrono::seconds{1});
       {
         const std::lock_guard lock(state_mutex_);
@@ -160,13 +171,26 @@ Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notifica
                    wait.count());
       return Delivery::kRetryLater;
     }
-    if (response.error_code == 403 || response.error_code == 400) {
+    if (meaning == AnswerMeaning::kRefused) {
       spdlog::error("telegram: {} refused for chat {} ({}): {}", method, notification.chat.value(),
                     response.error_code, response.description);
       const auto given_up = DeliveryService(deps_).give_up(
-          notification, std::to_string(response.error_code) + ": " + response.description);
+          notification, std::to_string(response.error_code) + ": " + response.description,
+          response.error_code == 403);
       if (!given_up) throw StorageError(StorageError::Kind::kUnavailable, given_up.error().detail);
       return Delivery::kGaveUp;
+    }
+    if (meaning == AnswerMeaning::kUnauthorized) {
+      // The message stays queued for the bot that comes back with a valid token.
+      unauthorized_ = true;
+      {
+        const std::lock_guard lock(state_mutex_);
+        paused_until_ = now + std::chrono::hours{1};  // the bot stops meanwhile
+      }
+      auto transaction = deps_.transactions.begin();
+      transaction->outbox().postpone(notification.id, now);
+      transaction->commit();
+      return Delivery::kRetryLater;
     }
     // 5xx, network: Telegram or the way to it is down; everything waits, backing off.
     Instant resume_at;
@@ -369,15 +393,22 @@ void Sender::notify() {
   wake_.notify_all();
 }
 
-void Sender::run(const std::stop_token& stop) {
+SenderEnd Sender::run(const std::stop_token& stop) {
   const std::stop_callback abort_call(stop, [this] {
     client_.cancel();
     for (const auto& client : worker_clients_) client->cancel();
   });
   while (!stop.stop_requested()) {
+    last_round_ = std::chrono::steady_clock::now().time_since_epoch().count();
     std::chrono::milliseconds nap = kIdleNap;
     try {
       nap = send_due();
+      if (unauthorized_) {
+        spdlog::critical(
+            "telegram: 401 Unauthorized: the bot token was revoked or is wrong; set "
+            "TELEGRAM_BOT_TOKEN to the bot's current token");
+        return SenderEnd::kUnauthorized;
+      }
     } catch (const StorageError& error) {
       spdlog::error("sender: the database is unavailable: {}", error.what());
       nap = std::chrono::milliseconds{1000};
@@ -388,6 +419,7 @@ void Sender::run(const std::stop_token& stop) {
     }
     woken_ = false;
   }
+  return SenderEnd::kStopped;
 }
 
 }  // namespace lottery::telegram

@@ -14,10 +14,13 @@ class DeliveryService {
   explicit DeliveryService(Dependencies dependencies) : deps_(std::move(dependencies)) {}
 
   // Gives up on the notification for good (the user blocked the bot, Telegram refused
-  // it): marks it failed, audits it and tells the admins, so no win goes unnoticed.
-  // A notification for an admin is only marked and audited (telling the admins about
-  // it could loop).
-  [[nodiscard]] Result<void> give_up(const Notification& notification, const std::string& reason);
+  // it): marks it failed and audits it. The admins are warned when it was about a win,
+  // or for the admins (the others are warned), at most once an hour per chat, so no win
+  // goes unnoticed and no flood of plain replies floods the admins. When the chat
+  // cannot be written to at all (`chat_unreachable`, a 403), its queued replies are
+  // given up with it.
+  [[nodiscard]] Result<void> give_up(const Notification& notification, const std::string& reason,
+                                     bool chat_unreachable = false);
 
  private:
   Dependencies deps_;

@@ -36,6 +36,15 @@ enum class NotificationKind {
 };
 
 [[nodiscard]] std::string_view to_string(NotificationKind kind);
+// A message about a win, to its winner: its loss must reach an admin.
+[[nodiscard]] bool is_win_message(NotificationKind kind);
+// A message to the admins (kAdmin…, a draw's progress, an export).
+[[nodiscard]] bool is_admin_message(NotificationKind kind);
+// A reply of the chat layer to what a person just wrote.
+[[nodiscard]] bool is_reply(NotificationKind kind);
+// Sent before the others (replies and messages to admins): nobody waits behind a draw's
+// winner messages. The outbox's SQL and migration 009 list the same kinds.
+[[nodiscard]] bool is_sent_first(NotificationKind kind);
 [[nodiscard]] std::optional<NotificationKind> parse_notification_kind(std::string_view text);
 
 // One message to send, stored in the outbox in the transaction that caused it.

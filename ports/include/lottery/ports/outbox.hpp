@@ -62,6 +62,12 @@ class Outbox {
                                std::int64_t digest) = 0;
   // Gives up on it for good (blocked by the user, refused as malformed).
   virtual void mark_failed(NotificationId id, Instant at, const std::string& reason) = 0;
+  // Gives up every unsent reply (kReply, kReplyEdit) to `chat`, which cannot be written
+  // to (the user blocked the bot); returns how many.
+  virtual std::size_t fail_replies(ChatId chat, Instant at, const std::string& reason) = 0;
+  // Whether a warning that `chat` cannot be written to (kAdminUndeliverable, its chat
+  // in `count`) was queued at or after `since`.
+  [[nodiscard]] virtual bool warned_about(ChatId chat, Instant since) = 0;
   // Counts a failed attempt and keeps it back until `until`.
   virtual void postpone(NotificationId id, Instant until) = 0;
   // The Telegram message the latest sent notification of this kind about this lottery

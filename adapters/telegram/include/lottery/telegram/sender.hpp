@@ -37,12 +37,26 @@ struct SendLimits {
   std::chrono::seconds max_outage_backoff{8};
 };
 
+// What a Bot API answer means for the message it answered.
+enum class AnswerMeaning {
+  kDelivered,     // accepted, or an edit that would change nothing
+  kRateLimited,   // 429: that chat waits retry_after
+  kOutage,        // 5xx, a network error, an answer that is not Telegram's: all sending pauses
+  kRefused,       // any other 4xx (400, 403, 404, 413...): that message can never go
+  kUnauthorized,  // 401: the token was revoked; the bot must stop
+};
+[[nodiscard]] AnswerMeaning classify_answer(const ApiResponse& response, bool edit);
+
+enum class SenderEnd { kStopped, kUnauthorized };
+
 // Drains the outbox into Telegram, keeping under the limits. Each message is leased
 // to this sender (named by `instance`, unique among the instances sharing the
 // database) before it is sent, so two instances never send the same one, and marked
-// sent only after Telegram accepted it. On 429 that chat waits retry_after; 5xx and
-// network errors pause sending with backoff; 403 gives up, audits it and tells the
-// admins; any other 400 is logged with its method and not retried.
+// sent only after Telegram accepted it. Each answer is classified (classify_answer): on
+// 429 that chat waits retry_after; 5xx and network errors pause sending with backoff;
+// any other 4xx gives that message up (audited; the admins are told when it was about
+// a win, see DeliveryService), and a 403 also drops the chat's queued replies; a 401
+// stops the sender, leaving the message queued.
 //
 // With `make_client`, up to `limits.workers` messages of different chats are sent at
 // once (Telegram answers in tens of milliseconds, so one at a time caps a bot at a few
@@ -58,12 +72,18 @@ class Sender {
   // how long until something may be due (bounded), for the worker's nap.
   std::chrono::milliseconds send_due();
 
-  // Runs until stopped, woken by notify() when new messages are queued.
-  void run(const std::stop_token& stop);
+  // Runs until stopped, woken by notify() when new messages are queued, or until
+  // Telegram refuses the token (401).
+  SenderEnd run(const std::stop_token& stop);
   void notify();
 
   // Counters for tests and logs.
   std::uint64_t sent() const { return sent_.load(); }
+  // When the loop last went round (health: a sender stuck for minutes is not alive).
+  [[nodiscard]] std::chrono::steady_clock::time_point last_round() const {
+    return std::chrono::steady_clock::time_point{
+        std::chrono::steady_clock::duration{last_round_.load()}};
+  }
 
  private:
   enum class Delivery { kSent, kRetryLater, kGaveUp, kTakenElsewhere };
@@ -101,6 +121,9 @@ class Sender {
   double tokens_;
   Instant tokens_at_{};
   std::atomic<std::uint64_t> sent_{0};
+  std::atomic<bool> unauthorized_{false};
+  std::atomic<std::chrono::steady_clock::rep> last_round_{
+      std::chrono::steady_clock::now().time_since_epoch().count()};
   std::mutex wake_mutex_;
   std::condition_variable_any wake_;
   bool woken_{false};
