@@ -1,8 +1,14 @@
 #include "config.hpp"
 
+#include <arpa/inet.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 
 namespace lottery::bot {
 namespace {
@@ -26,7 +32,10 @@ constexpr Setting kSettings[] = {
     {"BOT_MODE", "polling or webhook (default polling)"},
     {"WEBHOOK_URL", "public https URL of the webhook (webhook mode)"},
     {"WEBHOOK_SECRET", "secret token Telegram sends with each update (webhook mode)"},
-    {"LISTEN", "host:port of the webhook server (default 0.0.0.0:8080)"},
+    {"LISTEN",
+     "IP:port of the HTTP server: the webhook and /healthz (default 0.0.0.0:8080; in polling "
+     "mode the server runs only when set)"},
+    {"MAX_CONNECTIONS", "HTTP connections open at once (default 512)"},
     {"LOG_LEVEL", "debug, info, warn or error (default info)"},
     {"SEND_RATE", "messages per second to Telegram (default 30)"},
     {"JOB_INTERVAL", "how often to expire wins and send reminders (default 10s)"},
@@ -64,6 +73,35 @@ bool valid_token(std::string_view token) {
       token.begin() + static_cast<std::ptrdiff_t>(colon) + 1, token.end(),
       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; });
   return digits && rest;
+}
+
+// "http(s)://host[:port]" with at most a trailing '/': what `name` must be.
+std::optional<std::string> base_url_problem(std::string_view url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string_view::npos ||
+      (url.substr(0, scheme) != "http" && url.substr(0, scheme) != "https")) {
+    return "must start with http:// or https://";
+  }
+  std::string_view rest = url.substr(scheme + 3);
+  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  if (rest.find_first_of("/?#") != std::string_view::npos) {
+    return "must be the server's base URL without a path, e.g. https://api.telegram.org";
+  }
+  if (rest.empty() || rest.front() == ':' || rest.find_first_of(" \t@") != std::string_view::npos) {
+    return "must name a host, e.g. https://api.telegram.org";
+  }
+  const auto colon = rest.rfind(':');
+  if (colon != std::string_view::npos && rest.back() != ']' &&
+      !parse_integer<std::uint16_t>(rest.substr(colon + 1))) {
+    return "the port must be a number from 1 to 65535";
+  }
+  return std::nullopt;
+}
+
+bool is_ip_address(const std::string& host) {
+  in6_addr address{};
+  return ::inet_pton(AF_INET, host.c_str(), &address) == 1 ||
+         ::inet_pton(AF_INET6, host.c_str(), &address) == 1;
 }
 
 }  // namespace
@@ -142,9 +180,7 @@ tl::expected<Config, std::string> parse_config(
                "missing: create a bot with @BotFather in Telegram (/newbot) and set its token");
   }
   if (const auto* url = get("TELEGRAM_API_URL")) {
-    if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
-      return bad("TELEGRAM_API_URL", "must start with http:// or https://");
-    }
+    if (const auto problem = base_url_problem(*url)) return bad("TELEGRAM_API_URL", *problem);
     config.api_url = *url;
   }
   if (const auto* file = get("TELEGRAM_CA_FILE")) config.ca_file = *file;
@@ -205,14 +241,36 @@ tl::expected<Config, std::string> parse_config(
     const auto port = colon == std::string::npos
                           ? std::nullopt
                           : parse_integer<std::uint16_t>(listen->substr(colon + 1));
-    if (!port || colon == 0) return bad("LISTEN", "must be host:port, e.g. 0.0.0.0:8080");
-    config.listen_host = listen->substr(0, colon);
+    if (!port || colon == 0) return bad("LISTEN", "must be IP:port, e.g. 0.0.0.0:8080");
+    std::string host = listen->substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+    }
+    if (host == "localhost") host = "127.0.0.1";
+    if (!is_ip_address(host)) {
+      return bad("LISTEN",
+                 "«" + host + "» is not an IP address (e.g. 0.0.0.0:8080 or 127.0.0.1:8080)");
+    }
+    config.listen_host = host;
     config.listen_port = *port;
+    config.listen_set = true;
+  }
+  if (const auto* connections = get("MAX_CONNECTIONS")) {
+    const auto parsed = parse_integer<std::size_t>(*connections);
+    if (!parsed || *parsed < 8 || *parsed > 100'000) {
+      return bad("MAX_CONNECTIONS", "must be 8 to 100000");
+    }
+    config.max_connections = *parsed;
   }
   if (config.mode == Mode::kWebhook) {
-    if (config.webhook_url.rfind("https://", 0) != 0 &&
-        config.webhook_url.rfind("http://", 0) != 0) {
-      return bad("WEBHOOK_URL", "webhook mode needs the public URL of the webhook");
+    const auto scheme = config.webhook_url.find("://");
+    if ((config.webhook_url.rfind("https://", 0) != 0 &&
+         config.webhook_url.rfind("http://", 0) != 0) ||
+        config.webhook_url.size() <= scheme + 3 || config.webhook_url[scheme + 3] == '/' ||
+        config.webhook_url.find_first_of(" \t\r\n") != std::string::npos) {
+      return bad("WEBHOOK_URL",
+                 "webhook mode needs the public URL of the webhook, e.g. "
+                 "https://bot.example.org/telegram");
     }
     if (config.webhook_secret.empty()) {
       return bad("WEBHOOK_SECRET", "webhook mode needs a secret token");
@@ -244,6 +302,20 @@ tl::expected<Config, std::string> parse_config(
     config.instance_name = *name;
   }
   return config;
+}
+
+tl::expected<void, std::string> check_files(const Config& config) {
+  if (!config.ca_file.empty()) {
+    struct stat status {};
+    if (::stat(config.ca_file.c_str(), &status) != 0) {
+      return bad("TELEGRAM_CA_FILE", config.ca_file + ": " + std::strerror(errno));
+    }
+    if (!S_ISREG(status.st_mode)) return bad("TELEGRAM_CA_FILE", config.ca_file + ": not a file");
+    if (::access(config.ca_file.c_str(), R_OK) != 0) {
+      return bad("TELEGRAM_CA_FILE", config.ca_file + ": " + std::strerror(errno));
+    }
+  }
+  return {};
 }
 
 std::string instance_name(const Config& config, const std::string& host_name) {

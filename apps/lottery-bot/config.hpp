@@ -30,6 +30,10 @@ struct Config {
   std::string webhook_secret;
   std::string listen_host{"0.0.0.0"};
   std::uint16_t listen_port{8080};
+  // LISTEN was set: in polling mode the HTTP server (/healthz) runs there too.
+  bool listen_set{false};
+  // The HTTP server's connections open at once (the longest idle goes first past it).
+  std::size_t max_connections{512};
   std::string log_level{"info"};
   double send_rate{30.0};
   std::chrono::seconds job_interval{10};
@@ -46,6 +50,10 @@ struct Config {
 [[nodiscard]] tl::expected<Config, std::string> parse_config(
     const std::map<std::string, std::string>& environment,
     const std::vector<std::string>& arguments);
+
+// What can only be checked on this machine (files), before anything is contacted: one
+// line naming the setting when something is wrong.
+[[nodiscard]] tl::expected<void, std::string> check_files(const Config& config);
 
 // "3s", "90m", "24h", "2d": a positive duration.
 [[nodiscard]] std::optional<std::chrono::seconds> parse_duration(std::string_view text);

@@ -21,6 +21,7 @@
 #include "lottery/system/secure_random.hpp"
 #include "lottery/system/system_clock.hpp"
 #include "lottery/telegram/api_client.hpp"
+#include "lottery/telegram/health.hpp"
 #include "lottery/telegram/long_poller.hpp"
 #include "lottery/telegram/sender.hpp"
 #include "lottery/telegram/webhook_server.hpp"
@@ -44,6 +45,10 @@ class Ending {
     done_.wait(lock, [&] { return code_.has_value(); });
     return *code_;
   }
+  [[nodiscard]] bool finished() {
+    std::lock_guard lock(mutex_);
+    return code_.has_value();
+  }
 
  private:
   std::mutex mutex_;
@@ -51,12 +56,45 @@ class Ending {
   std::optional<int> code_;
 };
 
+// Exit codes: 2 a bad setting, 3 another instance polls, 4 Telegram refused the token.
+constexpr int kBadSetting = 2;
+constexpr int kConflict = 3;
+constexpr int kTokenRefused = 4;
+
+// SIGTERM and SIGINT end the bot through `ending`. They are blocked in every thread
+// and taken by this one (sigtimedwait), which is joined before `ending` goes away.
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(Ending& ending) {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGTERM);
+    sigaddset(&signals_, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+    thread_ = std::jthread([this, &ending](const std::stop_token& stop) {
+      const timespec poll{0, 200'000'000};
+      while (!stop.stop_requested()) {
+        const int received = sigtimedwait(&signals_, nullptr, &poll);
+        if (received > 0) {
+          spdlog::info("signal {}: stopping", received);
+          ending.finish(0);
+          return;
+        }
+      }
+    });
+  }
+
+ private:
+  sigset_t signals_{};
+  std::jthread thread_;
+};
+
 // Retries a Bot API call at start until it answers; a refused token ends the bot.
 std::optional<telegram::ApiResponse> call_at_start(telegram::ApiClient& client,
                                                    std::string_view method, const std::string& body,
-                                                   const std::atomic<bool>& stopping) {
+                                                   Ending& ending) {
   std::chrono::milliseconds backoff{500};
-  while (!stopping) {
+  while (!ending.finished()) {
     auto response = client.call(method, body);
     if (response.ok ||
         (response.error_code >= 400 && response.error_code < 500 && response.error_code != 429)) {
@@ -64,7 +102,7 @@ std::optional<telegram::ApiResponse> call_at_start(telegram::ApiClient& client,
     }
     spdlog::warn("telegram: {} failed ({} {}), retrying in {} ms", method, response.error_code,
                  response.description, backoff.count());
-    for (auto waited = std::chrono::milliseconds{0}; waited < backoff && !stopping;
+    for (auto waited = std::chrono::milliseconds{0}; waited < backoff && !ending.finished();
          waited += std::chrono::milliseconds{100}) {
       std::this_thread::sleep_for(std::chrono::milliseconds{100});
     }
@@ -73,79 +111,179 @@ std::optional<telegram::ApiResponse> call_at_start(telegram::ApiClient& client,
   return std::nullopt;
 }
 
-int run(const Config& config) {
-  spdlog::set_level(spdlog::level::from_str(config.log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-
-  // Signals are taken by a thread of their own (sigwait), never by the workers.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
-
-  Ending ending;
-  static std::atomic<bool> stopping{false};
-  std::thread signal_waiter([&ending, signals] {
-    int received = 0;
-    sigwait(&signals, &received);
-    spdlog::info("signal {}: stopping", received);
-    stopping = true;
-    ending.finish(0);
-  });
-  signal_waiter.detach();
-
+// The database of DATABASE_URL, migrated; nothing (and the reason said) when it fails.
+std::unique_ptr<db::Database> open_database(const Config& config) {
   const auto url = db::parse_database_url(config.database_url);
   if (!url) {
     std::cerr << "lottery-bot: " << url.error() << '\n';
-    return 2;
+    return nullptr;
   }
-  std::unique_ptr<db::Database> database;
   try {
-    database = db::Database::connect(*url, config.database_pool_size);
+    auto database = db::Database::connect(*url, config.database_pool_size);
     const auto report = database->migrate();
     for (const auto& file : report.adopted) spdlog::info("database: adopted {}", file);
     for (const auto& file : report.applied) spdlog::info("database: applied {}", file);
+    spdlog::info("database: {} ready", url->redacted);
+    return database;
   } catch (const db::MigrationError& error) {
-    spdlog::critical("database: migration {} failed: {}", error.file(), error.what());
-    return 1;
-  } catch (const StorageError& error) {
-    spdlog::critical("database: cannot open {}: {}", url->redacted, error.what());
-    return 1;
+    spdlog::critical("DATABASE_URL: {}: migration {} failed: {}", url->redacted, error.file(),
+                     error.what());
+  } catch (const std::exception& error) {
+    spdlog::critical("DATABASE_URL: cannot use {}: {}", url->redacted, error.what());
   }
-  spdlog::info("database: {} ready", url->redacted);
+  return nullptr;
+}
 
-  system::SystemClock clock;
-  system::SecureRandom random;
-  system::HmacDrawRandomness draw_randomness;
+// The chat and the sender the HTTP server hands webhook updates to, once they exist:
+// the server is bound before Telegram is contacted, and answers 503 until then.
+struct WebhookTarget {
+  std::atomic<chat::ChatBot*> chat{nullptr};
+  std::function<void()> on_queued;
+};
+
+std::unique_ptr<telegram::WebhookServer> start_http_server(const Config& config,
+                                                           telegram::HealthMonitor& health,
+                                                           WebhookTarget& target) {
+  if (config.mode != Mode::kWebhook && !config.listen_set) return nullptr;
+  telegram::WebhookServerOptions options;
+  options.host = config.listen_host;
+  options.port = config.listen_port;
+  options.max_connections = config.max_connections;
+  options.health = [&health] { return health.report(); };
+  if (config.mode == Mode::kWebhook) {
+    options.path = telegram::url_path(config.webhook_url);
+    options.secret = config.webhook_secret;
+  }
+  const std::string secret = options.secret;
+  auto server = std::make_unique<telegram::WebhookServer>(
+      std::move(options), [&target, secret](const telegram::WebhookRequest& request) {
+        chat::ChatBot* chat = target.chat.load();
+        if (chat == nullptr) return telegram::WebhookResponse{503, "text/plain", "starting"};
+        return telegram::handle_webhook(request, secret, *chat, target.on_queued);
+      });
+  spdlog::info("http: listening on {}:{}", config.listen_host, server->port());
+  return server;
+}
+
+Settings settings_of(const Config& config) {
   Settings settings;
   for (const auto id : config.admin_ids) settings.admins.insert(TelegramUserId{id});
   if (config.announce_chat_id) settings.announce_chat = ChatId{*config.announce_chat_id};
   settings.claim_window = config.claim_window;
+  return settings;
+}
+
+// The command menus: clients' for everyone, all of them in each admin's chat.
+void set_menus(telegram::ApiClient& client, const Config& config) {
+  (void)client.call("setMyCommands",
+                    telegram::set_commands_body(chat::ChatBot::client_commands(), std::nullopt));
+  for (const auto admin : config.admin_ids) {
+    (void)client.call("setMyCommands",
+                      telegram::set_commands_body(chat::ChatBot::admin_commands(), admin));
+  }
+}
+
+// Expiry and reminders (R-EXPIRE-1), and forgetting old update ids, every interval.
+void run_jobs(const std::stop_token& stop, db::Database& database, const Dependencies& deps,
+              telegram::Sender& sender, std::chrono::seconds interval) {
+  ClaimService claims(deps);
+  while (!stop.stop_requested()) {
+    try {
+      // One instance at a time runs them; the others skip this round.
+      if (const auto lock = database.try_lock_job("expiry-and-reminders")) {
+        const auto expired = claims.expire_due();
+        const auto reminded = claims.send_reminders();
+        if (expired && !expired->empty()) spdlog::info("jobs: {} wins expired", expired->size());
+        if (reminded && !reminded->empty()) {
+          spdlog::info("jobs: {} winners reminded", reminded->size());
+        }
+        if (!expired || !reminded) spdlog::warn("jobs: the database is unavailable");
+        auto transaction = database.begin();
+        transaction->updates().prune(deps.clock.now() - std::chrono::hours{48});
+        transaction->commit();
+      }
+    } catch (const StorageError& error) {
+      spdlog::warn("jobs: the database is unavailable: {}", error.what());
+    }
+    sender.notify();
+    telegram::nap(stop, interval);
+  }
+}
+
+// Asks the database something every two seconds, for /healthz.
+void check_database(const std::stop_token& stop, db::Database& database,
+                    telegram::HealthMonitor& health) {
+  while (!stop.stop_requested()) {
+    try {
+      (void)database.begin();
+      health.database_checked(true);
+    } catch (const std::exception& error) {
+      health.database_checked(false, error.what());
+    }
+    telegram::nap(stop, std::chrono::seconds{2});
+  }
+}
+
+// Long polling until stopped; a conflict or a refused token ends the bot.
+void run_polling(const std::stop_token& stop, telegram::LongPoller& poller, Ending& ending) {
+  switch (poller.run(stop)) {
+    case telegram::PollingEnd::kConflict:
+      ending.finish(kConflict);
+      break;
+    case telegram::PollingEnd::kUnauthorized:
+      ending.finish(kTokenRefused);
+      break;
+    case telegram::PollingEnd::kStopped:
+      break;
+  }
+}
+
+int run(const Config& config) {
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  Ending ending;
+  const SignalWatcher signals(ending);
+
+  // Every setting is checked before anything outside this machine is contacted.
+  if (const auto files = check_files(config); !files) {
+    std::cerr << "lottery-bot: " << files.error() << '\n';
+    return kBadSetting;
+  }
+  const std::unique_ptr<db::Database> database = open_database(config);
+  if (!database) return 1;
+  telegram::HealthMonitor health;
+  WebhookTarget webhook_target;
+  std::unique_ptr<telegram::WebhookServer> http;
+  try {
+    http = start_http_server(config, health, webhook_target);
+  } catch (const std::exception& error) {
+    spdlog::critical("LISTEN: cannot listen on {}:{}: {}", config.listen_host, config.listen_port,
+                     error.what());
+    return kBadSetting;
+  }
+  std::jthread database_checks(
+      [&](const std::stop_token& stop) { check_database(stop, *database, health); });
+
+  system::SystemClock clock;
+  system::SecureRandom random;
+  system::HmacDrawRandomness draw_randomness;
+  const Settings settings = settings_of(config);
   const Dependencies deps{*database, clock, random, draw_randomness, settings};
 
   const telegram::ApiEndpoint endpoint{config.api_url, config.token, config.ca_file};
+  const auto make_client = [&endpoint] { return std::make_unique<telegram::ApiClient>(endpoint); };
   telegram::ApiClient setup_client(endpoint);
-  const auto me = call_at_start(setup_client, "getMe", "{}", stopping);
-  if (!me) return 0;
+  const auto me = call_at_start(setup_client, "getMe", "{}", ending);
+  if (!me) return ending.wait();
   if (!me->ok) {
-    spdlog::critical("telegram: getMe refused ({} {}): check TELEGRAM_BOT_TOKEN", me->error_code,
+    spdlog::critical("TELEGRAM_BOT_TOKEN: getMe refused ({} {}): check the token", me->error_code,
                      me->description);
-    return 1;
+    return me->error_code == 401 ? kTokenRefused : 1;
   }
   const auto username = telegram::parse_username(me->result).value_or("");
   spdlog::info("telegram: running as @{}", username);
-
   chat::ChatBot chat(deps, chat::ChatSettings{username, config.admin_contact});
-
-  // The command menus: clients' for everyone, all of them in each admin's chat.
-  (void)setup_client.call(
-      "setMyCommands", telegram::set_commands_body(chat::ChatBot::client_commands(), std::nullopt));
-  for (const auto admin : config.admin_ids) {
-    (void)setup_client.call("setMyCommands",
-                            telegram::set_commands_body(chat::ChatBot::admin_commands(), admin));
-  }
+  set_menus(setup_client, config);
 
   telegram::ApiClient sender_client(endpoint);
   telegram::SendLimits limits;
@@ -154,49 +292,29 @@ int run(const Config& config) {
   (void)gethostname(host.data(), host.size() - 1);
   const std::string instance = instance_name(config, host.data());
   spdlog::info("instance: {}", instance);
-  telegram::Sender sender(sender_client, chat, deps, limits, instance,
-                          [&endpoint] { return std::make_unique<telegram::ApiClient>(endpoint); });
-  std::jthread sending([&](const std::stop_token& stop) { sender.run(stop); });
-
-  // Expiry and reminders (R-EXPIRE-1), and forgetting old update ids.
+  telegram::Sender sender(sender_client, chat, deps, limits, instance, make_client);
+  health.watch(
+      "sender", [&sender] { return sender.last_round(); }, std::chrono::seconds{180});
+  std::jthread sending([&](const std::stop_token& stop) {
+    if (sender.run(stop) == telegram::SenderEnd::kUnauthorized) ending.finish(kTokenRefused);
+  });
   std::jthread jobs([&](const std::stop_token& stop) {
-    ClaimService claims(deps);
-    while (!stop.stop_requested()) {
-      try {
-        // One instance at a time runs them; the others skip this round.
-        if (const auto lock = database->try_lock_job("expiry-and-reminders")) {
-          const auto expired = claims.expire_due();
-          const auto reminded = claims.send_reminders();
-          if (expired && !expired->empty()) spdlog::info("jobs: {} wins expired", expired->size());
-          if (reminded && !reminded->empty())
-            spdlog::info("jobs: {} winners reminded", reminded->size());
-          if (!expired || !reminded) spdlog::warn("jobs: the database is unavailable");
-          auto transaction = database->begin();
-          transaction->updates().prune(clock.now() - std::chrono::hours{48});
-          transaction->commit();
-        }
-      } catch (const StorageError& error) {
-        spdlog::warn("jobs: the database is unavailable: {}", error.what());
-      }
-      sender.notify();
-      telegram::nap(stop, config.job_interval);
-    }
+    run_jobs(stop, *database, deps, sender, config.job_interval);
   });
 
-  const auto wake_sender = [&sender] { sender.notify(); };
-  std::unique_ptr<telegram::WebhookServer> webhook;
+  webhook_target.on_queued = [&sender] { sender.notify(); };
   telegram::ApiClient polling_client(endpoint);
+  telegram::LongPoller poller(polling_client, chat, webhook_target.on_queued,
+                              std::chrono::seconds{25}, config.database_pool_size, make_client);
   std::jthread polling;
   if (config.mode == Mode::kWebhook) {
+    webhook_target.chat = &chat;  // before Telegram is told where to deliver
     const auto set = setup_client.call(
         "setWebhook", telegram::set_webhook_body(config.webhook_url, config.webhook_secret));
     if (!set.ok) {
-      spdlog::critical("telegram: setWebhook refused ({} {})", set.error_code, set.description);
-      return 1;
+      spdlog::critical("WEBHOOK_URL: setWebhook refused ({} {})", set.error_code, set.description);
+      ending.finish(set.error_code == 401 ? kTokenRefused : 1);
     }
-    webhook = std::make_unique<telegram::WebhookServer>(config.listen_host, config.listen_port,
-                                                        config.webhook_secret, chat, wake_sender);
-    spdlog::info("webhook: listening on {}:{}", config.listen_host, webhook->port());
   } else {
     // A webhook left from a run in webhook mode would make every getUpdates a 409.
     const auto removed = setup_client.call("deleteWebhook", R"({"drop_pending_updates":false})");
@@ -204,24 +322,23 @@ int run(const Config& config) {
       spdlog::warn("telegram: deleteWebhook failed ({} {})", removed.error_code,
                    removed.description);
     }
-    polling = std::jthread([&](const std::stop_token& stop) {
-      // One worker per database connection: chats are handled side by side.
-      telegram::LongPoller poller(
-          polling_client, chat, wake_sender, std::chrono::seconds{25}, config.database_pool_size,
-          [&endpoint] { return std::make_unique<telegram::ApiClient>(endpoint); });
-      if (poller.run(stop) == telegram::PollingEnd::kConflict) ending.finish(3);
-    });
+    health.watch(
+        "poller", [&poller] { return poller.last_round(); }, std::chrono::seconds{180});
+    polling = std::jthread([&](const std::stop_token& stop) { run_polling(stop, poller, ending); });
     spdlog::info("telegram: long polling");
   }
+  health.started();
 
   const int code = ending.wait();
-  if (webhook) webhook->stop();
+  if (http) http->stop();
   polling.request_stop();
   sending.request_stop();
   jobs.request_stop();
+  database_checks.request_stop();
   if (polling.joinable()) polling.join();
   sending.join();
   jobs.join();
+  database_checks.join();
   spdlog::info("stopped");
   return code;
 }
@@ -246,7 +363,7 @@ int main(int argc, char** argv) {
   const auto config = lottery::bot::parse_config(environment, arguments);
   if (!config) {
     std::cerr << "lottery-bot: " << config.error() << '\n';
-    return 2;
+    return lottery::bot::kBadSetting;
   }
   try {
     return lottery::bot::run(*config);

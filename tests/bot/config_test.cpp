@@ -64,6 +64,14 @@ TEST(Config, EachBadSettingIsNamedInOneLineWithoutTheToken) {
       {with_token({{"LOG_LEVEL", "verbose"}}), "LOG_LEVEL"},
       {with_token({{"DATABASE_POOL_SIZE", "0"}}), "DATABASE_POOL_SIZE"},
       {with_token({{"INSTANCE_NAME", "two words"}}), "INSTANCE_NAME"},
+      {with_token({{"LISTEN", "nohost:8080"}}), "LISTEN"},
+      {with_token({{"LISTEN", "127.0.0.1:http"}}), "LISTEN"},
+      {with_token({{"TELEGRAM_API_URL", "https://api.telegram.org/bot1:x/getMe"}}),
+       "TELEGRAM_API_URL"},
+      {with_token({{"TELEGRAM_API_URL", "https://"}}), "TELEGRAM_API_URL"},
+      {with_token({{"TELEGRAM_API_URL", "http://127.0.0.1:99999"}}), "TELEGRAM_API_URL"},
+      {with_token({{"BOT_MODE", "webhook"}, {"WEBHOOK_URL", "https:///path"}}), "WEBHOOK_URL"},
+      {with_token({{"MAX_CONNECTIONS", "3"}}), "MAX_CONNECTIONS"},
   };
   for (const auto& [environment, setting] : cases) {
     const auto config = parse_config(environment, {});
@@ -75,6 +83,29 @@ TEST(Config, EachBadSettingIsNamedInOneLineWithoutTheToken) {
   EXPECT_THAT(parse_config(with_token(), {"--frobnicate"}).error(), HasSubstr("--frobnicate"));
   EXPECT_THAT(parse_config(with_token(), {"--claim-window"}).error(), HasSubstr("CLAIM_WINDOW"));
   EXPECT_THAT(parse_config({}, {}).error(), HasSubstr("@BotFather"));
+}
+
+TEST(Config, ListensOnAnIpAddressAndTakesABaseUrlWithOrWithoutASlash) {
+  const auto config = parse_config(with_token({{"LISTEN", "[::1]:8443"},
+                                               {"TELEGRAM_API_URL", "http://127.0.0.1:8081/"},
+                                               {"MAX_CONNECTIONS", "100"}}),
+                                   {});
+  ASSERT_TRUE(config) << config.error();
+  EXPECT_EQ(config->listen_host, "::1");
+  EXPECT_EQ(config->listen_port, 8443);
+  EXPECT_TRUE(config->listen_set);
+  EXPECT_EQ(config->max_connections, 100U);
+  EXPECT_EQ(parse_config(with_token({{"LISTEN", "localhost:8080"}}), {})->listen_host, "127.0.0.1");
+  EXPECT_FALSE(parse_config(with_token(), {})->listen_set);
+}
+
+TEST(Config, FilesAreCheckedBeforeAnythingIsContacted) {
+  Config config;
+  EXPECT_TRUE(check_files(config));
+  config.ca_file = "/nonexistent/ca.pem";
+  EXPECT_EQ(check_files(config).error().rfind("TELEGRAM_CA_FILE: /nonexistent/ca.pem: ", 0), 0U);
+  config.ca_file = "/tmp";
+  EXPECT_EQ(check_files(config).error(), "TELEGRAM_CA_FILE: /tmp: not a file");
 }
 
 TEST(Config, NamesTheInstanceByHostAndPortUnlessNamed) {

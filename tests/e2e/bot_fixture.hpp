@@ -69,8 +69,9 @@ class BotFixture : public ::testing::Test {
   void start(const EnvironmentChanges& extra = {}) {
     log_path_ = "/tmp/lottery-bot-e2e-" + std::to_string(::getpid()) + ".log";
     ::unlink(log_path_.c_str());
-    bot_ = std::make_unique<ChildProcess>(std::vector<std::string>{kBot}, environment(extra),
-                                          log_path_);
+    std::vector<std::string> command = launcher_;
+    command.push_back(kBot);
+    bot_ = std::make_unique<ChildProcess>(command, environment(extra), log_path_);
     ASSERT_TRUE(telegram_.wait_until([](const FakeTelegram& fake) {
       for (const auto& call : fake.calls()) {
         if (call.method == "getUpdates" || call.method == "setWebhook") return true;
@@ -172,6 +173,8 @@ class BotFixture : public ::testing::Test {
   std::unique_ptr<ChildProcess> bot_;
   std::string log_path_;
   std::chrono::milliseconds answer_limit_{std::chrono::seconds{20}};
+  // Run before the bot's path, e.g. {"/usr/bin/prlimit", "--nofile=128", "--"}.
+  std::vector<std::string> launcher_;
   // Webhook mode: posts the update with this id to a bot (polling mode: unset).
   std::function<void(std::int64_t)> deliver_;
 };

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "bot_fixture.hpp"
+#include "raw_socket.hpp"
 
 namespace lottery::testing {
 namespace {
@@ -307,9 +308,21 @@ TEST_F(Reliability, TwoWebhookInstancesDoEverythingOnce) {
 // committed, and catches up by itself once the server is back.
 TEST_F(Reliability, PostgresDownForTenSecondsLosesNothing) {
   OwnPostgres server;
-  start({{"DATABASE_URL", server.url()}});
+  const std::uint16_t http_port = free_port();
+  start({{"DATABASE_URL", server.url()}, {"LISTEN", "127.0.0.1:" + std::to_string(http_port)}});
   exchange(1, "/help", "/my_account");
   const std::int64_t confirmed_before = telegram_.confirmed_offset();
+  // /healthz tells the truth: 503 while the database is away, 200 once it is back.
+  const auto health_is = [&](int expected) {
+    return telegram_.wait_until(
+        [&](const FakeTelegram&) {
+          RawConnection connection(http_port);
+          return connection.send("GET /healthz HTTP/1.1\r\nHost: bot\r\n\r\n") &&
+                 connection.read_status(std::chrono::seconds{2}) == expected;
+        },
+        std::chrono::seconds{20});
+  };
+  EXPECT_TRUE(health_is(200));
 
   server.stop();
   const auto down_at = Clock::now();
@@ -321,6 +334,7 @@ TEST_F(Reliability, PostgresDownForTenSecondsLosesNothing) {
       << "an update was confirmed while the database was down";
   EXPECT_TRUE(bot_->running());
   for (int user = 11; user <= 15; ++user) EXPECT_EQ(messages_containing(user, "/my_account"), 0U);
+  EXPECT_TRUE(health_is(503));
 
   server.start();
   const auto up_at = Clock::now();
@@ -337,6 +351,7 @@ TEST_F(Reliability, PostgresDownForTenSecondsLosesNothing) {
   EXPECT_GT(telegram_.confirmed_offset(), during.back());
   EXPECT_GE(telegram_.confirmed_offset(), confirmed_before);
   for (int user = 11; user <= 15; ++user) EXPECT_EQ(messages_containing(user, "/my_account"), 1U);
+  EXPECT_TRUE(health_is(200));
   stop();
 }
 

@@ -40,6 +40,7 @@ bool apply_update(const ParsedUpdate& update, chat::ChatBot& chat, ApiClient& cl
                     to_string(outcome.error().code));
       return true;
     }
+    log_handled(update, *outcome);
     if (outcome->queued > 0 && on_queued) on_queued();
     if (outcome->answer) {
       const auto answered =
@@ -54,6 +55,24 @@ bool apply_update(const ParsedUpdate& update, chat::ChatBot& chat, ApiClient& cl
     spdlog::error("update {}: failed ({}), skipped", update.update_id, error.what());
     return true;
   }
+}
+
+void log_handled(const ParsedUpdate& update, const chat::UpdateOutcome& outcome) {
+  if (!spdlog::should_log(spdlog::level::debug) || !update.event) return;
+  const std::string what = std::visit(
+      [](const auto& event) {
+        using Event = std::decay_t<decltype(event)>;
+        if constexpr (std::is_same_v<Event, chat::IncomingMessage>) {
+          return fmt::format("{} from user {} in chat {}", event.contact ? "contact" : "message",
+                             event.from.id.value(), event.chat.value());
+        } else {
+          return fmt::format("button from user {}", event.from.id.value());
+        }
+      },
+      *update.event);
+  spdlog::debug("update {}: {}: {}, {} message(s) queued{}", update.update_id, what,
+                outcome.duplicate ? "handled before, nothing done" : "handled", outcome.queued,
+                outcome.answer ? ", button answered" : "");
 }
 
 LongPoller::LongPoller(ApiClient& client, chat::ChatBot& chat, std::function<void()> on_queued,
@@ -138,6 +157,7 @@ PollingEnd LongPoller::run(const std::stop_token& stop) {
   // Short enough that the bot is back within seconds of Telegram (or the network).
   constexpr std::chrono::milliseconds kMaxBackoff{8000};
   while (!stop.stop_requested()) {
+    last_round_ = std::chrono::steady_clock::now().time_since_epoch().count();
     const ApiResponse response = client_.call("getUpdates", get_updates_body(offset_, timeout_),
                                               timeout_ + std::chrono::seconds{10});
     if (stop.stop_requested()) break;
@@ -149,6 +169,13 @@ PollingEnd LongPoller::run(const std::stop_token& stop) {
             "switch to polling ({})",
             response.description);
         return PollingEnd::kConflict;
+      }
+      if (response.error_code == 401) {
+        spdlog::critical(
+            "telegram: 401 Unauthorized on getUpdates: the bot token was revoked or is wrong; "
+            "set TELEGRAM_BOT_TOKEN to the bot's current token ({})",
+            response.description);
+        return PollingEnd::kUnauthorized;
       }
       const auto wait =
           response.retry_after

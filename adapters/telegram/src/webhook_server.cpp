@@ -3,19 +3,26 @@
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <list>
+#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "lottery/telegram/bot_api.hpp"
+#include "lottery/telegram/long_poller.hpp"
 
 namespace lottery::telegram {
 namespace net = boost::asio;
@@ -26,7 +33,12 @@ using tcp = net::ip::tcp;
 namespace {
 
 constexpr auto kTuple = net::experimental::as_tuple(net::use_awaitable);
-constexpr std::size_t kMaxBody = 1 << 20;
+constexpr std::chrono::seconds kWriteTimeout{10};
+constexpr std::chrono::milliseconds kFirstAcceptBackoff{10};
+constexpr std::chrono::milliseconds kLastAcceptBackoff{1000};
+constexpr std::chrono::seconds kAcceptLogInterval{10};
+constexpr std::chrono::seconds kLinger{1};
+constexpr std::size_t kMaxLingerBytes = 256 * 1024;
 
 // Equal length and bytes, in time that does not depend on where they differ.
 bool same_secret(const std::string& given, const std::string& expected) {
@@ -34,7 +46,55 @@ bool same_secret(const std::string& given, const std::string& expected) {
   return CRYPTO_memcmp(given.data(), expected.data(), expected.size()) == 0;
 }
 
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+WebhookResponse plain(int status, std::string body) {
+  return WebhookResponse{status, "text/plain", std::move(body)};
+}
+
+// The answer to a request that could not be read, if it deserves one: a closed or
+// timed-out connection gets none.
+std::optional<WebhookResponse> answer_to_unreadable(const beast::error_code& error, bool in_body) {
+  if (error == http::error::header_limit) return plain(431, "request headers too large");
+  if (error == http::error::body_limit) return plain(413, "request body too large");
+  if (error == http::error::buffer_overflow) {
+    return in_body ? plain(413, "chunk header or trailer too large")
+                   : plain(431, "request headers too large");
+  }
+  if (error == http::error::end_of_stream || error == http::error::partial_message) {
+    return std::nullopt;
+  }
+  if (error.category() == http::make_error_code(http::error::bad_method).category()) {
+    return plain(400, "malformed request");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::string url_path(std::string_view url) {
+  const auto scheme = url.find("://");
+  const std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos) return "/";
+  return std::string(path_of(rest.substr(slash)));
+}
+
+std::optional<WebhookResponse> screen_request(const WebhookRequest& head,
+                                              std::string_view webhook_path,
+                                              const std::string& secret,
+                                              const HealthCheck& health) {
+  const std::string_view path = path_of(head.target);
+  if (path == "/healthz") {
+    if (head.method != "GET") return plain(405, "method not allowed");
+    const HealthReport report = health ? health() : HealthReport{};
+    return report.ok ? plain(200, "ok") : plain(503, report.reason);
+  }
+  if (webhook_path.empty() || path != webhook_path) return plain(404, "not found");
+  if (head.method != "POST") return plain(405, "method not allowed");
+  if (!same_secret(head.secret, secret)) return plain(401, "unauthorized");
+  return std::nullopt;
+}
 
 WebhookResponse handle_webhook(const WebhookRequest& request, const std::string& secret,
                                chat::ChatBot& chat, const std::function<void()>& on_queued) {
@@ -46,7 +106,10 @@ WebhookResponse handle_webhook(const WebhookRequest& request, const std::string&
     spdlog::error("webhook: a body that is not an update, skipped");
     return {200, "text/plain", ""};
   }
-  if (!update->event) return {200, "text/plain", ""};
+  if (!update->event) {
+    spdlog::debug("update {}: nothing for the bot, skipped", update->update_id);
+    return {200, "text/plain", ""};
+  }
   try {
     const auto outcome = chat.handle(update->update_id, *update->event);
     if (!outcome) {
@@ -60,6 +123,7 @@ WebhookResponse handle_webhook(const WebhookRequest& request, const std::string&
                     to_string(outcome.error().code));
       return {200, "text/plain", ""};
     }
+    log_handled(*update, *outcome);
     if (outcome->queued > 0 && on_queued) on_queued();
     if (outcome->answer) {
       // The answer rides on the webhook's response: no extra request needed.
@@ -74,53 +138,222 @@ WebhookResponse handle_webhook(const WebhookRequest& request, const std::string&
   }
 }
 
+namespace {
+
+// One client connection, on a strand of its own: the server closes it from elsewhere
+// (to make room) by posting to that strand.
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  // Waiting for a request's headers (a connection Telegram keeps open between updates,
+  // or a client too slow to send any): the first to go when room is needed.
+  std::atomic<bool> idle{true};
+  std::atomic<std::chrono::steady_clock::rep> idle_since{0};
+  bool closing{false};  // guarded by the registry's mutex
+  std::list<std::shared_ptr<Connection>>::iterator entry;
+
+  void set_idle(bool value) {
+    idle_since = std::chrono::steady_clock::now().time_since_epoch().count();
+    idle = value;
+  }
+};
+
+}  // namespace
+
 struct WebhookServer::Impl {
-  Impl(const std::string& host, std::uint16_t port_number, std::string secret_value,
-       chat::ChatBot& chat_bot, std::function<void()> queued, int thread_count)
-      : acceptor(io, tcp::endpoint(net::ip::make_address(host), port_number)),
-        secret(std::move(secret_value)),
-        chat(chat_bot),
-        on_queued(std::move(queued)) {
+  Impl(WebhookServerOptions server_options, WebhookHandler request_handler)
+      : options(std::move(server_options)),
+        handler(std::move(request_handler)),
+        acceptor(io, tcp::endpoint(net::ip::make_address(options.host), options.port)) {
     net::co_spawn(io, accept(), net::detached);
-    for (int i = 0; i < thread_count; ++i) threads.emplace_back([this] { io.run(); });
+    for (int i = 0; i < std::max(1, options.threads); ++i) {
+      threads.emplace_back([this] { run_io(); });
+    }
+  }
+
+  // A handler that throws must not take the server down with it.
+  void run_io() {
+    while (true) {
+      try {
+        io.run();
+        return;
+      } catch (const std::exception& error) {
+        spdlog::error("webhook: a request failed ({}); serving on", error.what());
+      }
+    }
   }
 
   net::awaitable<void> accept() {
-    while (true) {
-      auto [error, socket] = co_await acceptor.async_accept(kTuple);
-      if (error) co_return;  // closed by stop()
-      net::co_spawn(io, serve(beast::tcp_stream(std::move(socket))), net::detached);
+    auto backoff = kFirstAcceptBackoff;
+    std::uint64_t failures = 0;  // since the last line in the log
+    auto logged_at = std::chrono::steady_clock::time_point{};
+    net::steady_timer pause(io);
+    while (!stopping) {
+      auto [error, socket] = co_await acceptor.async_accept(net::make_strand(io), kTuple);
+      if (stopping) co_return;
+      if (!error) {
+        backoff = kFirstAcceptBackoff;
+        admit(tcp::socket(std::move(socket)));
+        continue;
+      }
+      // Out of descriptors (or memory): make room, wait a little, and go on accepting.
+      // One line in the log per burst, with how many failed since the last.
+      ++failures;
+      const auto now = std::chrono::steady_clock::now();
+      if (now - logged_at >= kAcceptLogInterval) {
+        spdlog::error(
+            "webhook: accepting connections failed {} time(s) ({}), {} open; "
+            "closing the longest idle and going on",
+            failures, error.message(), connections());
+        logged_at = now;
+        failures = 0;
+      }
+      const bool made_room = close_longest_idle();
+      pause.expires_after(made_room ? std::chrono::milliseconds{1} : backoff);
+      co_await pause.async_wait(kTuple);
+      if (!made_room) backoff = std::min(backoff * 2, kLastAcceptBackoff);
     }
   }
 
-  net::awaitable<void> serve(beast::tcp_stream stream) {
-    beast::flat_buffer buffer;
-    while (true) {
-      http::request_parser<http::string_body> parser;
-      parser.body_limit(kMaxBody);
-      stream.expires_after(std::chrono::seconds{60});
-      auto [read_error, read] = co_await http::async_read(stream, buffer, parser, kTuple);
-      if (read_error) break;
-      const auto& request = parser.get();
-      WebhookRequest decided{std::string(request.method_string()), std::string(request.target()),
-                             std::string(request["X-Telegram-Bot-Api-Secret-Token"]),
-                             request.body()};
-      const WebhookResponse answer = handle_webhook(decided, secret, chat, on_queued);
-      http::response<http::string_body> response{static_cast<http::status>(answer.status),
-                                                 request.version()};
-      response.set(http::field::content_type, answer.content_type);
-      response.keep_alive(request.keep_alive());
-      response.body() = answer.body;
-      response.prepare_payload();
-      stream.expires_after(std::chrono::seconds{30});
-      auto [write_error, written] = co_await http::async_write(stream, response, kTuple);
-      if (write_error || !response.keep_alive()) break;
+  void admit(tcp::socket socket) {
+    auto connection = std::make_shared<Connection>(std::move(socket));
+    {
+      const std::lock_guard lock(mutex);
+      if (open.size() >= options.max_connections && !close_longest_idle_locked()) {
+        // Every connection is busy with a request: this one waits for a retry.
+        boost::system::error_code ignored;
+        connection->stream.socket().close(ignored);
+        return;
+      }
+      connection->entry = open.insert(open.end(), connection);
     }
+    connection->set_idle(true);
+    net::co_spawn(connection->stream.get_executor(), serve(connection), net::detached);
+  }
+
+  bool close_longest_idle() {
+    const std::lock_guard lock(mutex);
+    return close_longest_idle_locked();
+  }
+
+  bool close_longest_idle_locked() {
+    std::shared_ptr<Connection> longest;
+    for (const auto& connection : open) {
+      if (connection->closing || !connection->idle) continue;
+      if (!longest || connection->idle_since < longest->idle_since) longest = connection;
+    }
+    if (!longest) return false;
+    longest->closing = true;
+    net::post(longest->stream.get_executor(), [longest] {
+      boost::system::error_code ignored;
+      longest->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      longest->stream.socket().close(ignored);
+    });
+    return true;
+  }
+
+  // Leaves the registry when the connection's coroutine ends, or is destroyed unfinished.
+  struct Registration {
+    Impl& server;
+    std::shared_ptr<Connection> connection;
+    ~Registration() {
+      const std::lock_guard lock(server.mutex);
+      server.open.erase(connection->entry);
+    }
+  };
+
+  net::awaitable<void> serve(std::shared_ptr<Connection> connection) {
+    const Registration registration{*this, connection};
+    beast::tcp_stream& stream = connection->stream;
+    // Capped: headers, chunk headers and trailers never take more than this.
+    beast::flat_buffer buffer(options.max_header_bytes);
+    bool keep_open = true;
+    while (keep_open && !stopping) {
+      connection->set_idle(true);
+      http::request_parser<http::empty_body> head_parser;
+      head_parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+      stream.expires_after(options.header_timeout);
+      auto [head_error, head_bytes] =
+          co_await http::async_read_header(stream, buffer, head_parser, kTuple);
+      connection->set_idle(false);
+      if (head_error) {
+        if (const auto answer = answer_to_unreadable(head_error, false)) {
+          co_await respond(stream, *answer, 11, false);
+        }
+        break;
+      }
+      keep_open = co_await answer_request(stream, buffer, head_parser);
+    }
+    co_await linger(stream);
+  }
+
+  // Ends a connection gracefully. A client may still be sending what was not read (a
+  // body after 401, the rest of a flood): closing at once would reset the connection,
+  // and a reset can destroy the answer before the client reads it. So the server stops
+  // writing, then reads and drops a little for a short while.
+  static net::awaitable<void> linger(beast::tcp_stream& stream) {
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    std::array<char, 4096> sink{};
+    std::size_t drained = 0;
+    stream.expires_after(kLinger);
+    while (drained < kMaxLingerBytes) {
+      auto [error, read] = co_await stream.async_read_some(net::buffer(sink), kTuple);
+      if (error) break;
+      drained += read;
+    }
+  }
+
+  // Answers one request whose headers are read; whether the connection may serve another.
+  net::awaitable<bool> answer_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                      http::request_parser<http::empty_body>& head_parser) {
+    const auto& head = head_parser.get();
+    const unsigned version = head.version();
+    WebhookRequest request{std::string(head.method_string()),
+                           std::string(head.target()),
+                           std::string(head["X-Telegram-Bot-Api-Secret-Token"]),
+                           {}};
+    if (auto early = screen_request(request, options.path, options.secret, options.health)) {
+      // Its body, if any, is not read: the connection cannot carry another request.
+      const bool reusable = head.keep_alive() && !head_parser.chunked() &&
+                            head_parser.content_length().value_or(0) == 0;
+      co_return co_await respond(stream, *early, version, reusable) && reusable;
+    }
+    http::request_parser<http::string_body> parser(std::move(head_parser));
+    parser.body_limit(options.max_body_bytes);
+    stream.expires_after(options.body_timeout);
+    auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
+    if (body_error) {
+      if (const auto answer = answer_to_unreadable(body_error, true)) {
+        co_await respond(stream, *answer, version, false);
+      }
+      co_return false;
+    }
+    request.body = std::move(parser.get().body());
+    const bool keep_alive = parser.get().keep_alive();
+    const WebhookResponse answer = handler(request);
+    co_return co_await respond(stream, answer, version, keep_alive) && keep_alive;
+  }
+
+  static net::awaitable<bool> respond(beast::tcp_stream& stream, const WebhookResponse& answer,
+                                      unsigned version, bool keep_alive) {
+    http::response<http::string_body> response{static_cast<http::status>(answer.status), version};
+    response.set(http::field::content_type, answer.content_type);
+    response.keep_alive(keep_alive);
+    response.body() = answer.body;
+    response.prepare_payload();
+    stream.expires_after(kWriteTimeout);
+    auto [write_error, written] = co_await http::async_write(stream, response, kTuple);
+    co_return !write_error;
+  }
+
+  std::size_t connections() const {
+    const std::lock_guard lock(mutex);
+    return open.size();
   }
 
   void stop() {
+    if (stopping.exchange(true)) return;
     net::post(io, [this] {
       boost::system::error_code ignored;
       acceptor.close(ignored);
@@ -131,22 +364,26 @@ struct WebhookServer::Impl {
     }
   }
 
+  WebhookServerOptions options;
+  WebhookHandler handler;
+  // Declared before the io_context: connections leave it while the io_context destroys
+  // the coroutines it still holds.
+  mutable std::mutex mutex;
+  std::list<std::shared_ptr<Connection>> open;
+  std::atomic<bool> stopping{false};
   net::io_context io;
   tcp::acceptor acceptor;
-  std::string secret;
-  chat::ChatBot& chat;
-  std::function<void()> on_queued;
   std::vector<std::thread> threads;
 };
 
-WebhookServer::WebhookServer(const std::string& host, std::uint16_t port, std::string secret,
-                             chat::ChatBot& chat, std::function<void()> on_queued, int threads)
-    : impl_(std::make_unique<Impl>(host, port, std::move(secret), chat, std::move(on_queued),
-                                   threads)) {}
+WebhookServer::WebhookServer(WebhookServerOptions options, WebhookHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
 WebhookServer::~WebhookServer() { stop(); }
 
 std::uint16_t WebhookServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+std::size_t WebhookServer::connections() const { return impl_->connections(); }
 
 void WebhookServer::stop() { impl_->stop(); }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -19,14 +20,19 @@ namespace lottery::telegram {
 bool apply_update(const ParsedUpdate& update, chat::ChatBot& chat, ApiClient& client,
                   const std::function<void()>& on_queued);
 
+// Logs (at debug level) how an update was handled: its kind, the user's and the chat's
+// ids, what was queued; no names, texts or phone numbers.
+void log_handled(const ParsedUpdate& update, const chat::UpdateOutcome& outcome);
+
 // Sleeps for `length`, or less when `stop` is requested first.
 void nap(const std::stop_token& stop, std::chrono::milliseconds length);
 
-enum class PollingEnd { kStopped, kConflict };
+enum class PollingEnd { kStopped, kConflict, kUnauthorized };
 
 // getUpdates in a loop. An update is acknowledged (the next offset) only after its
 // effects are committed. Network errors back off exponentially up to 8 s; a 409
-// (another instance polls, or a webhook is set) ends polling.
+// (another instance polls, or a webhook is set) and a 401 (the token was revoked) end
+// polling.
 //
 // With several workers, the updates of one getUpdates answer are handled concurrently
 // across chats, and in order within each chat (a chat's updates all go to one worker).
@@ -41,6 +47,12 @@ class LongPoller {
 
   PollingEnd run(const std::stop_token& stop);
 
+  // When the loop last went round (health: a poller stuck for minutes is not alive).
+  [[nodiscard]] std::chrono::steady_clock::time_point last_round() const {
+    return std::chrono::steady_clock::time_point{
+        std::chrono::steady_clock::duration{last_round_.load()}};
+  }
+
  private:
   // Applies a batch; returns false when some update must come again.
   bool apply_batch(const std::vector<ParsedUpdate>& updates, const std::stop_token& stop);
@@ -53,6 +65,8 @@ class LongPoller {
   std::function<std::unique_ptr<ApiClient>()> make_client_;
   std::vector<std::unique_ptr<ApiClient>> worker_clients_;
   std::int64_t offset_{0};
+  std::atomic<std::chrono::steady_clock::rep> last_round_{
+      std::chrono::steady_clock::now().time_since_epoch().count()};
 };
 
 }  // namespace lottery::telegram
