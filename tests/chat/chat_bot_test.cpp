@@ -5,7 +5,9 @@
 
 #include <map>
 #include <regex>
+#include <set>
 
+#include "command_table.hpp"
 #include "fakes/fake_clock.hpp"
 #include "fakes/memory_store.hpp"
 #include "fakes/seeded_random.hpp"
@@ -586,6 +588,28 @@ TEST(Texts, EveryErrorTextIsRussian) {
         "404: Not Found", "413: Request Entity Too Large", "0: the call failed"}) {
     EXPECT_EQ(english_in(text::undeliverable_reason(reason)), "") << reason;
   }
+}
+
+// One table drives routing, /help, the menus and the usage answers: every command in it
+// answers with its own usage, and the menus list exactly its entries.
+TEST_F(ChatTest, TheCommandTableDrivesRoutingHelpAndMenus) {
+  std::set<std::string_view> names;
+  for (const CommandEntry& entry : command_table()) {
+    EXPECT_TRUE(names.insert(entry.name).second) << entry.name;
+    EXPECT_EQ(entry.usage.rfind("/" + std::string(entry.name), 0), 0U) << entry.name;
+    EXPECT_FALSE(entry.description.empty()) << entry.name;
+    EXPECT_EQ(find_command(entry.name), &entry);
+  }
+  const std::string help = reply_to(kAdmin, "/help");
+  std::size_t listed = 0;
+  for (const CommandEntry& entry : command_table()) {
+    if (!entry.in_menu) continue;
+    ++listed;
+    EXPECT_THAT(help, HasSubstr("/" + std::string(entry.name) + " — ")) << entry.name;
+  }
+  EXPECT_EQ(ChatBot::admin_commands().size(), listed);
+  EXPECT_LT(ChatBot::client_commands().size(), listed);
+  EXPECT_EQ(find_command("nonsense"), nullptr);
 }
 
 TEST(Markup, RoundTripsThroughItsEncoding) {

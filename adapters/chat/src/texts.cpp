@@ -159,6 +159,20 @@ std::string escape_lines(std::string_view text) {
   }
 }
 
+std::string lottery_status(LotteryStatus status) {
+  switch (status) {
+    case LotteryStatus::kDraft:
+      return "черновик";
+    case LotteryStatus::kOpen:
+      return "открыт";
+    case LotteryStatus::kDrawn:
+      return "проведён";
+    case LotteryStatus::kClosed:
+      return "завершён";
+  }
+  return {};
+}
+
 std::string holder(const User& user) {
   std::string who = escape(user.first_name.empty() ? "без имени" : user.first_name);
   if (!user.username.empty()) who += " (@" + escape(user.username) + ")";

@@ -15,6 +15,10 @@
 
 namespace lottery::chat::text {
 
+// The registration keyboard's buttons (and what typing «пропустить» means).
+inline constexpr std::string_view kSkip = "Пропустить";
+inline constexpr std::string_view kShareContact = "📱 Поделиться номером";
+
 // Escapes user-provided text for Telegram's HTML parse mode.
 [[nodiscard]] std::string escape(std::string_view text);
 
@@ -34,6 +38,8 @@ namespace lottery::chat::text {
 [[nodiscard]] std::string error(const Error& error, std::string_view admin_contact);
 // Each line escaped as by escape(), the line breaks kept.
 [[nodiscard]] std::string escape_lines(std::string_view text);
+// "открыт", "проведён", …
+[[nodiscard]] std::string lottery_status(LotteryStatus status);
 // Who a client is, for an admin: name (@username), id N, карта C.
 [[nodiscard]] std::string holder(const User& user);
 // Why a message could not be delivered, from the sender's "CODE: description".

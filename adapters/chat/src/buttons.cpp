@@ -1,0 +1,49 @@
+#include "buttons.hpp"
+
+#include "parsing.hpp"
+
+namespace lottery::chat {
+namespace {
+
+constexpr std::string_view kConfirmPrefix = "confirm_win_";
+constexpr std::string_view kChooseLotteryPrefix = "add_accounts:";
+constexpr std::string_view kNoLottery = "none";
+
+}  // namespace
+
+ButtonData parse_button(std::string_view data) {
+  if (data.starts_with(kConfirmPrefix)) {
+    return ConfirmWinButton{parse_id<WinnerId>(data.substr(kConfirmPrefix.size()))};
+  }
+  if (data.starts_with(kChooseLotteryPrefix)) {
+    const std::string_view choice = data.substr(kChooseLotteryPrefix.size());
+    if (choice == kNoLottery) return ChooseLotteryButton{true, std::nullopt};
+    const auto lottery = parse_id<LotteryId>(choice);
+    return ChooseLotteryButton{lottery.has_value(), lottery};
+  }
+  return UnknownButton{};
+}
+
+std::string confirm_win_data(WinnerId winner) {
+  return std::string(kConfirmPrefix) + std::to_string(winner.value());
+}
+
+std::string choose_lottery_data(std::optional<LotteryId> lottery) {
+  return std::string(kChooseLotteryPrefix) +
+         (lottery ? std::to_string(lottery->value()) : std::string(kNoLottery));
+}
+
+Markup confirm_markup(WinnerId winner) {
+  Markup markup;
+  markup.kind = Markup::Kind::kInline;
+  markup.inline_rows = {{InlineButton{"✅ Подтвердить выигрыш", confirm_win_data(winner)}}};
+  return markup;
+}
+
+Markup remove_keyboard() {
+  Markup markup;
+  markup.kind = Markup::Kind::kRemoveKeyboard;
+  return markup;
+}
+
+}  // namespace lottery::chat

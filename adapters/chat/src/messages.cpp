@@ -1,0 +1,103 @@
+#include "messages.hpp"
+
+#include <map>
+
+#include "lottery/core/draw_verification.hpp"
+#include "texts.hpp"
+
+namespace lottery::chat::message {
+
+std::string contact_suffix(std::string_view admin_contact) {
+  return admin_contact.empty() ? std::string{} : " " + text::escape(admin_contact);
+}
+
+std::string fairness(DrawRandomness& randomness, const Lottery& lottery, bool drawn) {
+  std::string html = "🔐 <b>Проверка честности</b>\nХэш ключа (SHA-256): <code>" +
+                     to_hex(randomness.commitment(lottery.seed)) + "</code>\n";
+  if (lottery.fairness_version < 2) {
+    return html + "Розыгрыш создан до проверяемых розыгрышей: список участников не заверен.";
+  }
+  html += std::string(drawn ? "Хэш списка участников: " : "Хэш списка участников сейчас: ") +
+          "<code>" + to_hex(lottery.entries_hash) + "</code>\n";
+  if (!drawn) return html + "Ключ будет раскрыт после розыгрыша.";
+  html += "Ключ: <code>" + to_hex(lottery.seed) + "</code>\n";
+  html += "Публичное значение: " +
+          (lottery.public_value.empty()
+               ? std::string("нет")
+               : "<code>" + text::escape(lottery.public_value) + "</code>") +
+          "\n";
+  if (!lottery.skipped_ordinals.empty()) {
+    html += "Пропущенные позиции (неактивны или уже выиграли):";
+    for (const std::uint64_t ordinal : lottery.skipped_ordinals) {
+      html += " " + std::to_string(ordinal);
+    }
+    html += "\n";
+  }
+  return html + "Как проверить: docs/FAIRNESS.md";
+}
+
+std::string winner(std::string_view lottery_title, const Winner& win,
+                   const std::optional<VerificationCode>& code, std::string_view admin_contact,
+                   Instant now) {
+  std::string html = "🎉 <b>ПОЗДРАВЛЯЕМ!</b> Вы выиграли " + std::to_string(win.place) +
+                     " место в розыгрыше " + text::title(lottery_title) +
+                     "!\n\n🏆 Приз: " + text::escape(win.prize) +
+                     "\n📋 Ваш выигрышный счет: " + win.account_number.str() +
+                     "\n\n✅ Для подтверждения выигрыша нажмите кнопку "
+                     "ниже или:\n1. Свяжитесь с администратором" +
+                     contact_suffix(admin_contact) +
+                     "\n2. Сообщите ваш код верификации: <code>" +
+                     (code ? code->str() : std::string("см. /my_account")) +
+                     "</code>\n3. Администратор подтвердит ваш выигрыш в системе\n\n"
+                     "⏰ Срок подтверждения: до " +
+                     text::moment(win.deadline);
+  if (win.deadline > now) html += " (осталось " + text::remaining(win.deadline - now) + ")";
+  return html;
+}
+
+std::string results(Transaction& transaction, DrawRandomness& randomness,
+                    LotteryId lottery, std::string_view lottery_title,
+                    std::string_view admin_contact) {
+  std::string html = "🎉 <b>Итоги розыгрыша " + text::title(lottery_title) + "</b>\n\n";
+  std::map<int, const Winner*> current;
+  const auto wins = transaction.winners().list_by_lottery(lottery);
+  for (const Winner& win : wins) {
+    if (win.status != WinStatus::kRedrawn) current[win.place] = &win;
+  }
+  for (const auto& [place, win] : current) {
+    html += text::place_and_prize(place, win->prize) + ": ";
+    std::optional<User> user;
+    if (win->user) user = transaction.users().find(*win->user);
+    if (user && user->is_registered) {
+      html += text::escape(user->first_name.empty() ? "победитель" : user->first_name) +
+              (win->is_claimed() ? " ✅" : "");
+    } else {
+      html += "Счет " + win->account_number.str() +
+              " выиграл! Владелец, свяжитесь с администратором" + contact_suffix(admin_contact) +
+              ".";
+    }
+    html += "\n";
+  }
+  if (const auto found = transaction.lotteries().find(lottery)) {
+    html += "\n" + fairness(randomness, *found, true);
+  }
+  return html;
+}
+
+std::string enrol_summary(LotteryId lottery, const EnrolReport& report) {
+  std::string html = "✅ Розыгрыш #" + std::to_string(lottery.value()) +
+                     ": добавлено участников — " + std::to_string(report.added) +
+                     ", уже участвовали — " + std::to_string(report.already_enrolled) +
+                     ". Всего участников: " + std::to_string(report.total_entries) + ".";
+  if (!report.unknown.empty()) {
+    html += "\nНе найдены счета:";
+    for (const auto& number : report.unknown) html += " " + number.str();
+  }
+  if (!report.inactive.empty()) {
+    html += "\nДеактивированы (не добавлены):";
+    for (const auto& number : report.inactive) html += " " + number.str();
+  }
+  return html;
+}
+
+}  // namespace lottery::chat::message

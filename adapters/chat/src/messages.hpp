@@ -1,0 +1,40 @@
+#pragma once
+
+// Whole messages made of domain data, shared by the handlers and the notifications.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "lottery/core/lottery.hpp"
+#include "lottery/core/lottery_service.hpp"
+#include "lottery/core/verification_code.hpp"
+#include "lottery/core/winner.hpp"
+#include "lottery/ports/draw_randomness.hpp"
+#include "lottery/ports/transaction.hpp"
+
+namespace lottery::chat::message {
+
+// What anyone needs to check the draw (docs/FAIRNESS.md): before it, the seed's
+// commitment and the entry list's hash so far; after it, the seed itself too.
+[[nodiscard]] std::string fairness(DrawRandomness& randomness, const Lottery& lottery,
+                                   bool drawn);
+
+// The winner message: place, prize, account, how to confirm, the deadline.
+[[nodiscard]] std::string winner(std::string_view lottery_title, const Winner& win,
+                                 const std::optional<VerificationCode>& code,
+                                 std::string_view admin_contact, Instant now);
+
+// The public post: each place's current winner, by first name, or the account number
+// of an ownerless account so its owner can come forward (R-UNOWNED-1).
+[[nodiscard]] std::string results(Transaction& transaction, DrawRandomness& randomness,
+                                  LotteryId lottery, std::string_view lottery_title,
+                                  std::string_view admin_contact);
+
+// "✅ Розыгрыш #1: добавлено участников — …" after /enroll or a list of accounts.
+[[nodiscard]] std::string enrol_summary(LotteryId lottery, const EnrolReport& report);
+
+// " администратором @contact" or " администратором" in a sentence.
+[[nodiscard]] std::string contact_suffix(std::string_view admin_contact);
+
+}  // namespace lottery::chat::message

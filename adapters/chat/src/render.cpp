@@ -1,0 +1,238 @@
+#include "render.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include "buttons.hpp"
+#include "lottery/chat/markup.hpp"
+#include "lottery/core/query_service.hpp"
+#include "messages.hpp"
+#include "texts.hpp"
+
+namespace lottery::chat {
+namespace {
+
+class Renderer {
+ public:
+  Renderer(const Dependencies& deps, const ChatSettings& settings, const Notification& notification)
+      : deps_(deps), settings_(settings), notification_(notification), now_(deps.clock.now()) {}
+
+  std::vector<OutgoingMessage> render() {
+    switch (notification_.kind) {
+      case NotificationKind::kReply:
+      case NotificationKind::kReplyEdit:
+        reply();
+        break;
+      case NotificationKind::kWinnerDrawn:
+        winner_drawn();
+        break;
+      case NotificationKind::kWinConfirmed:
+        send("✅ Ваш выигрыш подтвержден! Администратор свяжется с вами для получения приза.\n\n" +
+             about());
+        break;
+      case NotificationKind::kWinExpired:
+        send("⌛ Срок подтверждения выигрыша истек: " + about() +
+             ".\nЕсли это ошибка, свяжитесь с администратором" +
+             message::contact_suffix(settings_.admin_contact) + ".");
+        break;
+      case NotificationKind::kClaimReminder:
+      case NotificationKind::kClaimExtended:
+        reminder();
+        break;
+      case NotificationKind::kAccountAdded:
+        account_added();
+        break;
+      case NotificationKind::kAdminWinConfirmed:
+        send("✅ Выигрыш #" + winner_id() + " подтвержден " +
+             (notification_.detail == "button" ? "победителем (кнопкой)" : "по коду") + ": " +
+             about() + ". Когда вручите приз: /prize_given " + winner_id());
+        break;
+      case NotificationKind::kAdminWinsExpired:
+        send("⌛ В розыгрыше #" + lottery_id() + " " + text::title(notification_.lottery_title) +
+             " истек срок подтверждения у выигрышей: " + std::to_string(notification_.count) +
+             ".\nПереиграть: /redraw " + lottery_id() + "\nСтатус: /winner_status " +
+             lottery_id());
+        break;
+      case NotificationKind::kAdminDrawn:
+      case NotificationKind::kAdminRedrawn:
+        admin_drawn();
+        break;
+      case NotificationKind::kAdminUndeliverable:
+        send("⚠️ Сообщение в чат " + std::to_string(notification_.count) +
+             " не доставлено: " + text::undeliverable_reason(notification_.detail) +
+             (notification_.winner ? ".\nЭто уведомление о выигрыше #" + winner_id() + " (" +
+                                         about() + "): свяжитесь с победителем сами."
+                                   : "."));
+        break;
+      case NotificationKind::kDrawProgress:
+        draw_progress();
+        break;
+      case NotificationKind::kWinnersExport:
+        winners_export();
+        break;
+      case NotificationKind::kResultsPublished:
+      case NotificationKind::kResultsUpdated:
+        results();
+        break;
+    }
+    return std::move(messages_);
+  }
+
+ private:
+  Transaction& transaction() {
+    if (!opened_) opened_ = deps_.transactions.begin();
+    return *opened_;
+  }
+
+  void send(const std::string& html, Markup markup = {},
+            std::optional<std::int64_t> edit = std::nullopt) {
+    for (auto& part : text::split_message(html)) {
+      messages_.push_back(OutgoingMessage{notification_.chat, std::move(part), markup, edit});
+      markup = {};
+      edit.reset();
+    }
+  }
+
+  std::string about() const {
+    return text::title(notification_.lottery_title) + ", " +
+           text::place_and_prize(notification_.place, notification_.prize) +
+           (notification_.account ? ", счет " + notification_.account->str() : std::string{});
+  }
+  std::string winner_id() const {
+    return notification_.winner ? std::to_string(notification_.winner->value()) : std::string{};
+  }
+  std::string lottery_id() const {
+    return notification_.lottery ? std::to_string(notification_.lottery->value())
+                                 : std::string{};
+  }
+
+  // Replies are rendered already by the chat layer; an edit replaces message `reference`.
+  void reply() {
+    auto markup = decode_markup(notification_.markup);
+    messages_.push_back(OutgoingMessage{notification_.chat, notification_.text,
+                                        markup.value_or(Markup{}),
+                                        notification_.kind == NotificationKind::kReplyEdit
+                                            ? std::optional<std::int64_t>{notification_.reference}
+                                            : std::nullopt});
+  }
+
+  void winner_drawn() {
+    const auto win =
+        notification_.winner ? transaction().winners().find(*notification_.winner) : std::nullopt;
+    if (!win || win->status != WinStatus::kPending) return;  // settled meanwhile
+    std::optional<VerificationCode> code;
+    if (win->user) {
+      if (const auto user = transaction().users().find(*win->user)) code = user->verification_code;
+    }
+    send(message::winner(notification_.lottery_title, *win, code, settings_.admin_contact, now_),
+         confirm_markup(win->id));
+  }
+
+  void reminder() {
+    const auto win =
+        notification_.winner ? transaction().winners().find(*notification_.winner) : std::nullopt;
+    if (!win || !win->is_confirmable(now_)) return;
+    send((notification_.kind == NotificationKind::kClaimReminder
+              ? "⏰ Напоминание: подтвердите выигрыш — "
+              : "🔄 Срок подтверждения выигрыша продлён — ") +
+             about() + ".\nОсталось " + text::remaining(win->deadline - now_) + " (до " +
+             text::moment(win->deadline) + ").",
+         confirm_markup(win->id));
+  }
+
+  void account_added() {
+    if (notification_.count <= 1) {
+      send("✅ К вашему профилю добавлен счет: " +
+           (notification_.account ? notification_.account->str() : std::string{}));
+      return;
+    }
+    // Several at once, by an import: the first ones listed, the rest counted.
+    const auto listed = static_cast<std::int64_t>(std::count(notification_.detail.begin(),
+                                                             notification_.detail.end(), '\n')) +
+                        1;
+    send("✅ К вашему профилю добавлены счета (" + std::to_string(notification_.count) + "):\n" +
+         text::escape_lines(notification_.detail) +
+         (notification_.count > listed
+              ? "\n… и ещё " + std::to_string(notification_.count - listed)
+              : std::string{}));
+  }
+
+  void admin_drawn() {
+    send(std::string(notification_.kind == NotificationKind::kAdminDrawn
+                         ? "🎲 Проведён розыгрыш #"
+                         : "🔁 Переигран розыгрыш #") +
+         lottery_id() + " " + text::title(notification_.lottery_title) + ": победителей — " +
+         std::to_string(notification_.count) +
+         (notification_.detail.empty()
+              ? ""
+              : ", не разыграны места: " + text::escape(notification_.detail)) +
+         ".\nСтатус: /winner_status " + lottery_id());
+  }
+
+  void draw_progress() {
+    if (!notification_.lottery) return;
+    const DeliveryProgress progress =
+        transaction().outbox().progress(*notification_.lottery, NotificationKind::kWinnerDrawn);
+    std::string html = "📨 Уведомления победителям розыгрыша #" + lottery_id() + " " +
+                       text::title(notification_.lottery_title) + ": " +
+                       std::to_string(progress.sent) + "/" + std::to_string(progress.total);
+    if (progress.failed > 0) html += ", не доставлено: " + std::to_string(progress.failed);
+    if (progress.sent + progress.failed >= progress.total) html += " — готово ✅";
+    send(html);
+  }
+
+  void winners_export() {
+    if (!notification_.lottery) return;
+    const auto rows = winner_export_rows(transaction(), *notification_.lottery);
+    if (!rows) return;  // the lottery is gone
+    // A byte order mark and CRLF: spreadsheets open it as UTF-8 with its columns.
+    std::string csv = "\xEF\xBB\xBF";
+    const auto add_line = [&csv](const auto& fields) {
+      bool first = true;
+      for (const auto& field : fields) {
+        csv += (first ? "" : ",") + text::csv_field(field);
+        first = false;
+      }
+      csv += "\r\n";
+    };
+    add_line(kWinnerExportColumns);
+    for (const WinnerExportRow& row : *rows) add_line(row);
+    messages_.push_back(OutgoingMessage{
+        notification_.chat,
+        "📄 Победители розыгрыша #" + lottery_id() + " " +
+            text::title(notification_.lottery_title) + ": " +
+            text::plural(static_cast<long long>(rows->size()), "строка", "строки", "строк") + ".",
+        {},
+        std::nullopt,
+        Document{"winners-" + lottery_id() + ".csv", std::move(csv)}});
+  }
+
+  void results() {
+    if (!notification_.lottery) return;
+    std::optional<std::int64_t> edit;
+    if (notification_.kind == NotificationKind::kResultsUpdated) {
+      edit = transaction().outbox().sent_message(*notification_.lottery,
+                                                 NotificationKind::kResultsPublished);
+    }
+    send(message::results(transaction(), deps_.draw_randomness, *notification_.lottery,
+                          notification_.lottery_title, settings_.admin_contact),
+         {}, edit);
+  }
+
+  const Dependencies& deps_;
+  const ChatSettings& settings_;
+  const Notification& notification_;
+  Instant now_;
+  std::unique_ptr<Transaction> opened_;
+  std::vector<OutgoingMessage> messages_;
+};
+
+}  // namespace
+
+std::vector<OutgoingMessage> render_notification(const Dependencies& deps,
+                                                 const ChatSettings& settings,
+                                                 const Notification& notification) {
+  return Renderer(deps, settings, notification).render();
+}
+
+}  // namespace lottery::chat
