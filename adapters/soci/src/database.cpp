@@ -32,13 +32,13 @@ void prepare_session(soci::session& session, Dialect dialect) {
     session << "SET client_min_messages = warning";
     return;
   }
-  auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
+  auto* handle = static_cast<sqlite_api::sqlite3*>(sqlite_connection(session));
   // The SQL shared with PostgreSQL converts times and flags through these functions;
   // SQLite already stores microseconds and 0/1, so they are identities here.
   for (const char* name : {"lottery_us", "lottery_ts", "lottery_flag"}) {
-    if (sqlite_api::sqlite3_create_function_v2(backend->conn_, name, 1,
-                                               SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
-                                               &identity, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    if (sqlite_api::sqlite3_create_function_v2(handle, name, 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                               nullptr, &identity, nullptr, nullptr,
+                                               nullptr) != SQLITE_OK) {
       throw StorageError(StorageError::Kind::kUnavailable, "cannot register SQLite functions");
     }
   }

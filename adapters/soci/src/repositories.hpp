@@ -25,4 +25,19 @@ struct Repositories {
 
 [[nodiscard]] Repositories make_repositories(soci::session& session, Dialect dialect);
 
+// Each port on the session, one file each (sql_users.cpp, …).
+[[nodiscard]] std::unique_ptr<UserRepository> make_users(soci::session& session);
+[[nodiscard]] std::unique_ptr<AccountRepository> make_accounts(soci::session& session,
+                                                               Dialect dialect);
+[[nodiscard]] std::unique_ptr<LotteryRepository> make_lotteries(soci::session& session,
+                                                                Dialect dialect);
+[[nodiscard]] std::unique_ptr<EntryRepository> make_entries(soci::session& session,
+                                                            Dialect dialect);
+[[nodiscard]] std::unique_ptr<WinnerRepository> make_winners(soci::session& session);
+[[nodiscard]] std::unique_ptr<ReportQueries> make_reports(soci::session& session);
+[[nodiscard]] std::unique_ptr<Outbox> make_outbox(soci::session& session, Dialect dialect);
+[[nodiscard]] std::unique_ptr<AuditLog> make_audit(soci::session& session);
+[[nodiscard]] std::unique_ptr<DialogueRepository> make_dialogues(soci::session& session);
+[[nodiscard]] std::unique_ptr<ProcessedUpdates> make_updates(soci::session& session);
+
 }  // namespace lottery::db

@@ -1,5 +1,6 @@
 #include "sql_support.hpp"
 
+#include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -111,6 +112,29 @@ std::optional<Instant> optional_instant(const soci::row& row, std::size_t column
 
 void corrupt(const std::string& what) {
   throw StorageError(StorageError::Kind::kRejected, "unexpected data in the database: " + what);
+}
+
+ConnectionIdentity connection_identity(soci::session& session) {
+  auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
+  return ConnectionIdentity{backend->conn_, PQbackendPID(backend->conn_)};
+}
+
+void* libpq_connection(soci::session& session) {
+  return static_cast<soci::postgresql_session_backend*>(session.get_backend())->conn_;
+}
+
+std::string sqlstate_in_flight() {
+  try {
+    throw;
+  } catch (const soci::postgresql_soci_error& error) {
+    return error.sqlstate();
+  } catch (...) {
+    return {};
+  }
+}
+
+void* sqlite_connection(soci::session& session) {
+  return static_cast<soci::sqlite3_session_backend*>(session.get_backend())->conn_;
 }
 
 }  // namespace lottery::db

@@ -128,4 +128,27 @@ auto must(Parsed parsed, const char* what) {
   return std::move(*parsed);
 }
 
+// A conditional update that changes one row or none: true when it changed the row.
+template <class... Uses>
+bool changed(soci::session& session, const std::string& sql, Uses&&... uses) {
+  return execute_once(session, sql, std::forward<Uses>(uses)...) == 1;
+}
+
+// The backends' own handles, for what SOCI does not offer (COPY, prepared statements
+// kept per connection, SQLite functions). Only this file and sql_support.cpp know
+// SOCI's backend classes.
+struct ConnectionIdentity {
+  const void* connection{nullptr};  // the libpq connection
+  int server_pid{0};                // its server process: a reconnection changes it
+  friend auto operator<=>(const ConnectionIdentity&, const ConnectionIdentity&) = default;
+};
+[[nodiscard]] ConnectionIdentity connection_identity(soci::session& session);
+// The libpq connection of a PostgreSQL session (a PGconn*).
+[[nodiscard]] void* libpq_connection(soci::session& session);
+// The SQLSTATE of the PostgreSQL error being handled ("26000"), or "" for any other.
+// Call it only inside a catch block.
+[[nodiscard]] std::string sqlstate_in_flight();
+// The sqlite3 handle of an SQLite session (a sqlite3*).
+[[nodiscard]] void* sqlite_connection(soci::session& session);
+
 }  // namespace lottery::db

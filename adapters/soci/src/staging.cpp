@@ -1,7 +1,7 @@
 #include "staging.hpp"
 
 #include <libpq-fe.h>
-#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 
 #include <array>
 #include <chrono>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lottery/ports/storage_error.hpp"
+#include "sql_support.hpp"
 
 namespace lottery::db {
 namespace {
@@ -27,8 +28,7 @@ constexpr std::size_t kCopyBufferBytes = 1U << 20U;
 
 void copy_in(soci::session& session, const char* copy_statement, std::size_t count,
              const std::function<void(std::size_t, std::string&)>& write_row) {
-  auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
-  PGconn* connection = backend->conn_;
+  auto* connection = static_cast<PGconn*>(libpq_connection(session));
   PGresult* started = PQexec(connection, copy_statement);
   const bool copying = PQresultStatus(started) == PGRES_COPY_IN;
   PQclear(started);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "lottery/db/database_url.hpp"
+#include "lottery/ports/job_locks.hpp"
 #include "lottery/ports/transaction.hpp"
 
 namespace lottery::db {
@@ -31,7 +32,7 @@ struct MigrationReport {
 
 // Every storage port on SOCI, over PostgreSQL or SQLite. A pool of sessions serves
 // the transactions: each begin() takes a session for the transaction's lifetime.
-class Database : public TransactionManager {
+class Database : public TransactionManager, public JobLocks {
  public:
   // Connects `pool_size` sessions (SQLite: files are created as needed). Throws
   // StorageError when the database cannot be reached.
@@ -57,14 +58,14 @@ class Database : public TransactionManager {
 
   // Held while this process runs a periodic job (expiry, reminders); released when
   // destroyed, or by the database when the process dies.
-  class JobLock {
-   public:
-    virtual ~JobLock() = default;
-  };
+  using JobLock = JobLocks::Lock;
   // The job's lock if no other process holds it (PostgreSQL: a session advisory lock
   // on a pooled session), else null. SQLite serves one process: always granted.
   // Throws StorageError when the database cannot be reached.
   [[nodiscard]] std::unique_ptr<JobLock> try_lock_job(std::string_view job);
+  [[nodiscard]] std::unique_ptr<JobLock> try_lock(std::string_view job) override {
+    return try_lock_job(job);
+  }
 
   struct Impl;  // the session pool; opaque outside the adapter
 

@@ -1,0 +1,307 @@
+// The Winners port on SOCI (PostgreSQL and SQLite).
+#include "repositories.hpp"
+
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+
+#include "lottery/core/draw_verification.hpp"
+#include "sql_support.hpp"
+#include "staging.hpp"
+
+namespace lottery::db {
+namespace {
+
+using soci::into;
+using soci::use;
+
+// Winners
+
+constexpr const char* kWinnerColumns =
+    "SELECT id, lottery_id, place, prize, account_id, account_number, user_id, round, "
+    "draw_step, status, lottery_us(claimed_at), claimed_how, lottery_us(deadline), "
+    "lottery_us(remind_at), lottery_flag(reminded), lottery_us(created_at), "
+    "lottery_us(prize_given_at) FROM winners ";
+
+Winner winner_from(const soci::row& row) {
+  std::optional<UserId> user;
+  if (const auto id = optional_integer(row, 6)) user = UserId{*id};
+  std::optional<ClaimMethod> how;
+  if (const auto method = optional_text(row, 11)) how = must(parse_claim_method(*method), "method");
+  return Winner{.id = WinnerId{integer(row, 0)},
+                .lottery = LotteryId{integer(row, 1)},
+                .place = static_cast<int>(integer(row, 2)),
+                .prize = text(row, 3),
+                .account = AccountId{integer(row, 4)},
+                .account_number = must(AccountNumber::parse(text(row, 5)), "account number"),
+                .user = user,
+                .round = static_cast<int>(integer(row, 7)),
+                .draw_step = static_cast<std::uint64_t>(integer(row, 8)),
+                .status = must(parse_win_status(text(row, 9)), "win status"),
+                .claimed_at = optional_instant(row, 10),
+                .claimed_how = how,
+                .deadline = instant(row, 12),
+                .remind_at = instant(row, 13),
+                .reminded = integer(row, 14) != 0,
+                .created_at = instant(row, 15),
+                .prize_given_at = optional_instant(row, 16)};
+}
+
+class SqlWinners : public WinnerRepository {
+ public:
+  explicit SqlWinners(soci::session& session) : session_(session) {}
+
+  WinnerId insert(const Winner& winner, const WinnerVerification& verification) override {
+    return guarded([&] {
+      long long lottery = winner.lottery.value();
+      int place = winner.place;
+      std::string prize = winner.prize;
+      long long account = winner.account.value();
+      std::string number = winner.account_number.str();
+      Nullable<long long> user;
+      if (winner.user) user = {winner.user->value(), soci::i_ok};
+      int round = winner.round;
+      long long step = static_cast<long long>(winner.draw_step);
+      std::string status(to_string(winner.status));
+      long long deadline = micros(winner.deadline);
+      long long remind_at = micros(winner.remind_at);
+      int reminded = winner.reminded ? 1 : 0;
+      long long created_at = micros(winner.created_at);
+      int claimed = winner.is_claimed() ? 1 : 0;
+      long long id = 0;
+      session_ << "INSERT INTO winners (lottery_id, place, prize, account_id, account_number, "
+                  "user_id, round, draw_step, status, is_claimed, deadline, remind_at, reminded, "
+                  "created_at) VALUES (:lottery, :place, :prize, :account, :number, :user, "
+                  ":round, :step, :status, :claimed, lottery_ts(:deadline), "
+                  "lottery_ts(:remind_at), :reminded, lottery_ts(:created_at)) RETURNING id",
+          use(lottery, "lottery"), use(place, "place"), use(prize, "prize"),
+          use(account, "account"), use(number, "number"), use(user.value, user.indicator, "user"),
+          use(round, "round"), use(step, "step"), use(status, "status"), use(claimed, "claimed"),
+          use(deadline, "deadline"), use(remind_at, "remind_at"), use(reminded, "reminded"),
+          use(created_at, "created_at"), into(id);
+      std::string token = verification.token;
+      int verified = verification.is_verified ? 1 : 0;
+      long long expires_at = micros(verification.expires_at);
+      session_ << "INSERT INTO winner_verifications (winner_id, verification_token, is_verified, "
+                  "expires_at) VALUES (:winner, :token, :verified, lottery_ts(:expires_at))",
+          use(id, "winner"), use(token, "token"), use(verified, "verified"),
+          use(expires_at, "expires_at");
+      return WinnerId{id};
+    });
+  }
+
+  std::optional<Winner> find(WinnerId id) override {
+    long long key = id.value();
+    auto found = select(std::string(kWinnerColumns) + "WHERE id = :key", key);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+  }
+
+  std::optional<WinnerVerification> verification(WinnerId id) override {
+    return guarded([&]() -> std::optional<WinnerVerification> {
+      long long key = id.value();
+      Rows rows(session_,
+                "SELECT winner_id, verification_token, lottery_flag(is_verified), "
+                "lottery_us(expires_at), lottery_us(verified_at), verified_by "
+                "FROM winner_verifications WHERE winner_id = :key",
+                use(key, "key"));
+      for (const auto& row : rows) {
+        std::optional<TelegramUserId> by;
+        if (const auto admin = optional_integer(row, 5)) by = TelegramUserId{*admin};
+        return WinnerVerification{WinnerId{integer(row, 0)}, text(row, 1),
+                                  integer(row, 2) != 0,      instant(row, 3),
+                                  optional_instant(row, 4),  by};
+      }
+      return std::nullopt;
+    });
+  }
+
+  std::vector<Winner> list_by_lottery(LotteryId lottery) override {
+    long long key = lottery.value();
+    return select(std::string(kWinnerColumns) + "WHERE lottery_id = :key ORDER BY place, round",
+                  key);
+  }
+
+  std::vector<Winner> list_by_user(UserId user) override {
+    long long key = user.value();
+    return select(
+        std::string(kWinnerColumns) + "WHERE user_id = :key ORDER BY created_at DESC, id DESC",
+        key);
+  }
+
+  std::vector<Winner> pending_by_account(AccountId account) override {
+    long long key = account.value();
+    return select(
+        std::string(kWinnerColumns) + "WHERE account_id = :key AND status = 'pending' ORDER BY id",
+        key);
+  }
+
+  std::vector<AccountId> winning_accounts(LotteryId lottery) override {
+    return guarded([&] {
+      long long key = lottery.value();
+      std::vector<AccountId> accounts;
+      Rows rows(session_,
+                "SELECT DISTINCT account_id FROM winners WHERE lottery_id = :key "
+                "ORDER BY account_id",
+                use(key, "key"));
+      for (const auto& row : rows) accounts.emplace_back(integer(row, 0));
+      return accounts;
+    });
+  }
+
+  std::vector<Winner> due_for_expiry(Instant now, std::size_t limit) override {
+    return guarded([&] {
+      long long at = micros(now);
+      long long most = static_cast<long long>(limit);
+      std::vector<Winner> winners;
+      Rows rows(session_,
+                std::string(kWinnerColumns) +
+                    "WHERE status = 'pending' AND deadline <= lottery_ts(:now) "
+                    "ORDER BY deadline, id LIMIT :most",
+                use(at, "now"), use(most, "most"));
+      for (const auto& row : rows) winners.push_back(winner_from(row));
+      return winners;
+    });
+  }
+
+  std::vector<Winner> due_for_reminder(Instant now, std::size_t limit) override {
+    return guarded([&] {
+      long long at = micros(now);
+      long long again = micros(now);
+      long long most = static_cast<long long>(limit);
+      std::vector<Winner> winners;
+      Rows rows(session_,
+                std::string(kWinnerColumns) +
+                    "WHERE status = 'pending' AND reminded = FALSE "
+                    "AND remind_at <= lottery_ts(:now) "
+                    "AND deadline > lottery_ts(:again) "
+                    "ORDER BY remind_at, id LIMIT :most",
+                use(at, "now"), use(again, "again"), use(most, "most"));
+      for (const auto& row : rows) winners.push_back(winner_from(row));
+      return winners;
+    });
+  }
+
+  bool claim(WinnerId id, Instant now, ClaimMethod how,
+             std::optional<TelegramUserId> admin) override {
+    return guarded([&] {
+      long long key = id.value();
+      long long at = micros(now);
+      long long before = micros(now);
+      std::string method(to_string(how));
+      if (!changed(session_,
+                   "UPDATE winners SET status = 'claimed', is_claimed = TRUE, "
+                   "claimed_at = lottery_ts(:at), claimed_how = :how "
+                   "WHERE id = :id AND status = 'pending' "
+                   "AND deadline > lottery_ts(:before)",
+                   use(at, "at"), use(method, "how"), use(key, "id"), use(before, "before"))) {
+        return false;
+      }
+      Nullable<long long> by;
+      if (admin) by = {admin->value(), soci::i_ok};
+      session_ << "UPDATE winner_verifications SET is_verified = TRUE, "
+                  "verified_at = lottery_ts(:at), verified_by = :by WHERE winner_id = :id",
+          use(at, "at"), use(by.value, by.indicator, "by"), use(key, "id");
+      return true;
+    });
+  }
+
+  bool expire(WinnerId id, Instant now) override {
+    return guarded([&] {
+      long long key = id.value();
+      long long at = micros(now);
+      return changed(session_,
+                     "UPDATE winners SET status = 'expired' WHERE id = :id "
+                     "AND status = 'pending' AND deadline <= lottery_ts(:at)",
+                     use(key, "id"), use(at, "at"));
+    });
+  }
+
+  bool mark_redrawn(WinnerId id) override {
+    return guarded([&] {
+      long long key = id.value();
+      return changed(session_,
+                     "UPDATE winners SET status = 'redrawn' WHERE id = :id "
+                     "AND status = 'expired'",
+                     use(key, "id"));
+    });
+  }
+
+  bool extend(WinnerId id, Instant deadline, Instant remind_at) override {
+    return guarded([&] {
+      long long key = id.value();
+      long long until = micros(deadline);
+      long long remind = micros(remind_at);
+      if (!changed(session_,
+                   "UPDATE winners SET status = 'pending', "
+                   "deadline = lottery_ts(:until), "
+                   "remind_at = lottery_ts(:remind), reminded = FALSE "
+                   "WHERE id = :id AND status IN ('pending', 'expired')",
+                   use(until, "until"), use(remind, "remind"), use(key, "id"))) {
+        return false;
+      }
+      session_ << "UPDATE winner_verifications SET expires_at = lottery_ts(:until) "
+                  "WHERE winner_id = :id",
+          use(until, "until"), use(key, "id");
+      return true;
+    });
+  }
+
+  bool mark_reminded(WinnerId id) override {
+    return guarded([&] {
+      long long key = id.value();
+      return changed(session_,
+                     "UPDATE winners SET reminded = TRUE WHERE id = :id "
+                     "AND status = 'pending' AND reminded = FALSE",
+                     use(key, "id"));
+    });
+  }
+
+  bool mark_prize_given(WinnerId id, Instant at) override {
+    return guarded([&] {
+      long long key = id.value();
+      long long when = micros(at);
+      return changed(session_,
+                     "UPDATE winners SET prize_given_at = lottery_ts(:at) "
+                     "WHERE id = :id AND status = 'claimed' "
+                     "AND prize_given_at IS NULL",
+                     use(when, "at"), use(key, "id"));
+    });
+  }
+
+  void set_user(WinnerId id, UserId user) override {
+    guarded([&] {
+      long long key = id.value();
+      long long owner = user.value();
+      session_ << "UPDATE winners SET user_id = :user WHERE id = :id", use(owner, "user"),
+          use(key, "id");
+    });
+  }
+
+ private:
+  // Runs a conditional change; true when it touched exactly one row.
+  std::vector<Winner> select(const std::string& sql, long long& key) {
+    return guarded([&] {
+      std::vector<Winner> winners;
+      Rows rows(session_, sql, use(key, "key"));
+      for (const auto& row : rows) winners.push_back(winner_from(row));
+      return winners;
+    });
+  }
+
+  soci::session& session_;
+};
+
+}  // namespace
+
+std::unique_ptr<WinnerRepository> make_winners(soci::session& session) {
+  return std::make_unique<SqlWinners>(session);
+}
+
+}  // namespace lottery::db
