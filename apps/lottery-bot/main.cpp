@@ -14,7 +14,7 @@
 
 #include "config.hpp"
 #include "lottery/chat/chat_bot.hpp"
-#include "lottery/core/claim_service.hpp"
+#include "lottery/core/maintenance_job.hpp"
 #include "lottery/db/database.hpp"
 #include "lottery/ports/storage_error.hpp"
 #include "lottery/system/hmac_draw_randomness.hpp"
@@ -183,28 +183,14 @@ void set_menus(telegram::ApiClient& client, const Config& config) {
   }
 }
 
-// Expiry and reminders (R-EXPIRE-1), and forgetting old update ids, every interval.
-void run_jobs(const std::stop_token& stop, db::Database& database, const Dependencies& deps,
-              telegram::Sender& sender, std::chrono::seconds interval) {
-  ClaimService claims(deps);
+// The maintenance job (expiry, reminders, old update ids) every interval.
+void run_jobs(const std::stop_token& stop, MaintenanceJob& job, telegram::Sender& sender,
+              std::chrono::seconds interval) {
   while (!stop.stop_requested()) {
-    try {
-      // One instance at a time runs them; the others skip this round.
-      if (const auto lock = database.try_lock_job("expiry-and-reminders")) {
-        const auto expired = claims.expire_due();
-        const auto reminded = claims.send_reminders();
-        if (expired && !expired->empty()) spdlog::info("jobs: {} wins expired", expired->size());
-        if (reminded && !reminded->empty()) {
-          spdlog::info("jobs: {} winners reminded", reminded->size());
-        }
-        if (!expired || !reminded) spdlog::warn("jobs: the database is unavailable");
-        auto transaction = database.begin();
-        transaction->updates().prune(deps.clock.now() - std::chrono::hours{48});
-        transaction->commit();
-      }
-    } catch (const StorageError& error) {
-      spdlog::warn("jobs: the database is unavailable: {}", error.what());
-    }
+    const MaintenanceReport report = job.run_once();
+    if (report.expired > 0) spdlog::info("jobs: {} wins expired", report.expired);
+    if (report.reminded > 0) spdlog::info("jobs: {} winners reminded", report.reminded);
+    if (report.store_unavailable) spdlog::warn("jobs: the database is unavailable");
     sender.notify();
     telegram::nap(stop, interval);
   }
@@ -298,8 +284,9 @@ int run(const Config& config) {
   std::jthread sending([&](const std::stop_token& stop) {
     if (sender.run(stop) == telegram::SenderEnd::kUnauthorized) ending.finish(kTokenRefused);
   });
+  MaintenanceJob maintenance(deps, *database);
   std::jthread jobs([&](const std::stop_token& stop) {
-    run_jobs(stop, *database, deps, sender, config.job_interval);
+    run_jobs(stop, maintenance, sender, config.job_interval);
   });
 
   webhook_target.on_queued = [&sender] { sender.notify(); };

@@ -164,14 +164,9 @@ Result<std::vector<Winner>> ClaimService::expire_due() {
         std::vector<Winner> expired;
         std::map<LotteryId, std::int64_t> per_lottery;
         for (Winner& win : transaction.winners().due_for_expiry(now, kBatchLimit)) {
-          if (!transaction.winners().expire(win.id, now)) continue;
-          win.status = WinStatus::kExpired;
-          detail::audit(transaction, now, system, AuditAction::kWinExpired, win.lottery, win.id);
-          if (win.user) {
-            detail::notify_user(
-                transaction, *win.user,
-                detail::win_notification(NotificationKind::kWinExpired, ChatId{}, win,
-                                         lottery_title(transaction, win.lottery), now));
+          if (!detail::expire_win(transaction, win, now, system,
+                                  lottery_title(transaction, win.lottery))) {
+            continue;
           }
           ++per_lottery[win.lottery];
           expired.push_back(std::move(win));

@@ -373,24 +373,16 @@ Result<RedrawReport> LotteryService::redraw(const Requester& requester, LotteryI
         std::vector<Winner> expired;
         for (Winner& win : transaction.winners().list_by_lottery(lottery_id)) {
           // A win past its deadline is expired even if the expiry job has not run yet.
-          if (win.status == WinStatus::kPending && win.deadline <= now &&
-              transaction.winners().expire(win.id, now)) {
-            win.status = WinStatus::kExpired;
-            detail::audit(transaction, now, *actor, AuditAction::kWinExpired, lottery_id, win.id);
-            if (win.user) {
-              detail::notify_user(transaction, *win.user,
-                                  detail::win_notification(NotificationKind::kWinExpired, ChatId{},
-                                                           win, lottery->title, now));
-            }
-          }
+          if (win.is_expired_at(now))
+            (void)detail::expire_win(transaction, win, now, *actor, lottery->title);
           if (win.status == WinStatus::kExpired) expired.push_back(std::move(win));
         }
         if (expired.empty()) {
           return fail(ErrorCode::kNoExpiredWins, std::to_string(lottery_id.value()));
         }
 
-        const auto winning = transaction.winners().winning_accounts(lottery_id);
-        const std::unordered_set<AccountId> excluded(winning.begin(), winning.end());
+        const std::unordered_set<AccountId> excluded =
+            detail::excluded_from_redraw(transaction, lottery_id);
         // A lottery drawn before verifiable draws keeps its version-1 stream.
         const auto stream = deps_.draw_randomness.stream(
             DrawInput{lottery->fairness_version, lottery_id, lottery->seed, lottery->entries_hash,

@@ -28,4 +28,22 @@ Instant remind_time(Instant start, Instant deadline, int divisor) {
   return deadline - window / std::max(divisor, 1);
 }
 
+bool expire_win(Transaction& transaction, Winner& win, Instant now, const Actor& actor,
+                const std::string& lottery_title) {
+  if (win.status != WinStatus::kPending || win.deadline > now) return false;
+  if (!transaction.winners().expire(win.id, now)) return false;
+  win.status = WinStatus::kExpired;
+  audit(transaction, now, actor, AuditAction::kWinExpired, win.lottery, win.id);
+  if (win.user) {
+    notify_user(transaction, *win.user,
+                win_notification(NotificationKind::kWinExpired, ChatId{}, win, lottery_title, now));
+  }
+  return true;
+}
+
+std::unordered_set<AccountId> excluded_from_redraw(Transaction& transaction, LotteryId lottery) {
+  const auto winning = transaction.winners().winning_accounts(lottery);
+  return {winning.begin(), winning.end()};
+}
+
 }  // namespace lottery::detail

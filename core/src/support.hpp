@@ -1,5 +1,7 @@
 #pragma once
 
+#include <unordered_set>
+
 // Helpers shared by the use cases; internal to the core.
 
 #include <string>
@@ -100,6 +102,16 @@ inline void notify_admins(Transaction& transaction, const Settings& settings,
     (void)transaction.outbox().enqueue(notification);
   }
 }
+
+// R-EXPIRE-1, the one place a win expires: a pending win past its deadline becomes
+// expired, audited, and its winner (if it has one) is told. False when it was no longer
+// pending (another process expired or confirmed it first); `win` is updated.
+bool expire_win(Transaction& transaction, Winner& win, Instant now, const Actor& actor,
+                const std::string& lottery_title);
+
+// R-REDRAW-1: who a redraw may not pick — every account that won in this lottery, in any
+// round (so nobody wins twice, and a redrawn winner does not come back).
+std::unordered_set<AccountId> excluded_from_redraw(Transaction& transaction, LotteryId lottery);
 
 // A lottery is closed once it was drawn and none of its wins is still open
 // (pending or expired).

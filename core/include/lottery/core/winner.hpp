@@ -45,6 +45,11 @@ struct Winner {
   [[nodiscard]] bool is_confirmable(Instant now) const {
     return status == WinStatus::kPending && now < deadline;
   }
+  // R-EXPIRE-1: not confirmed in time. Expired, or pending past its deadline (the expiry
+  // job has not got to it yet): either way it may be redrawn.
+  [[nodiscard]] bool is_expired_at(Instant now) const {
+    return status == WinStatus::kExpired || (status == WinStatus::kPending && deadline <= now);
+  }
 
   friend bool operator==(const Winner&, const Winner&) = default;
 };
