@@ -5,7 +5,8 @@
 namespace lottery {
 namespace {
 
-// One warning per chat an hour: a blocked winner with several messages is one problem.
+// One warning an hour per chat and win: a blocked winner's reminder after the winner
+// message is the same problem, another win of theirs is not.
 constexpr auto kWarningInterval = std::chrono::hours{1};
 
 }  // namespace
@@ -29,12 +30,15 @@ Result<void> DeliveryService::give_up(const Notification& notification, const st
                           std::to_string(notification.chat.value()) + " dropped: " + reason);
       }
     }
-    // A warning about a warning could loop; a plain reply is not worth one.
+    // A warning about a warning could loop; a plain reply is not worth one. A win, a
+    // message for the admins and the public results are.
     const bool worth_a_warning =
         notification.kind != NotificationKind::kAdminUndeliverable &&
-        (is_win_message(notification.kind) || is_admin_message(notification.kind));
-    if (!worth_a_warning ||
-        transaction.outbox().warned_about(notification.chat, now - kWarningInterval)) {
+        (is_win_message(notification.kind) || is_admin_message(notification.kind) ||
+         notification.kind == NotificationKind::kResultsPublished ||
+         notification.kind == NotificationKind::kResultsUpdated);
+    if (!worth_a_warning || transaction.outbox().warned_about(
+                                notification.chat, notification.winner, now - kWarningInterval)) {
       return {};
     }
     Notification warning = notification;

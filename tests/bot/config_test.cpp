@@ -72,6 +72,12 @@ TEST(Config, EachBadSettingIsNamedInOneLineWithoutTheToken) {
       {with_token({{"TELEGRAM_API_URL", "http://127.0.0.1:99999"}}), "TELEGRAM_API_URL"},
       {with_token({{"BOT_MODE", "webhook"}, {"WEBHOOK_URL", "https:///path"}}), "WEBHOOK_URL"},
       {with_token({{"MAX_CONNECTIONS", "3"}}), "MAX_CONNECTIONS"},
+      {with_token({{"LISTEN", "127.0.0.1:0"}}), "LISTEN"},
+      {with_token({{"TELEGRAM_API_URL", "http://127.0.0.1:0"}}), "TELEGRAM_API_URL"},
+      {with_token({{"BOT_MODE", "webhook"},
+                   {"WEBHOOK_URL", "https://bot.example.org/hook#fragment"},
+                   {"WEBHOOK_SECRET", "s"}}),
+       "WEBHOOK_URL"},
   };
   for (const auto& [environment, setting] : cases) {
     const auto config = parse_config(environment, {});

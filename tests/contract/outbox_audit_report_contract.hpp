@@ -245,8 +245,16 @@ TYPED_TEST_P(OutboxContract, RemembersWhichChatsTheAdminsWereWarnedAbout) {
   warning.chat = ChatId{9000};
   warning.count = 42;  // the chat that could not be written to
   warning.created_at = kT0;
+  const LotteryId lottery = this->add_lottery();
+  const AccountId account = this->add_account("11-22-33-44-55-66-77");
+  const std::optional<WinnerId> winner = this->add_winner(
+      this->make_winner(lottery, account, "11-22-33-44-55-66-77", std::nullopt, 1));
   this->committed([&](Transaction& transaction) {
     (void)transaction.outbox().enqueue(warning);
+    Notification about_a_win = warning;
+    about_a_win.count = 44;
+    about_a_win.winner = winner;
+    (void)transaction.outbox().enqueue(about_a_win);
     Notification other = warning;
     other.kind = NotificationKind::kAdminDrawn;
     other.count = 43;
@@ -254,11 +262,16 @@ TYPED_TEST_P(OutboxContract, RemembersWhichChatsTheAdminsWereWarnedAbout) {
     return 0;
   });
   this->read([&](Transaction& transaction) {
-    EXPECT_TRUE(transaction.outbox().warned_about(ChatId{42}, kT0 - std::chrono::hours{1}));
-    EXPECT_TRUE(transaction.outbox().warned_about(ChatId{42}, kT0));
-    EXPECT_FALSE(transaction.outbox().warned_about(ChatId{42}, kT0 + std::chrono::seconds{1}));
-    EXPECT_FALSE(transaction.outbox().warned_about(ChatId{43}, kT0 - std::chrono::hours{1}));
-    EXPECT_FALSE(transaction.outbox().warned_about(ChatId{9000}, kT0 - std::chrono::hours{1}));
+    Outbox& outbox = transaction.outbox();
+    const auto hour_before = kT0 - std::chrono::hours{1};
+    EXPECT_TRUE(outbox.warned_about(ChatId{42}, std::nullopt, hour_before));
+    EXPECT_TRUE(outbox.warned_about(ChatId{42}, std::nullopt, kT0));
+    EXPECT_FALSE(outbox.warned_about(ChatId{42}, std::nullopt, kT0 + std::chrono::seconds{1}));
+    EXPECT_FALSE(outbox.warned_about(ChatId{42}, winner, hour_before)) << "another subject";
+    EXPECT_TRUE(outbox.warned_about(ChatId{44}, winner, hour_before));
+    EXPECT_FALSE(outbox.warned_about(ChatId{44}, std::nullopt, hour_before));
+    EXPECT_FALSE(outbox.warned_about(ChatId{43}, std::nullopt, hour_before));
+    EXPECT_FALSE(outbox.warned_about(ChatId{9000}, std::nullopt, hour_before));
   });
 }
 

@@ -595,12 +595,12 @@ class MemoryOutbox : public Outbox {
     }
     return dropped;
   }
-  bool warned_about(ChatId chat, Instant since) override {
+  bool warned_about(ChatId chat, std::optional<WinnerId> winner, Instant since) override {
     return std::any_of(writes_.state().outbox.begin(), writes_.state().outbox.end(),
                        [&](const Notification& notification) {
                          return notification.kind == NotificationKind::kAdminUndeliverable &&
                                 notification.count == chat.value() &&
-                                notification.created_at >= since;
+                                notification.winner == winner && notification.created_at >= since;
                        });
   }
   void postpone(NotificationId id, Instant until) override {

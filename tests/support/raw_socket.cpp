@@ -46,17 +46,36 @@ bool RawConnection::send(const std::string& bytes) {
   return fd_ >= 0;
 }
 
+namespace {
+
+// The length of the first whole response in `bytes` and its status, once it is all there.
+std::optional<std::pair<std::size_t, int>> first_response(const std::string& bytes) {
+  const auto head_end = bytes.find("\r\n\r\n");
+  if (head_end == std::string::npos) return std::nullopt;
+  std::istringstream status_line(bytes.substr(0, bytes.find("\r\n")));
+  std::string version;
+  int status = 0;
+  status_line >> version >> status;
+  std::size_t body = 0;
+  const std::string head = bytes.substr(0, head_end);
+  for (const std::string name : {"Content-Length: ", "content-length: "}) {
+    if (const auto at = head.find(name); at != std::string::npos) {
+      body = std::stoul(head.substr(at + name.size()));
+    }
+  }
+  const std::size_t total = head_end + 4 + body;
+  if (bytes.size() < total) return std::nullopt;
+  return std::pair{total, version.rfind("HTTP/", 0) == 0 ? status : 0};
+}
+
+}  // namespace
+
 std::optional<int> RawConnection::read_status(std::chrono::milliseconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (fd_ >= 0) {
-    if (const auto line_end = received_.find("\r\n"); line_end != std::string::npos) {
-      // "HTTP/1.1 401 Unauthorized"
-      std::istringstream line(received_.substr(0, line_end));
-      std::string version;
-      int status = 0;
-      line >> version >> status;
-      received_.clear();
-      if (version.rfind("HTTP/", 0) == 0 && status > 0) return status;
+    if (const auto response = first_response(received_)) {
+      received_.erase(0, response->first);
+      if (response->second > 0) return response->second;
       return std::nullopt;
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

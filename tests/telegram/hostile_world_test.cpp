@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "fake_telegram.hpp"
@@ -151,7 +153,8 @@ TEST_F(HostileWorld, ARecipientRefusedWithAny4xxIsGivenUpWhileOthersAreServed) {
 }
 
 // A client who blocked the bot: the first 403 drops the replies still queued for them,
-// and the admins hear only of the win, once an hour, however many messages fail.
+// and the admins hear only of their wins, once an hour for each, however many messages
+// about it fail.
 TEST_F(HostileWorld, ABlockedClientCostsOneTryAndTheAdminsOneWarningForTheirWins) {
   telegram_.refuse_chat(1, 403, "Forbidden: bot was blocked by the user");
   register_client(1, "2223");
@@ -162,12 +165,27 @@ TEST_F(HostileWorld, ABlockedClientCostsOneTryAndTheAdminsOneWarningForTheirWins
   // One refused reply (the other 59 dropped with it), «account added», the win.
   EXPECT_EQ(telegram_.refusals(1), 3);
   EXPECT_EQ(queued_of_kind(NotificationKind::kAdminUndeliverable), 2U) << "each admin once";
-  // A second win message that fails within the hour warns nobody again.
+  // Another message about the same win within the hour warns nobody again; another win
+  // does.
+  {
+    const auto queued_before = store_.snapshot().outbox;
+    Notification expired = queued_before.back();
+    for (const Notification& queued : queued_before) {
+      if (queued.kind == NotificationKind::kWinnerDrawn) expired = queued;
+    }
+    expired.kind = NotificationKind::kWinExpired;
+    auto transaction = store_.begin();
+    (void)transaction->outbox().enqueue(expired);
+    transaction->commit();
+  }
+  sender_->notify();
+  ASSERT_TRUE(all_finished());
+  EXPECT_EQ(telegram_.refusals(1), 4);
+  EXPECT_EQ(queued_of_kind(NotificationKind::kAdminUndeliverable), 2U);
   win_for("2223", "11-22-33-44-55-66-78");
   sender_->notify();
   ASSERT_TRUE(all_finished());
-  EXPECT_EQ(telegram_.refusals(1), 5);
-  EXPECT_EQ(queued_of_kind(NotificationKind::kAdminUndeliverable), 2U);
+  EXPECT_EQ(queued_of_kind(NotificationKind::kAdminUndeliverable), 4U) << "no win goes unnoticed";
 }
 
 TEST_F(HostileWorld, ARevokedTokenStopsTheSenderAndLeavesTheMessageQueued) {
@@ -205,7 +223,7 @@ TEST(Health, TheDatabaseAndEveryLoopMustBeAlive) {
   EXPECT_THAT(health.report().reason, ::testing::StartsWith("sender: stuck for 6"));
   sender_round = std::chrono::steady_clock::now();
   health.database_checked(false, "connection refused");
-  EXPECT_EQ(health.report().reason, "database: connection refused");
+  EXPECT_EQ(health.report().reason, "database: unavailable") << "the driver's words are logged";
   health.database_checked(true);
   EXPECT_TRUE(health.report().ok);
 }
@@ -338,6 +356,75 @@ TEST_F(WebhookAttack, ASlowClientIsCutAtTheHeaderDeadline) {
   }
   EXPECT_TRUE(slow.closed_by_peer(3s));
   EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+}
+
+// Connections refused on their headers (401) and left open by their clients are closing
+// ones: evictable like idle ones, so they cannot fill the cap and keep Telegram out.
+TEST_F(WebhookAttack, RefusedConnectionsCannotFillTheCap) {
+  WebhookServerOptions options;
+  options.max_connections = 8;
+  start_server(options);
+  std::vector<RawConnection> refused;
+  for (int i = 0; i < 16; ++i) {
+    refused.emplace_back(server_->port());
+    ASSERT_TRUE(
+        refused.back().send("POST /telegram HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n"));
+    EXPECT_EQ(refused.back().read_status(5s), 401);
+  }
+  EXPECT_EQ(status_of(update_request("s3cret")), 200);
+}
+
+TEST_F(WebhookAttack, ATransferCodingThatIsNotChunkedIsRefused) {
+  start_server();
+  EXPECT_EQ(status_of("POST /telegram HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: "
+                      "s3cret\r\nTransfer-Encoding: gzip\r\n\r\n{}"),
+            400);
+  EXPECT_EQ(status_of("POST /telegram HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: "
+                      "s3cret\r\nTransfer-Encoding: chunked, identity\r\n\r\n{}"),
+            400);
+}
+
+// Handling waits on the database; /healthz and new connections never do.
+TEST_F(WebhookAttack, HealthIsAnsweredWhileEveryHandlerIsStuck) {
+  WebhookServerOptions options;
+  options.path = "/telegram";
+  options.secret = "s3cret";
+  options.threads = 2;
+  std::mutex mutex;
+  std::condition_variable released;
+  bool release = false;
+  std::atomic<int> stuck{0};
+  server_ = std::make_unique<WebhookServer>(options, [&](const WebhookRequest&) {
+    ++stuck;
+    std::unique_lock lock(mutex);
+    released.wait(lock, [&] { return release; });
+    return WebhookResponse{200, "text/plain", ""};
+  });
+  std::vector<std::jthread> deliveries;
+  for (int i = 0; i < 3; ++i) {
+    deliveries.emplace_back([&] { EXPECT_EQ(status_of(update_request("s3cret")), 200); });
+  }
+  while (stuck.load() < 2) std::this_thread::yield();  // both handling threads are taken
+  const auto asked = std::chrono::steady_clock::now();
+  EXPECT_EQ(status_of("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"), 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 2s);
+  {
+    const std::lock_guard lock(mutex);
+    release = true;
+  }
+  released.notify_all();
+}
+
+// No client keeps one connection for ever: after 1,000 requests it is closed.
+TEST_F(WebhookAttack, AKeepAliveConnectionServesAThousandRequests) {
+  start_server();
+  RawConnection connection(server_->port());
+  std::string requests;
+  for (int i = 0; i < 1001; ++i) requests += "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_TRUE(connection.send(requests));
+  int answered = 0;
+  while (connection.read_status(5s) == 200) ++answered;
+  EXPECT_EQ(answered, 1000);
 }
 
 }  // namespace

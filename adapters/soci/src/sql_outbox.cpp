@@ -1,7 +1,4 @@
 // The Outbox port on SOCI (PostgreSQL and SQLite).
-#include "repositories.hpp"
-
-
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -12,6 +9,7 @@
 #include <unordered_map>
 
 #include "lottery/core/draw_verification.hpp"
+#include "repositories.hpp"
 #include "sql_support.hpp"
 #include "staging.hpp"
 
@@ -300,15 +298,17 @@ class SqlOutbox : public Outbox {
     });
   }
 
-  bool warned_about(ChatId chat, Instant since) override {
+  bool warned_about(ChatId chat, std::optional<WinnerId> winner, Instant since) override {
     return guarded([&] {
       long long chat_id = chat.value();
       long long from = micros(since);
+      long long about = winner ? winner->value() : 0;
       long long count = 0;
       // The partial index of migration 012 holds only these warnings.
       session_ << "SELECT count(*) FROM outbox WHERE kind = 'admin_undeliverable' "
-                  "AND count = :chat AND created_at >= lottery_ts(:since)",
-          use(chat_id, "chat"), use(from, "since"), into(count);
+                  "AND count = :chat AND created_at >= lottery_ts(:since) "
+                  "AND COALESCE(winner_id, 0) = :winner",
+          use(chat_id, "chat"), use(from, "since"), use(about, "winner"), into(count);
       return count > 0;
     });
   }

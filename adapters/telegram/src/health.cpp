@@ -1,5 +1,7 @@
 #include "lottery/telegram/health.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace lottery::telegram {
 
 HealthMonitor::HealthMonitor(std::chrono::seconds database_stale_after)
@@ -19,10 +21,13 @@ void HealthMonitor::started() {
 void HealthMonitor::database_checked(bool answered, const std::string& reason) {
   const std::lock_guard lock(mutex_);
   if (answered) {
+    if (!database_failure_.empty()) spdlog::info("health: the database answers again");
     database_answered_at_ = Clock::now();
     database_failure_.clear();
   } else {
-    database_failure_ = reason;
+    // The driver's words (hosts, users, files) go to the log, not to whoever asks.
+    if (database_failure_.empty()) spdlog::warn("health: the database does not answer: {}", reason);
+    database_failure_ = reason.empty() ? "unknown" : reason;
   }
 }
 
@@ -33,9 +38,7 @@ HealthReport HealthMonitor::report() const {
     return std::chrono::duration_cast<std::chrono::seconds>(now - then).count();
   };
   if (!started_) return {false, "starting"};
-  if (!database_failure_.empty()) {
-    return {false, "database: " + database_failure_};
-  }
+  if (!database_failure_.empty()) return {false, "database: unavailable"};
   if (now - database_answered_at_ > database_stale_after_) {
     return {false, "database: no answer for " +
                        std::to_string(seconds_since(database_answered_at_)) + " s"};

@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -34,6 +35,15 @@ namespace {
 
 constexpr auto kTuple = net::experimental::as_tuple(net::use_awaitable);
 constexpr std::chrono::seconds kWriteTimeout{10};
+// An answer to a request that was refused (401, 404, 4xx) gets less time to go out: a
+// client that does not read it must not hold its connection long.
+constexpr std::chrono::seconds kEarlyWriteTimeout{2};
+// Requests served on one keep-alive connection before it is closed (Telegram opens
+// another): no client keeps the server busy with one connection for ever.
+constexpr int kRequestsPerConnection = 1000;
+// The threads that accept, read and write; updates are handled on the pool of
+// options.threads.
+constexpr int kIoThreads = 2;
 constexpr std::chrono::milliseconds kFirstAcceptBackoff{10};
 constexpr std::chrono::milliseconds kLastAcceptBackoff{1000};
 constexpr std::chrono::seconds kAcceptLogInterval{10};
@@ -164,11 +174,10 @@ struct WebhookServer::Impl {
   Impl(WebhookServerOptions server_options, WebhookHandler request_handler)
       : options(std::move(server_options)),
         handler(std::move(request_handler)),
+        handling(static_cast<std::size_t>(std::max(1, options.threads))),
         acceptor(io, tcp::endpoint(net::ip::make_address(options.host), options.port)) {
     net::co_spawn(io, accept(), net::detached);
-    for (int i = 0; i < std::max(1, options.threads); ++i) {
-      threads.emplace_back([this] { run_io(); });
-    }
+    for (int i = 0; i < kIoThreads; ++i) threads.emplace_back([this] { run_io(); });
   }
 
   // A handler that throws must not take the server down with it.
@@ -189,26 +198,32 @@ struct WebhookServer::Impl {
     auto logged_at = std::chrono::steady_clock::time_point{};
     net::steady_timer pause(io);
     while (!stopping) {
-      auto [error, socket] = co_await acceptor.async_accept(net::make_strand(io), kTuple);
-      if (stopping) co_return;
-      if (!error) {
-        backoff = kFirstAcceptBackoff;
-        admit(tcp::socket(std::move(socket)));
-        continue;
+      // Nothing may end this loop but stop(): a failure is logged, and accepting goes on.
+      bool made_room = false;
+      try {
+        auto [error, socket] = co_await acceptor.async_accept(net::make_strand(io), kTuple);
+        if (stopping) co_return;
+        if (!error) {
+          backoff = kFirstAcceptBackoff;
+          admit(tcp::socket(std::move(socket)));
+          continue;
+        }
+        // Out of descriptors (or memory): make room, wait a little, and go on accepting.
+        // One line in the log per burst, with how many failed since the last.
+        ++failures;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - logged_at >= kAcceptLogInterval) {
+          spdlog::error(
+              "webhook: accepting connections failed {} time(s) ({}), {} open; closing the "
+              "longest idle and going on",
+              failures, error.message(), connections());
+          logged_at = now;
+          failures = 0;
+        }
+        made_room = close_longest_idle();
+      } catch (const std::exception& failure) {
+        spdlog::error("webhook: accepting a connection failed ({}); going on", failure.what());
       }
-      // Out of descriptors (or memory): make room, wait a little, and go on accepting.
-      // One line in the log per burst, with how many failed since the last.
-      ++failures;
-      const auto now = std::chrono::steady_clock::now();
-      if (now - logged_at >= kAcceptLogInterval) {
-        spdlog::error(
-            "webhook: accepting connections failed {} time(s) ({}), {} open; "
-            "closing the longest idle and going on",
-            failures, error.message(), connections());
-        logged_at = now;
-        failures = 0;
-      }
-      const bool made_room = close_longest_idle();
       pause.expires_after(made_room ? std::chrono::milliseconds{1} : backoff);
       co_await pause.async_wait(kTuple);
       if (!made_room) backoff = std::min(backoff * 2, kLastAcceptBackoff);
@@ -267,23 +282,24 @@ struct WebhookServer::Impl {
     beast::tcp_stream& stream = connection->stream;
     // Capped: headers, chunk headers and trailers never take more than this.
     beast::flat_buffer buffer(options.max_header_bytes);
-    bool keep_open = true;
-    while (keep_open && !stopping) {
+    for (int served = 0; served < kRequestsPerConnection && !stopping; ++served) {
       connection->set_idle(true);
       http::request_parser<http::empty_body> head_parser;
       head_parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
       stream.expires_after(options.header_timeout);
       auto [head_error, head_bytes] =
           co_await http::async_read_header(stream, buffer, head_parser, kTuple);
-      connection->set_idle(false);
       if (head_error) {
         if (const auto answer = answer_to_unreadable(head_error, false)) {
-          co_await respond(stream, *answer, 11, false);
+          co_await respond(stream, *answer, 11, false, kEarlyWriteTimeout);
         }
         break;
       }
-      keep_open = co_await answer_request(stream, buffer, head_parser);
+      connection->set_idle(false);
+      if (!co_await answer_request(*connection, buffer, head_parser)) break;
     }
+    // Closing: evictable from here on, like an idle one.
+    connection->set_idle(true);
     co_await linger(stream);
   }
 
@@ -305,19 +321,29 @@ struct WebhookServer::Impl {
   }
 
   // Answers one request whose headers are read; whether the connection may serve another.
-  net::awaitable<bool> answer_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+  net::awaitable<bool> answer_request(Connection& connection, beast::flat_buffer& buffer,
                                       http::request_parser<http::empty_body>& head_parser) {
+    beast::tcp_stream& stream = connection.stream;
     const auto& head = head_parser.get();
     const unsigned version = head.version();
     WebhookRequest request{std::string(head.method_string()),
                            std::string(head.target()),
                            std::string(head["X-Telegram-Bot-Api-Secret-Token"]),
                            {}};
+    // RFC 9112: a transfer coding that does not end in chunked cannot be framed.
+    if (head.count(http::field::transfer_encoding) > 0 && !head_parser.chunked()) {
+      connection.set_idle(true);
+      co_await respond(stream, plain(400, "unsupported transfer coding"), version, false,
+                       kEarlyWriteTimeout);
+      co_return false;
+    }
     if (auto early = screen_request(request, options.path, options.secret, options.health)) {
-      // Its body, if any, is not read: the connection cannot carry another request.
-      const bool reusable = head.keep_alive() && !head_parser.chunked() &&
+      // Refused without reading its body: evictable, and the connection ends. Only a
+      // health check without a body may keep it.
+      connection.set_idle(true);
+      const bool reusable = early->status == 200 && head.keep_alive() && !head_parser.chunked() &&
                             head_parser.content_length().value_or(0) == 0;
-      co_return co_await respond(stream, *early, version, reusable) && reusable;
+      co_return co_await respond(stream, *early, version, reusable, kEarlyWriteTimeout) && reusable;
     }
     http::request_parser<http::string_body> parser(std::move(head_parser));
     parser.body_limit(options.max_body_bytes);
@@ -325,24 +351,30 @@ struct WebhookServer::Impl {
     auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
     if (body_error) {
       if (const auto answer = answer_to_unreadable(body_error, true)) {
-        co_await respond(stream, *answer, version, false);
+        co_await respond(stream, *answer, version, false, kEarlyWriteTimeout);
       }
       co_return false;
     }
     request.body = std::move(parser.get().body());
     const bool keep_alive = parser.get().keep_alive();
-    const WebhookResponse answer = handler(request);
-    co_return co_await respond(stream, answer, version, keep_alive) && keep_alive;
+    // Handled on a pool of its own: a database that hangs holds those threads, never
+    // the ones that accept connections and answer /healthz.
+    const WebhookResponse answer = co_await net::co_spawn(
+        handling.get_executor(),
+        [this, &request]() -> net::awaitable<WebhookResponse> { co_return handler(request); },
+        net::use_awaitable);
+    co_return co_await respond(stream, answer, version, keep_alive, kWriteTimeout) && keep_alive;
   }
 
   static net::awaitable<bool> respond(beast::tcp_stream& stream, const WebhookResponse& answer,
-                                      unsigned version, bool keep_alive) {
+                                      unsigned version, bool keep_alive,
+                                      std::chrono::seconds timeout) {
     http::response<http::string_body> response{static_cast<http::status>(answer.status), version};
     response.set(http::field::content_type, answer.content_type);
     response.keep_alive(keep_alive);
     response.body() = answer.body;
     response.prepare_payload();
-    stream.expires_after(kWriteTimeout);
+    stream.expires_after(timeout);
     auto [write_error, written] = co_await http::async_write(stream, response, kTuple);
     co_return !write_error;
   }
@@ -362,6 +394,8 @@ struct WebhookServer::Impl {
     for (auto& thread : threads) {
       if (thread.joinable()) thread.join();
     }
+    handling.stop();
+    handling.join();
   }
 
   WebhookServerOptions options;
@@ -371,6 +405,7 @@ struct WebhookServer::Impl {
   mutable std::mutex mutex;
   std::list<std::shared_ptr<Connection>> open;
   std::atomic<bool> stopping{false};
+  net::thread_pool handling;
   net::io_context io;
   tcp::acceptor acceptor;
   std::vector<std::thread> threads;

@@ -15,8 +15,9 @@ class DeliveryService {
 
   // Gives up on the notification for good (the user blocked the bot, Telegram refused
   // it): marks it failed and audits it. The admins are warned when it was about a win,
-  // or for the admins (the others are warned), at most once an hour per chat, so no win
-  // goes unnoticed and no flood of plain replies floods the admins. When the chat
+  // for the admins (the others are warned) or the public results, at most once an hour
+  // per chat and win, so no win goes unnoticed and no flood of plain replies reaches
+  // the admins. When the chat
   // cannot be written to at all (`chat_unreachable`, a 403), its queued replies are
   // given up with it.
   [[nodiscard]] Result<void> give_up(const Notification& notification, const std::string& reason,

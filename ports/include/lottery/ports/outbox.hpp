@@ -66,8 +66,9 @@ class Outbox {
   // to (the user blocked the bot); returns how many.
   virtual std::size_t fail_replies(ChatId chat, Instant at, const std::string& reason) = 0;
   // Whether a warning that `chat` cannot be written to (kAdminUndeliverable, its chat
-  // in `count`) was queued at or after `since`.
-  [[nodiscard]] virtual bool warned_about(ChatId chat, Instant since) = 0;
+  // in `count`) about `winner` (or about no win) was queued at or after `since`.
+  [[nodiscard]] virtual bool warned_about(ChatId chat, std::optional<WinnerId> winner,
+                                          Instant since) = 0;
   // Counts a failed attempt and keeps it back until `until`.
   virtual void postpone(NotificationId id, Instant until) = 0;
   // The Telegram message the latest sent notification of this kind about this lottery

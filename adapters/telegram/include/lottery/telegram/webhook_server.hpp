@@ -55,8 +55,8 @@ struct WebhookServerOptions {
   std::uint16_t port{0};  // 0: any free port
   std::string path;       // WEBHOOK_URL's path; empty: no webhook, /healthz only
   std::string secret;
-  // Threads serving requests (handling an update waits on the database, so it must not
-  // stall the others).
+  // Threads handling updates (handling waits on the database; two more threads accept,
+  // read and write, and answer /healthz whatever the database does).
   int threads{4};
   // Connections open at once; past it the longest idle one is closed for a new one.
   std::size_t max_connections{512};
