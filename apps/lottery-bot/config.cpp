@@ -91,9 +91,9 @@ std::optional<std::string> base_url_problem(std::string_view url) {
     return "must name a host, e.g. https://api.telegram.org";
   }
   const auto colon = rest.rfind(':');
-  if (colon != std::string_view::npos && rest.back() != ']' &&
-      !parse_integer<std::uint16_t>(rest.substr(colon + 1))) {
-    return "the port must be a number from 1 to 65535";
+  if (colon != std::string_view::npos && rest.back() != ']') {
+    const auto port = parse_integer<std::uint16_t>(rest.substr(colon + 1));
+    if (!port || *port == 0) return "the port must be a number from 1 to 65535";
   }
   return std::nullopt;
 }
@@ -102,6 +102,208 @@ bool is_ip_address(const std::string& host) {
   in6_addr address{};
   return ::inet_pton(AF_INET, host.c_str(), &address) == 1 ||
          ::inet_pton(AF_INET6, host.c_str(), &address) == 1;
+}
+
+using Values = std::map<std::string, std::string>;
+using Parsed = tl::expected<void, std::string>;
+
+const std::string* value_of(const Values& values, const char* variable) {
+  const auto found = values.find(variable);
+  return found == values.end() ? nullptr : &found->second;
+}
+
+// The settings given, by variable: the environment's, then the flags (flags win).
+tl::expected<Values, std::string> collect_values(const Values& environment,
+                                                 const std::vector<std::string>& arguments) {
+  Values values;
+  for (const auto& setting : kSettings) {
+    if (const auto found = environment.find(setting.variable);
+        found != environment.end() && !found->second.empty()) {
+      values[setting.variable] = found->second;
+    }
+  }
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    const std::string& argument = arguments[i];
+    const auto equals = argument.find('=');
+    const std::string flag = argument.substr(0, equals);
+    const auto setting =
+        std::find_if(std::begin(kSettings), std::end(kSettings),
+                     [&](const Setting& each) { return flag_of(each.variable) == flag; });
+    if (setting == std::end(kSettings)) {
+      return tl::unexpected<std::string>("unknown option " + flag + " (see --help)");
+    }
+    if (equals != std::string::npos) {
+      values[setting->variable] = argument.substr(equals + 1);
+    } else if (i + 1 < arguments.size()) {
+      values[setting->variable] = arguments[++i];
+    } else {
+      return bad(setting->variable, "the option " + flag + " needs a value");
+    }
+  }
+  return values;
+}
+
+// TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, TELEGRAM_CA_FILE.
+Parsed read_telegram(const Values& values, Config& config) {
+  const auto get = [&](const char* variable) { return value_of(values, variable); };
+  if (const auto* token = get("TELEGRAM_BOT_TOKEN")) {
+    if (!valid_token(*token)) {
+      return bad("TELEGRAM_BOT_TOKEN", "not a bot token (expected digits, ':' and the secret)");
+    }
+    config.token = *token;
+  } else {
+    return bad("TELEGRAM_BOT_TOKEN",
+               "missing: create a bot with @BotFather in Telegram (/newbot) and set its token");
+  }
+  if (const auto* url = get("TELEGRAM_API_URL")) {
+    if (const auto problem = base_url_problem(*url)) return bad("TELEGRAM_API_URL", *problem);
+    config.api_url = *url;
+  }
+  if (const auto* file = get("TELEGRAM_CA_FILE")) config.ca_file = *file;
+  return {};
+}
+
+// DATABASE_URL, DATABASE_POOL_SIZE.
+Parsed read_database(const Values& values, Config& config) {
+  const auto get = [&](const char* variable) { return value_of(values, variable); };
+  if (const auto* url = get("DATABASE_URL")) config.database_url = *url;
+  if (const auto* size = get("DATABASE_POOL_SIZE")) {
+    const auto parsed = parse_integer<std::size_t>(*size);
+    if (!parsed || *parsed == 0 || *parsed > 100)
+      return bad("DATABASE_POOL_SIZE", "must be 1 to 100");
+    config.database_pool_size = *parsed;
+  }
+  return {};
+}
+
+// ADMIN_IDS, ADMIN_CONTACT, ANNOUNCE_CHAT_ID, CLAIM_WINDOW.
+Parsed read_club(const Values& values, Config& config) {
+  const auto get = [&](const char* variable) { return value_of(values, variable); };
+  if (const auto* ids = get("ADMIN_IDS")) {
+    std::string_view rest = *ids;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      std::string_view item = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+      if (item.empty()) continue;
+      const auto id = parse_integer<std::int64_t>(item);
+      if (!id || *id <= 0) {
+        return bad("ADMIN_IDS", "«" + std::string(item) + "» is not a Telegram user id");
+      }
+      config.admin_ids.insert(*id);
+    }
+  }
+  if (const auto* contact = get("ADMIN_CONTACT")) config.admin_contact = *contact;
+  if (const auto* chat = get("ANNOUNCE_CHAT_ID")) {
+    const auto id = parse_integer<std::int64_t>(*chat);
+    if (!id || *id == 0) return bad("ANNOUNCE_CHAT_ID", "must be a chat id such as -1001234567890");
+    config.announce_chat_id = *id;
+  }
+  if (const auto* window = get("CLAIM_WINDOW")) {
+    const auto parsed = parse_duration(*window);
+    if (!parsed) return bad("CLAIM_WINDOW", "must be a duration such as 3s, 90m or 24h");
+    config.claim_window = *parsed;
+  }
+  return {};
+}
+
+// BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, LISTEN, MAX_CONNECTIONS.
+Parsed read_http(const Values& values, Config& config) {
+  const auto get = [&](const char* variable) { return value_of(values, variable); };
+  if (const auto* mode = get("BOT_MODE")) {
+    if (*mode == "polling") {
+      config.mode = Mode::kPolling;
+    } else if (*mode == "webhook") {
+      config.mode = Mode::kWebhook;
+    } else {
+      return bad("BOT_MODE", "must be polling or webhook");
+    }
+  }
+  if (const auto* url = get("WEBHOOK_URL")) config.webhook_url = *url;
+  if (const auto* secret = get("WEBHOOK_SECRET")) {
+    const bool valid =
+        secret->size() <= 256 && std::all_of(secret->begin(), secret->end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+        });
+    if (!valid) return bad("WEBHOOK_SECRET", "1-256 characters of A-Z, a-z, 0-9, _ and -");
+    config.webhook_secret = *secret;
+  }
+  if (const auto* listen = get("LISTEN")) {
+    const auto colon = listen->rfind(':');
+    const auto port = colon == std::string::npos
+                          ? std::nullopt
+                          : parse_integer<std::uint16_t>(listen->substr(colon + 1));
+    if (!port || *port == 0 || colon == 0) {
+      return bad("LISTEN", "must be IP:port with a port from 1 to 65535, e.g. 0.0.0.0:8080");
+    }
+    std::string host = listen->substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+    }
+    if (host == "localhost") host = "127.0.0.1";
+    if (!is_ip_address(host)) {
+      return bad("LISTEN",
+                 "«" + host + "» is not an IP address (e.g. 0.0.0.0:8080 or 127.0.0.1:8080)");
+    }
+    config.listen_host = host;
+    config.listen_port = *port;
+    config.listen_set = true;
+  }
+  if (const auto* connections = get("MAX_CONNECTIONS")) {
+    const auto parsed = parse_integer<std::size_t>(*connections);
+    if (!parsed || *parsed < 8 || *parsed > 100'000) {
+      return bad("MAX_CONNECTIONS", "must be 8 to 100000");
+    }
+    config.max_connections = *parsed;
+  }
+  if (config.mode == Mode::kWebhook) {
+    const auto scheme = config.webhook_url.find("://");
+    if ((config.webhook_url.rfind("https://", 0) != 0 &&
+         config.webhook_url.rfind("http://", 0) != 0) ||
+        config.webhook_url.size() <= scheme + 3 || config.webhook_url[scheme + 3] == '/' ||
+        config.webhook_url.find_first_of(" \t\r\n#") != std::string::npos) {
+      return bad("WEBHOOK_URL",
+                 "webhook mode needs the public URL of the webhook, e.g. "
+                 "https://bot.example.org/telegram");
+    }
+    if (config.webhook_secret.empty()) {
+      return bad("WEBHOOK_SECRET", "webhook mode needs a secret token");
+    }
+  }
+  return {};
+}
+
+// LOG_LEVEL, SEND_RATE, JOB_INTERVAL, INSTANCE_NAME.
+Parsed read_running(const Values& values, Config& config) {
+  const auto get = [&](const char* variable) { return value_of(values, variable); };
+  if (const auto* level = get("LOG_LEVEL")) {
+    if (*level != "debug" && *level != "info" && *level != "warn" && *level != "error") {
+      return bad("LOG_LEVEL", "must be debug, info, warn or error");
+    }
+    config.log_level = *level;
+  }
+  if (const auto* rate = get("SEND_RATE")) {
+    const auto parsed = parse_integer<int>(*rate);
+    if (!parsed || *parsed < 1 || *parsed > 1000) return bad("SEND_RATE", "must be 1 to 1000");
+    config.send_rate = *parsed;
+  }
+  if (const auto* interval = get("JOB_INTERVAL")) {
+    const auto parsed = parse_duration(*interval);
+    if (!parsed) return bad("JOB_INTERVAL", "must be a duration such as 10s");
+    config.job_interval = *parsed;
+  }
+  if (const auto* name = get("INSTANCE_NAME")) {
+    const bool valid =
+        !name->empty() && name->size() <= 64 && std::all_of(name->begin(), name->end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
+                 c == ':';
+        });
+    if (!valid) return bad("INSTANCE_NAME", "1-64 characters of A-Z, a-z, 0-9, _ - . :");
+    config.instance_name = *name;
+  }
+  return {};
 }
 
 }  // namespace
@@ -139,167 +341,13 @@ std::string usage() {
 tl::expected<Config, std::string> parse_config(
     const std::map<std::string, std::string>& environment,
     const std::vector<std::string>& arguments) {
-  std::map<std::string, std::string> values;
-  for (const auto& setting : kSettings) {
-    if (const auto found = environment.find(setting.variable);
-        found != environment.end() && !found->second.empty()) {
-      values[setting.variable] = found->second;
-    }
-  }
-  for (std::size_t i = 0; i < arguments.size(); ++i) {
-    const std::string& argument = arguments[i];
-    const auto equals = argument.find('=');
-    const std::string flag = argument.substr(0, equals);
-    const auto setting =
-        std::find_if(std::begin(kSettings), std::end(kSettings),
-                     [&](const Setting& each) { return flag_of(each.variable) == flag; });
-    if (setting == std::end(kSettings)) {
-      return tl::unexpected<std::string>("unknown option " + flag + " (see --help)");
-    }
-    if (equals != std::string::npos) {
-      values[setting->variable] = argument.substr(equals + 1);
-    } else if (i + 1 < arguments.size()) {
-      values[setting->variable] = arguments[++i];
-    } else {
-      return bad(setting->variable, "the option " + flag + " needs a value");
-    }
-  }
-  const auto get = [&](const char* variable) -> const std::string* {
-    const auto found = values.find(variable);
-    return found == values.end() ? nullptr : &found->second;
-  };
-
+  const auto values = collect_values(environment, arguments);
+  if (!values) return tl::unexpected(values.error());
   Config config;
-  if (const auto* token = get("TELEGRAM_BOT_TOKEN")) {
-    if (!valid_token(*token)) {
-      return bad("TELEGRAM_BOT_TOKEN", "not a bot token (expected digits, ':' and the secret)");
+  for (const auto read : {&read_telegram, &read_database, &read_club, &read_http, &read_running}) {
+    if (const auto read_well = read(*values, config); !read_well) {
+      return tl::unexpected(read_well.error());
     }
-    config.token = *token;
-  } else {
-    return bad("TELEGRAM_BOT_TOKEN",
-               "missing: create a bot with @BotFather in Telegram (/newbot) and set its token");
-  }
-  if (const auto* url = get("TELEGRAM_API_URL")) {
-    if (const auto problem = base_url_problem(*url)) return bad("TELEGRAM_API_URL", *problem);
-    config.api_url = *url;
-  }
-  if (const auto* file = get("TELEGRAM_CA_FILE")) config.ca_file = *file;
-  if (const auto* url = get("DATABASE_URL")) config.database_url = *url;
-  if (const auto* size = get("DATABASE_POOL_SIZE")) {
-    const auto parsed = parse_integer<std::size_t>(*size);
-    if (!parsed || *parsed == 0 || *parsed > 100)
-      return bad("DATABASE_POOL_SIZE", "must be 1 to 100");
-    config.database_pool_size = *parsed;
-  }
-  if (const auto* ids = get("ADMIN_IDS")) {
-    std::string_view rest = *ids;
-    while (!rest.empty()) {
-      const auto comma = rest.find(',');
-      std::string_view item = rest.substr(0, comma);
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-      if (item.empty()) continue;
-      const auto id = parse_integer<std::int64_t>(item);
-      if (!id || *id <= 0) {
-        return bad("ADMIN_IDS", "«" + std::string(item) + "» is not a Telegram user id");
-      }
-      config.admin_ids.insert(*id);
-    }
-  }
-  if (const auto* contact = get("ADMIN_CONTACT")) config.admin_contact = *contact;
-  if (const auto* chat = get("ANNOUNCE_CHAT_ID")) {
-    const auto id = parse_integer<std::int64_t>(*chat);
-    if (!id || *id == 0) return bad("ANNOUNCE_CHAT_ID", "must be a chat id such as -1001234567890");
-    config.announce_chat_id = *id;
-  }
-  if (const auto* window = get("CLAIM_WINDOW")) {
-    const auto parsed = parse_duration(*window);
-    if (!parsed) return bad("CLAIM_WINDOW", "must be a duration such as 3s, 90m or 24h");
-    config.claim_window = *parsed;
-  }
-  if (const auto* mode = get("BOT_MODE")) {
-    if (*mode == "polling") {
-      config.mode = Mode::kPolling;
-    } else if (*mode == "webhook") {
-      config.mode = Mode::kWebhook;
-    } else {
-      return bad("BOT_MODE", "must be polling or webhook");
-    }
-  }
-  if (const auto* url = get("WEBHOOK_URL")) config.webhook_url = *url;
-  if (const auto* secret = get("WEBHOOK_SECRET")) {
-    const bool valid =
-        secret->size() <= 256 && std::all_of(secret->begin(), secret->end(), [](char c) {
-          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-        });
-    if (!valid) return bad("WEBHOOK_SECRET", "1-256 characters of A-Z, a-z, 0-9, _ and -");
-    config.webhook_secret = *secret;
-  }
-  if (const auto* listen = get("LISTEN")) {
-    const auto colon = listen->rfind(':');
-    const auto port = colon == std::string::npos
-                          ? std::nullopt
-                          : parse_integer<std::uint16_t>(listen->substr(colon + 1));
-    if (!port || colon == 0) return bad("LISTEN", "must be IP:port, e.g. 0.0.0.0:8080");
-    std::string host = listen->substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-      host = host.substr(1, host.size() - 2);
-    }
-    if (host == "localhost") host = "127.0.0.1";
-    if (!is_ip_address(host)) {
-      return bad("LISTEN",
-                 "«" + host + "» is not an IP address (e.g. 0.0.0.0:8080 or 127.0.0.1:8080)");
-    }
-    config.listen_host = host;
-    config.listen_port = *port;
-    config.listen_set = true;
-  }
-  if (const auto* connections = get("MAX_CONNECTIONS")) {
-    const auto parsed = parse_integer<std::size_t>(*connections);
-    if (!parsed || *parsed < 8 || *parsed > 100'000) {
-      return bad("MAX_CONNECTIONS", "must be 8 to 100000");
-    }
-    config.max_connections = *parsed;
-  }
-  if (config.mode == Mode::kWebhook) {
-    const auto scheme = config.webhook_url.find("://");
-    if ((config.webhook_url.rfind("https://", 0) != 0 &&
-         config.webhook_url.rfind("http://", 0) != 0) ||
-        config.webhook_url.size() <= scheme + 3 || config.webhook_url[scheme + 3] == '/' ||
-        config.webhook_url.find_first_of(" \t\r\n") != std::string::npos) {
-      return bad("WEBHOOK_URL",
-                 "webhook mode needs the public URL of the webhook, e.g. "
-                 "https://bot.example.org/telegram");
-    }
-    if (config.webhook_secret.empty()) {
-      return bad("WEBHOOK_SECRET", "webhook mode needs a secret token");
-    }
-  }
-  if (const auto* level = get("LOG_LEVEL")) {
-    if (*level != "debug" && *level != "info" && *level != "warn" && *level != "error") {
-      return bad("LOG_LEVEL", "must be debug, info, warn or error");
-    }
-    config.log_level = *level;
-  }
-  if (const auto* rate = get("SEND_RATE")) {
-    const auto parsed = parse_integer<int>(*rate);
-    if (!parsed || *parsed < 1 || *parsed > 1000) return bad("SEND_RATE", "must be 1 to 1000");
-    config.send_rate = *parsed;
-  }
-  if (const auto* interval = get("JOB_INTERVAL")) {
-    const auto parsed = parse_duration(*interval);
-    if (!parsed) return bad("JOB_INTERVAL", "must be a duration such as 10s");
-    config.job_interval = *parsed;
-  }
-  if (const auto* name = get("INSTANCE_NAME")) {
-    const bool valid =
-        !name->empty() && name->size() <= 64 && std::all_of(name->begin(), name->end(), [](char c) {
-          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
-                 c == ':';
-        });
-    if (!valid) return bad("INSTANCE_NAME", "1-64 characters of A-Z, a-z, 0-9, _ - . :");
-    config.instance_name = *name;
   }
   return config;
 }

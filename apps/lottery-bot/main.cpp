@@ -224,12 +224,116 @@ void run_polling(const std::stop_token& stop, telegram::LongPoller& poller, Endi
   }
 }
 
+// What the bot runs on, set up before Telegram is contacted.
+struct Ground {
+  const Config& config;
+  Ending& ending;
+  db::Database& database;
+  telegram::HealthMonitor& health;
+  WebhookTarget& webhook_target;
+  telegram::WebhookServer* http;  // null without an HTTP server
+};
+
+// Tells Telegram where updates go: the webhook (the chat is ready first), or long
+// polling on a thread of its own, returned.
+std::jthread take_updates(const Ground& ground, telegram::ApiClient& setup_client,
+                          chat::ChatBot& chat, telegram::LongPoller& poller) {
+  const Config& config = ground.config;
+  if (config.mode == Mode::kWebhook) {
+    ground.webhook_target.chat = &chat;  // before Telegram is told where to deliver
+    const auto set = setup_client.call(
+        "setWebhook", telegram::set_webhook_body(config.webhook_url, config.webhook_secret));
+    if (!set.ok) {
+      spdlog::critical("WEBHOOK_URL: setWebhook refused ({} {})", set.error_code, set.description);
+      ground.ending.finish(set.error_code == 401 ? kTokenRefused : 1);
+    }
+    return {};
+  }
+  // A webhook left from a run in webhook mode would make every getUpdates a 409.
+  const auto removed = setup_client.call("deleteWebhook", R"({"drop_pending_updates":false})");
+  if (!removed.ok) {
+    spdlog::warn("telegram: deleteWebhook failed ({} {})", removed.error_code,
+                 removed.description);
+  }
+  ground.health.watch(
+      "poller", [&poller] { return poller.last_round(); }, std::chrono::seconds{180});
+  spdlog::info("telegram: long polling");
+  Ending& ending = ground.ending;
+  return std::jthread([&poller, &ending](const std::stop_token& stop) {
+    run_polling(stop, poller, ending);
+  });
+}
+
+// Who the bot is on Telegram (getMe); nothing when it must stop, with its exit code.
+std::optional<std::string> bot_username(telegram::ApiClient& setup_client, Ending& ending,
+                                        int& exit_code) {
+  const auto me = call_at_start(setup_client, "getMe", "{}", ending);
+  if (!me) {
+    exit_code = ending.wait();
+    return std::nullopt;
+  }
+  if (!me->ok) {
+    spdlog::critical("TELEGRAM_BOT_TOKEN: getMe refused ({} {}): check the token", me->error_code,
+                     me->description);
+    exit_code = me->error_code == 401 ? kTokenRefused : 1;
+    return std::nullopt;
+  }
+  const auto username = telegram::parse_username(me->result).value_or("");
+  spdlog::info("telegram: running as @{}", username);
+  return username;
+}
+
+// The bot on its ground: the chat, the sender, the jobs and the updates, until it ends.
+int run_bot(const Ground& ground) {
+  const Config& config = ground.config;
+  system::SystemClock clock;
+  system::SecureRandom random;
+  system::HmacDrawRandomness draw_randomness;
+  const Dependencies deps{ground.database, clock, random, draw_randomness, settings_of(config)};
+  const telegram::ApiEndpoint endpoint{config.api_url, config.token, config.ca_file};
+  const auto make_client = [&endpoint] { return std::make_unique<telegram::ApiClient>(endpoint); };
+  telegram::ApiClient setup_client(endpoint);
+  int exit_code = 0;
+  const auto username = bot_username(setup_client, ground.ending, exit_code);
+  if (!username) return exit_code;
+  chat::ChatBot chat(deps, chat::ChatSettings{*username, config.admin_contact});
+  set_menus(setup_client, config);
+
+  telegram::ApiClient sender_client(endpoint);
+  std::array<char, 256> host{};
+  (void)gethostname(host.data(), host.size() - 1);
+  const std::string instance = instance_name(config, host.data());
+  spdlog::info("instance: {}", instance);
+  telegram::Sender sender(sender_client, chat, deps, telegram::SendLimits{config.send_rate},
+                          instance, make_client);
+  ground.health.watch(
+      "sender", [&sender] { return sender.last_round(); }, std::chrono::seconds{180});
+  std::jthread sending([&](const std::stop_token& stop) {
+    if (sender.run(stop) == telegram::SenderEnd::kUnauthorized) {
+      ground.ending.finish(kTokenRefused);
+    }
+  });
+  MaintenanceJob maintenance(deps, ground.database);
+  std::jthread jobs([&](const std::stop_token& stop) {
+    run_jobs(stop, maintenance, sender, config.job_interval);
+  });
+  ground.webhook_target.on_queued = [&sender] { sender.notify(); };
+  telegram::ApiClient polling_client(endpoint);
+  telegram::LongPoller poller(polling_client, chat, ground.webhook_target.on_queued,
+                              std::chrono::seconds{25}, config.database_pool_size, make_client);
+  std::jthread polling = take_updates(ground, setup_client, chat, poller);
+  ground.health.started();
+  const int code = ground.ending.wait();
+  // The webhook's handlers use the chat: the server stops before the chat goes.
+  if (ground.http != nullptr) ground.http->stop();
+  return code;
+}
+
 int run(const Config& config) {
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   Ending ending;
   const SignalWatcher signals(ending);
-
   // Every setting is checked before anything outside this machine is contacted.
   if (const auto files = check_files(config); !files) {
     std::cerr << "lottery-bot: " << files.error() << '\n';
@@ -249,83 +353,8 @@ int run(const Config& config) {
   }
   std::jthread database_checks(
       [&](const std::stop_token& stop) { check_database(stop, *database, health); });
-
-  system::SystemClock clock;
-  system::SecureRandom random;
-  system::HmacDrawRandomness draw_randomness;
-  const Settings settings = settings_of(config);
-  const Dependencies deps{*database, clock, random, draw_randomness, settings};
-
-  const telegram::ApiEndpoint endpoint{config.api_url, config.token, config.ca_file};
-  const auto make_client = [&endpoint] { return std::make_unique<telegram::ApiClient>(endpoint); };
-  telegram::ApiClient setup_client(endpoint);
-  const auto me = call_at_start(setup_client, "getMe", "{}", ending);
-  if (!me) return ending.wait();
-  if (!me->ok) {
-    spdlog::critical("TELEGRAM_BOT_TOKEN: getMe refused ({} {}): check the token", me->error_code,
-                     me->description);
-    return me->error_code == 401 ? kTokenRefused : 1;
-  }
-  const auto username = telegram::parse_username(me->result).value_or("");
-  spdlog::info("telegram: running as @{}", username);
-  chat::ChatBot chat(deps, chat::ChatSettings{username, config.admin_contact});
-  set_menus(setup_client, config);
-
-  telegram::ApiClient sender_client(endpoint);
-  telegram::SendLimits limits;
-  limits.messages_per_second = config.send_rate;
-  std::array<char, 256> host{};
-  (void)gethostname(host.data(), host.size() - 1);
-  const std::string instance = instance_name(config, host.data());
-  spdlog::info("instance: {}", instance);
-  telegram::Sender sender(sender_client, chat, deps, limits, instance, make_client);
-  health.watch(
-      "sender", [&sender] { return sender.last_round(); }, std::chrono::seconds{180});
-  std::jthread sending([&](const std::stop_token& stop) {
-    if (sender.run(stop) == telegram::SenderEnd::kUnauthorized) ending.finish(kTokenRefused);
-  });
-  MaintenanceJob maintenance(deps, *database);
-  std::jthread jobs([&](const std::stop_token& stop) {
-    run_jobs(stop, maintenance, sender, config.job_interval);
-  });
-
-  webhook_target.on_queued = [&sender] { sender.notify(); };
-  telegram::ApiClient polling_client(endpoint);
-  telegram::LongPoller poller(polling_client, chat, webhook_target.on_queued,
-                              std::chrono::seconds{25}, config.database_pool_size, make_client);
-  std::jthread polling;
-  if (config.mode == Mode::kWebhook) {
-    webhook_target.chat = &chat;  // before Telegram is told where to deliver
-    const auto set = setup_client.call(
-        "setWebhook", telegram::set_webhook_body(config.webhook_url, config.webhook_secret));
-    if (!set.ok) {
-      spdlog::critical("WEBHOOK_URL: setWebhook refused ({} {})", set.error_code, set.description);
-      ending.finish(set.error_code == 401 ? kTokenRefused : 1);
-    }
-  } else {
-    // A webhook left from a run in webhook mode would make every getUpdates a 409.
-    const auto removed = setup_client.call("deleteWebhook", R"({"drop_pending_updates":false})");
-    if (!removed.ok) {
-      spdlog::warn("telegram: deleteWebhook failed ({} {})", removed.error_code,
-                   removed.description);
-    }
-    health.watch(
-        "poller", [&poller] { return poller.last_round(); }, std::chrono::seconds{180});
-    polling = std::jthread([&](const std::stop_token& stop) { run_polling(stop, poller, ending); });
-    spdlog::info("telegram: long polling");
-  }
-  health.started();
-
-  const int code = ending.wait();
+  const int code = run_bot(Ground{config, ending, *database, health, webhook_target, http.get()});
   if (http) http->stop();
-  polling.request_stop();
-  sending.request_stop();
-  jobs.request_stop();
-  database_checks.request_stop();
-  if (polling.joinable()) polling.join();
-  sending.join();
-  jobs.join();
-  database_checks.join();
   spdlog::info("stopped");
   return code;
 }

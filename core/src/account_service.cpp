@@ -175,6 +175,70 @@ Result<ParsedLine> parse_line(std::string_view line) {
   return ParsedLine{*card, *number};
 }
 
+// The lines of an import: the first line of each number goes in the batch; a repeat is
+// checked after it, one by one, against what the batch did.
+struct ImportBatch {
+  std::vector<std::size_t> first_lines;
+  std::vector<std::size_t> repeated_lines;
+  std::vector<AccountImportRow> rows;  // those of first_lines
+};
+
+ImportBatch first_and_repeated(std::span<const ImportLine> lines) {
+  ImportBatch batch;
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(lines.size());
+  for (std::size_t index = 0; index < lines.size(); ++index) {
+    if (seen.insert(lines[index].row.number.str()).second) {
+      batch.first_lines.push_back(index);
+      batch.rows.push_back(lines[index].row);
+    } else {
+      batch.repeated_lines.push_back(index);
+    }
+  }
+  return batch;
+}
+
+// One audit event per imported batch that changed something or refused a line.
+void audit_import(Transaction& transaction, Instant now, const Actor& actor,
+                  std::span<const ImportLine> lines, const BulkAddReport& report) {
+  const std::size_t inserted = report.added + report.added_without_owner;
+  if (inserted == 0 && report.refused.empty()) return;
+  detail::audit(transaction, now, actor, AuditAction::kAccountAdded, std::nullopt, std::nullopt,
+                "import of lines " + std::to_string(lines.front().line) + "-" +
+                    std::to_string(lines.back().line) + ": added " + std::to_string(report.added) +
+                    ", without owner " + std::to_string(report.added_without_owner) + ", linked " +
+                    std::to_string(report.linked) + ", already there " +
+                    std::to_string(report.already_there) + ", refused " +
+                    std::to_string(report.refused.size()));
+}
+
+// Enrols the active accounts of an import (each once, in file order) in `lottery`.
+EnrolReport enrol_imported(Transaction& transaction, DrawRandomness& randomness, Lottery& lottery,
+                           const std::vector<std::optional<Account>>& enrol, Instant now,
+                           const Actor& actor) {
+  std::vector<AccountNumber> numbers;
+  std::unordered_set<std::string_view> listed;
+  listed.reserve(enrol.size());
+  for (const auto& account : enrol) {
+    if (account && account->is_active && listed.insert(account->number.str()).second) {
+      numbers.push_back(account->number);
+    }
+  }
+  EnrolReport enrolment;
+  detail::bring_to_current_fairness(transaction, randomness, lottery);
+  const std::uint64_t before = transaction.entries().count(lottery.id);
+  enrolment.added = transaction.entries().add_numbers(lottery.id, numbers);
+  enrolment.already_enrolled = numbers.size() - enrolment.added;
+  enrolment.total_entries = before + enrolment.added;
+  detail::extend_entries_hash(transaction, randomness, lottery, before, enrolment.total_entries);
+  if (enrolment.added > 0) {
+    transaction.lotteries().save_fairness(lottery);
+    detail::audit(transaction, now, actor, AuditAction::kEntriesAdded, lottery.id, std::nullopt,
+                  "import: added " + std::to_string(enrolment.added));
+  }
+  return enrolment;
+}
+
 }  // namespace
 
 Result<AddAccountOutcome> AccountService::add_account(const Requester& requester,
@@ -241,22 +305,9 @@ Result<BulkAddReport> AccountService::import_accounts(const Requester& requester
         auto named = lottery_to_enrol_in(transaction, enrol_in);
         if (!named) return tl::unexpected(named.error());
         std::optional<Lottery> lottery = std::move(*named);
-        // The first line of each number goes in the batch; a repeat is checked after it,
-        // one by one, against what the batch did.
-        std::unordered_set<std::string_view> seen;
-        seen.reserve(lines.size());
-        std::vector<std::size_t> first_lines;
-        std::vector<std::size_t> repeated_lines;
-        std::vector<AccountImportRow> rows;
-        for (std::size_t index = 0; index < lines.size(); ++index) {
-          if (seen.insert(lines[index].row.number.str()).second) {
-            first_lines.push_back(index);
-            rows.push_back(lines[index].row);
-          } else {
-            repeated_lines.push_back(index);
-          }
-        }
-        const auto results = transaction.accounts().import_new(rows, now);
+        const ImportBatch batch = first_and_repeated(lines);
+        const auto& first_lines = batch.first_lines;
+        const auto results = transaction.accounts().import_new(batch.rows, now);
 
         BulkAddReport report;
         std::vector<std::optional<Account>> enrol(lines.size());  // per line, in file order
@@ -294,42 +345,12 @@ Result<BulkAddReport> AccountService::import_accounts(const Requester& requester
         for (const auto& [holder, numbers] : added_to) {
           detail::notify_user(transaction, holder, accounts_added(numbers, now));
         }
-        for (const std::size_t index : repeated_lines) one_by_one(index);
+        for (const std::size_t index : batch.repeated_lines) one_by_one(index);
 
-        const std::size_t inserted = report.added + report.added_without_owner;
-        if (inserted > 0 || !report.refused.empty()) {
-          detail::audit(
-              transaction, now, *actor, AuditAction::kAccountAdded, std::nullopt, std::nullopt,
-              "import of lines " + std::to_string(lines.front().line) + "-" +
-                  std::to_string(lines.back().line) + ": added " + std::to_string(report.added) +
-                  ", without owner " + std::to_string(report.added_without_owner) + ", linked " +
-                  std::to_string(report.linked) + ", already there " +
-                  std::to_string(report.already_there) + ", refused " +
-                  std::to_string(report.refused.size()));
-        }
+        audit_import(transaction, now, *actor, lines, report);
         if (lottery) {
-          std::vector<AccountNumber> numbers;
-          std::unordered_set<std::string_view> listed;
-          listed.reserve(enrol.size());
-          for (const auto& account : enrol) {
-            if (account && account->is_active && listed.insert(account->number.str()).second) {
-              numbers.push_back(account->number);
-            }
-          }
-          EnrolReport enrolment;
-          detail::bring_to_current_fairness(transaction, deps_.draw_randomness, *lottery);
-          const std::uint64_t before = transaction.entries().count(lottery->id);
-          enrolment.added = transaction.entries().add_numbers(lottery->id, numbers);
-          enrolment.already_enrolled = numbers.size() - enrolment.added;
-          enrolment.total_entries = before + enrolment.added;
-          detail::extend_entries_hash(transaction, deps_.draw_randomness, *lottery, before,
-                                      enrolment.total_entries);
-          if (enrolment.added > 0) {
-            transaction.lotteries().save_fairness(*lottery);
-            detail::audit(transaction, now, *actor, AuditAction::kEntriesAdded, lottery->id,
-                          std::nullopt, "import: added " + std::to_string(enrolment.added));
-          }
-          report.enrolment = enrolment;
+          report.enrolment =
+              enrol_imported(transaction, deps_.draw_randomness, *lottery, enrol, now, *actor);
         }
         return report;
       });

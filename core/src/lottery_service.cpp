@@ -356,6 +356,84 @@ Result<DrawReport> LotteryService::draw(const Requester& requester, LotteryId lo
       });
 }
 
+namespace {
+
+// The lottery's expired wins, expiring first those past their deadline that the expiry
+// job has not got to yet.
+std::vector<Winner> expired_wins(Transaction& transaction, const Lottery& lottery, Instant now,
+                                 const Actor& actor) {
+  std::vector<Winner> expired;
+  for (Winner& win : transaction.winners().list_by_lottery(lottery.id)) {
+    if (win.is_expired_at(now))
+      (void)detail::expire_win(transaction, win, now, actor, lottery.title);
+    if (win.status == WinStatus::kExpired) expired.push_back(std::move(win));
+  }
+  return expired;
+}
+
+// The next `wanted` eligible entries of the lottery's draw stream, after those the draw
+// and earlier redraws took (R-REDRAW-1), and where the stream stops.
+std::pair<Selection, std::uint64_t> next_alternates(Transaction& transaction,
+                                                    DrawRandomness& randomness,
+                                                    const Lottery& lottery, std::size_t wanted) {
+  // A lottery drawn before verifiable draws keeps its version-1 stream.
+  const auto stream =
+      randomness.stream(DrawInput{lottery.fairness_version, lottery.id, lottery.seed,
+                                  lottery.entries_hash, lottery.public_value});
+  LazyShuffle shuffle(transaction.entries().count(lottery.id), *stream);
+  while (shuffle.steps() < lottery.draw_cursor && shuffle.next()) {
+  }
+  Selection selection = select_eligible(
+      shuffle,
+      [&](std::span<const std::uint64_t> ordinals) {
+        return transaction.entries().at(lottery.id, ordinals);
+      },
+      detail::excluded_from_redraw(transaction, lottery.id), wanted);
+  return {std::move(selection), shuffle.steps()};
+}
+
+// Replaces each expired win with the next pick, in order; places nobody is left for
+// stay expired and are reported empty.
+void replace_expired(const Dependencies& deps, Transaction& transaction, Lottery& lottery,
+                     std::vector<Winner>& expired, const Selection& selection, Instant now,
+                     const Actor& actor, RedrawReport& report) {
+  for (std::size_t i = 0; i < expired.size(); ++i) {
+    Winner& old = expired[i];
+    const Prize prize{old.place, old.prize};
+    if (i >= selection.picks.size()) {
+      // Nobody is left to take the place: the win stays expired, so an admin can still
+      // give it a fresh window.
+      report.empty_places.push_back(prize);
+      continue;
+    }
+    if (!transaction.winners().mark_redrawn(old.id)) {
+      throw StorageError(StorageError::Kind::kConflict, "win changed during the redraw");
+    }
+    old.status = WinStatus::kRedrawn;
+    detail::audit(transaction, now, actor, AuditAction::kWinRedrawn, lottery.id, old.id,
+                  "place " + std::to_string(old.place));
+    report.winners.push_back(store_win(transaction, deps.random, deps.settings, lottery, prize,
+                                       selection.picks[i], old.round + 1, now, actor));
+    report.replaced.push_back(std::move(old));
+  }
+}
+
+// Audits a redraw, tells the admins and the public chat, closes a settled lottery.
+void announce_redraw(const Settings& settings, Transaction& transaction, const Lottery& lottery,
+                     const RedrawReport& report, Instant now, const Actor& actor) {
+  detail::audit(transaction, now, actor, AuditAction::kLotteryRedrawn, lottery.id, std::nullopt,
+                "redrawn " + std::to_string(report.winners.size()) + " empty places [" +
+                    places_text(report.empty_places) + "]");
+  Notification summary = lottery_notification(NotificationKind::kAdminRedrawn, lottery, now);
+  summary.count = static_cast<std::int64_t>(report.winners.size());
+  summary.detail = places_text(report.empty_places);
+  detail::notify_admins(transaction, settings, summary);
+  announce(transaction, settings, NotificationKind::kResultsUpdated, lottery, now);
+  detail::close_if_settled(transaction, lottery.id, now, actor);
+}
+
+}  // namespace
+
 Result<RedrawReport> LotteryService::redraw(const Requester& requester, LotteryId lottery_id) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
@@ -369,70 +447,21 @@ Result<RedrawReport> LotteryService::redraw(const Requester& requester, LotteryI
                       std::to_string(lottery_id.value()));
         }
         const Instant now = deps_.clock.now();
-        RedrawReport report;
-        std::vector<Winner> expired;
-        for (Winner& win : transaction.winners().list_by_lottery(lottery_id)) {
-          // A win past its deadline is expired even if the expiry job has not run yet.
-          if (win.is_expired_at(now))
-            (void)detail::expire_win(transaction, win, now, *actor, lottery->title);
-          if (win.status == WinStatus::kExpired) expired.push_back(std::move(win));
-        }
+        std::vector<Winner> expired = expired_wins(transaction, *lottery, now, *actor);
         if (expired.empty()) {
           return fail(ErrorCode::kNoExpiredWins, std::to_string(lottery_id.value()));
         }
-
-        const std::unordered_set<AccountId> excluded =
-            detail::excluded_from_redraw(transaction, lottery_id);
-        // A lottery drawn before verifiable draws keeps its version-1 stream.
-        const auto stream = deps_.draw_randomness.stream(
-            DrawInput{lottery->fairness_version, lottery_id, lottery->seed, lottery->entries_hash,
-                      lottery->public_value});
-        LazyShuffle shuffle(transaction.entries().count(lottery_id), *stream);
-        while (shuffle.steps() < lottery->draw_cursor && shuffle.next()) {
-        }
-        const Selection selection = select_eligible(
-            shuffle,
-            [&](std::span<const std::uint64_t> ordinals) {
-              return transaction.entries().at(lottery_id, ordinals);
-            },
-            excluded, expired.size());
-
-        for (std::size_t i = 0; i < expired.size(); ++i) {
-          Winner& old = expired[i];
-          const Prize prize{old.place, old.prize};
-          if (i >= selection.picks.size()) {
-            // Nobody is left to take the place: the win stays expired, so an admin can
-            // still give it a fresh window.
-            report.empty_places.push_back(prize);
-            continue;
-          }
-          if (!transaction.winners().mark_redrawn(old.id)) {
-            throw StorageError(StorageError::Kind::kConflict, "win changed during the redraw");
-          }
-          old.status = WinStatus::kRedrawn;
-          detail::audit(transaction, now, *actor, AuditAction::kWinRedrawn, lottery_id, old.id,
-                        "place " + std::to_string(old.place));
-          report.winners.push_back(store_win(transaction, deps_.random, deps_.settings, *lottery,
-                                             prize, selection.picks[i], old.round + 1, now,
-                                             *actor));
-          report.replaced.push_back(std::move(old));
-        }
-        transaction.lotteries().set_draw_cursor(lottery_id, shuffle.steps());
-        lottery->draw_cursor = shuffle.steps();
+        const auto [selection, cursor] =
+            next_alternates(transaction, deps_.draw_randomness, *lottery, expired.size());
+        RedrawReport report;
+        replace_expired(deps_, transaction, *lottery, expired, selection, now, *actor, report);
+        transaction.lotteries().set_draw_cursor(lottery_id, cursor);
+        lottery->draw_cursor = cursor;
         lottery->skipped_ordinals.insert(lottery->skipped_ordinals.end(),
                                          selection.skipped_ordinals.begin(),
                                          selection.skipped_ordinals.end());
         transaction.lotteries().save_fairness(*lottery);
-        detail::audit(transaction, now, *actor, AuditAction::kLotteryRedrawn, lottery_id,
-                      std::nullopt,
-                      "redrawn " + std::to_string(report.winners.size()) + " empty places [" +
-                          places_text(report.empty_places) + "]");
-        Notification summary = lottery_notification(NotificationKind::kAdminRedrawn, *lottery, now);
-        summary.count = static_cast<std::int64_t>(report.winners.size());
-        summary.detail = places_text(report.empty_places);
-        detail::notify_admins(transaction, deps_.settings, summary);
-        announce(transaction, deps_.settings, NotificationKind::kResultsUpdated, *lottery, now);
-        detail::close_if_settled(transaction, lottery_id, now, *actor);
+        announce_redraw(deps_.settings, transaction, *lottery, report, now, *actor);
         if (auto current = transaction.lotteries().find(lottery_id)) lottery = std::move(current);
         report.lottery = std::move(*lottery);
         return report;

@@ -34,10 +34,9 @@ std::string added_account_text(const AddAccountOutcome& outcome, const ClubCard&
              text::escape(card.str()) + " " + account + ".";
     case AddAccountResult::kLinked:
       return "✅ Счет " + account + " привязан" + owner +
-             (outcome.linked_wins.empty()
-                  ? "."
-                  : ". Ожидающие выигрыши по счету переданы клиенту: " +
-                        std::to_string(outcome.linked_wins.size()) + ".");
+             (outcome.linked_wins.empty() ? "."
+                                          : ". Ожидающие выигрыши по счету переданы клиенту: " +
+                                                std::to_string(outcome.linked_wins.size()) + ".");
     case AddAccountResult::kReactivated:
       return "✅ Счет " + account + " снова активен.";
     case AddAccountResult::kAlreadyThere:
@@ -137,9 +136,9 @@ void choose_lottery_for_accounts(const ButtonPress& press, const ChooseLotteryBu
     conversation.answer = ButtonAnswer{press.query_id, "Эта кнопка больше не действует.", false};
     return;
   }
-  const auto report = conversation.checked(AccountService(conversation.deps)
-                                               .add_accounts(conversation.requester(),
-                                                             dialogue->data, button.lottery));
+  const auto report = conversation.checked(
+      AccountService(conversation.deps)
+          .add_accounts(conversation.requester(), dialogue->data, button.lottery));
   dialogues.remove(conversation.chat, press.from.id);
   conversation.answer = ButtonAnswer{press.query_id, report ? "Готово" : "Не выполнено", false};
   if (!report) {

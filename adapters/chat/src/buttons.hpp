@@ -20,7 +20,7 @@ struct ConfirmWinButton {
 // The lottery chosen for a list of accounts (/add_accounts): "add_accounts:ID" or
 // "add_accounts:none".
 struct ChooseLotteryButton {
-  bool valid{false};              // false: neither an id nor "none" (forged)
+  bool valid{false};                 // false: neither an id nor "none" (forged)
   std::optional<LotteryId> lottery;  // nothing: «Без розыгрыша»
 };
 

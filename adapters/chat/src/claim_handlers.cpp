@@ -113,10 +113,9 @@ void confirm_win(const ButtonPress& press, const ConfirmWinButton& button,
       outcome->already_confirmed ? "Этот выигрыш уже подтвержден." : "✅ Выигрыш подтвержден!",
       false};
   if (!outcome->already_confirmed) {
-    edit_winner_message(
-        press, winner,
-        "✅ <b>Выигрыш подтвержден</b> " + text::moment(*outcome->winner.claimed_at),
-        conversation);
+    edit_winner_message(press, winner,
+                        "✅ <b>Выигрыш подтвержден</b> " + text::moment(*outcome->winner.claimed_at),
+                        conversation);
   }
 }
 
@@ -152,9 +151,9 @@ void verify_winner(const CommandCall& call, Conversation& conversation) {
     }
     account = *number;
   }
-  const auto outcome = conversation.checked(ClaimService(conversation.deps)
-                                                .verify_by_code(conversation.requester(), *code,
-                                                                *lottery, account));
+  const auto outcome =
+      conversation.checked(ClaimService(conversation.deps)
+                               .verify_by_code(conversation.requester(), *code, *lottery, account));
   if (!outcome) {
     conversation.reply_error(outcome.error());
     return;
@@ -192,11 +191,11 @@ void extend_claim(const CommandCall& call, Conversation& conversation) {
   }
   const auto extended = conversation.checked(
       ClaimService(conversation.deps).extend_claim(conversation.requester(), *winner, hours));
-  conversation.reply(extended ? "✅ Срок подтверждения выигрыша #" +
-                                    std::to_string(winner->value()) + " продлён до " +
-                                    text::moment(extended->deadline) +
-                                    ". Победитель получил уведомление."
-                              : conversation.error_text(extended.error()));
+  conversation.reply(extended
+                         ? "✅ Срок подтверждения выигрыша #" + std::to_string(winner->value()) +
+                               " продлён до " + text::moment(extended->deadline) +
+                               ". Победитель получил уведомление."
+                         : conversation.error_text(extended.error()));
 }
 
 void prize_given(const CommandCall& call, Conversation& conversation) {

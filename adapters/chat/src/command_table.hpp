@@ -22,7 +22,7 @@ struct CommandEntry;
 // A command as it was called.
 struct CommandCall {
   const CommandEntry& entry;
-  std::string arguments;  // trimmed
+  std::string arguments;             // trimmed
   bool interrupted_dialogue{false};  // a dialogue was open: the command ended it
 };
 

@@ -26,8 +26,7 @@ constexpr std::array kSteps{
               &handlers::registration_phone},
     StepEntry{DialogueStep::kLotteryPrizes, "new_lottery", "prizes", true,
               &handlers::lottery_prizes},
-    StepEntry{DialogueStep::kAccountLines, "add_accounts", "lines", true,
-              &handlers::account_lines},
+    StepEntry{DialogueStep::kAccountLines, "add_accounts", "lines", true, &handlers::account_lines},
     StepEntry{DialogueStep::kAccountLottery, "add_accounts", "lottery", false,
               &handlers::account_lottery_reminder},
 };
@@ -49,9 +48,9 @@ std::optional<DialogueStep> step_of(const Dialogue& dialogue) {
 void save_step(Conversation& conversation, DialogueStep step, std::string data) {
   for (const StepEntry& entry : kSteps) {
     if (entry.step != step) continue;
-    conversation.transaction.dialogues().save(Dialogue{
-        conversation.chat, conversation.user.id, std::string(entry.name),
-        std::string(entry.step_name), std::move(data), conversation.now});
+    conversation.transaction.dialogues().save(
+        Dialogue{conversation.chat, conversation.user.id, std::string(entry.name),
+                 std::string(entry.step_name), std::move(data), conversation.now});
     return;
   }
 }

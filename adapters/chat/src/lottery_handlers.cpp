@@ -24,8 +24,8 @@ std::string draw_report(const DrawReport& report, const Conversation& conversati
             winner.account_number.str() + (winner.user ? "" : " (без владельца)") + "\n";
   }
   for (const Prize& empty : report.empty_places) {
-    html += text::place_and_prize(empty.place, empty.text) +
-            ": не разыграно — не хватило участников\n";
+    html +=
+        text::place_and_prize(empty.place, empty.text) + ": не разыграно — не хватило участников\n";
   }
   return html + "\nСрок подтверждения: " + text::window(report.lottery.claim_window) +
          ". Статус: /winner_status " + id + "\n\n" +
@@ -66,7 +66,8 @@ void lottery_prizes(const Dialogue& dialogue, const IncomingMessage& message,
                     Conversation& conversation) {
   const auto prizes = LotteryService::parse_prizes(message.text);
   if (!prizes) {
-    conversation.reply(conversation.error_text(prizes.error()) + " Попробуйте ещё раз или /cancel.");
+    conversation.reply(conversation.error_text(prizes.error()) +
+                       " Попробуйте ещё раз или /cancel.");
     return;
   }
   const auto lottery = conversation.checked(
@@ -198,7 +199,8 @@ void lottery_info(const CommandCall& call, Conversation& conversation) {
   const LotteryId id = lottery->id;
   const bool drawn = lottery->drawn_at.has_value();
   std::string html =
-      "🎟 <b>Розыгрыш #" + std::to_string(id.value()) + " " + text::title(lottery->title) +
+      "🎟 <b>Розыгрыш #" + std::to_string(id.value()) + " " +
+      text::title(lottery->title) +
       "</b>\nСтатус: " + (drawn ? "проведён " + text::moment(*lottery->drawn_at) : "открыт") +
       "\nУчастников: " + std::to_string(conversation.transaction.entries().count(id)) +
       "\nПризы:\n";

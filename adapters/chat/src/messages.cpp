@@ -21,11 +21,11 @@ std::string fairness(DrawRandomness& randomness, const Lottery& lottery, bool dr
           "<code>" + to_hex(lottery.entries_hash) + "</code>\n";
   if (!drawn) return html + "Ключ будет раскрыт после розыгрыша.";
   html += "Ключ: <code>" + to_hex(lottery.seed) + "</code>\n";
-  html += "Публичное значение: " +
-          (lottery.public_value.empty()
-               ? std::string("нет")
-               : "<code>" + text::escape(lottery.public_value) + "</code>") +
-          "\n";
+  html +=
+      "Публичное значение: " +
+      (lottery.public_value.empty() ? std::string("нет")
+                                    : "<code>" + text::escape(lottery.public_value) + "</code>") +
+      "\n";
   if (!lottery.skipped_ordinals.empty()) {
     html += "Пропущенные позиции (неактивны или уже выиграли):";
     for (const std::uint64_t ordinal : lottery.skipped_ordinals) {
@@ -45,8 +45,7 @@ std::string winner(std::string_view lottery_title, const Winner& win,
                      "\n📋 Ваш выигрышный счет: " + win.account_number.str() +
                      "\n\n✅ Для подтверждения выигрыша нажмите кнопку "
                      "ниже или:\n1. Свяжитесь с администратором" +
-                     contact_suffix(admin_contact) +
-                     "\n2. Сообщите ваш код верификации: <code>" +
+                     contact_suffix(admin_contact) + "\n2. Сообщите ваш код верификации: <code>" +
                      (code ? code->str() : std::string("см. /my_account")) +
                      "</code>\n3. Администратор подтвердит ваш выигрыш в системе\n\n"
                      "⏰ Срок подтверждения: до " +
@@ -55,9 +54,8 @@ std::string winner(std::string_view lottery_title, const Winner& win,
   return html;
 }
 
-std::string results(Transaction& transaction, DrawRandomness& randomness,
-                    LotteryId lottery, std::string_view lottery_title,
-                    std::string_view admin_contact) {
+std::string results(Transaction& transaction, DrawRandomness& randomness, LotteryId lottery,
+                    std::string_view lottery_title, std::string_view admin_contact) {
   std::string html = "🎉 <b>Итоги розыгрыша " + text::title(lottery_title) + "</b>\n\n";
   std::map<int, const Winner*> current;
   const auto wins = transaction.winners().list_by_lottery(lottery);

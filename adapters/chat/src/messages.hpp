@@ -17,8 +17,7 @@ namespace lottery::chat::message {
 
 // What anyone needs to check the draw (docs/FAIRNESS.md): before it, the seed's
 // commitment and the entry list's hash so far; after it, the seed itself too.
-[[nodiscard]] std::string fairness(DrawRandomness& randomness, const Lottery& lottery,
-                                   bool drawn);
+[[nodiscard]] std::string fairness(DrawRandomness& randomness, const Lottery& lottery, bool drawn);
 
 // The winner message: place, prize, account, how to confirm, the deadline.
 [[nodiscard]] std::string winner(std::string_view lottery_title, const Winner& win,

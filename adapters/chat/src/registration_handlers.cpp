@@ -57,10 +57,9 @@ void my_account(const CommandCall& /*call*/, Conversation& conversation) {
     return;
   }
   const User& user = view->user;
-  std::string html =
-      "👤 <b>Ваш профиль</b>\nКлубная карта: " + text::escape(user.club_card->str()) +
-      "\nТелефон: " + (user.phone ? text::escape(user.phone->str()) : "не указан") +
-      "\nКод верификации: <code>" + user.verification_code->str() + "</code>\n\n";
+  std::string html = "👤 <b>Ваш профиль</b>\nКлубная карта: " + text::escape(user.club_card->str()) +
+                     "\nТелефон: " + (user.phone ? text::escape(user.phone->str()) : "не указан") +
+                     "\nКод верификации: <code>" + user.verification_code->str() + "</code>\n\n";
   html += "💳 <b>Счета</b>\n";
   if (view->active_accounts.empty()) html += "Пока нет. Счета добавляет администратор.\n";
   for (const Account& account : view->active_accounts) html += "• " + account.number.str() + "\n";
@@ -141,10 +140,10 @@ void registration_phone(const Dialogue& dialogue, const IncomingMessage& message
     conversation.reply("Начните регистрацию заново: /register", remove_keyboard());
     return;
   }
-  const auto user = conversation.checked(RegistrationService(conversation.deps)
-                                             .register_user(RegistrationRequest{
-                                                 conversation.user.id, conversation.user.username,
-                                                 conversation.user.first_name, *card, phone}));
+  const auto user = conversation.checked(
+      RegistrationService(conversation.deps)
+          .register_user(RegistrationRequest{conversation.user.id, conversation.user.username,
+                                             conversation.user.first_name, *card, phone}));
   if (!user) {
     conversation.reply(conversation.error_text(user.error()), remove_keyboard());
     return;

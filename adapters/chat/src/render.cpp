@@ -50,8 +50,7 @@ class Renderer {
       case NotificationKind::kAdminWinsExpired:
         send("⌛ В розыгрыше #" + lottery_id() + " " + text::title(notification_.lottery_title) +
              " истек срок подтверждения у выигрышей: " + std::to_string(notification_.count) +
-             ".\nПереиграть: /redraw " + lottery_id() + "\nСтатус: /winner_status " +
-             lottery_id());
+             ".\nПереиграть: /redraw " + lottery_id() + "\nСтатус: /winner_status " + lottery_id());
         break;
       case NotificationKind::kAdminDrawn:
       case NotificationKind::kAdminRedrawn:
@@ -102,8 +101,7 @@ class Renderer {
     return notification_.winner ? std::to_string(notification_.winner->value()) : std::string{};
   }
   std::string lottery_id() const {
-    return notification_.lottery ? std::to_string(notification_.lottery->value())
-                                 : std::string{};
+    return notification_.lottery ? std::to_string(notification_.lottery->value()) : std::string{};
   }
 
   // Replies are rendered already by the chat layer; an edit replaces message `reference`.
@@ -152,9 +150,8 @@ class Renderer {
                         1;
     send("✅ К вашему профилю добавлены счета (" + std::to_string(notification_.count) + "):\n" +
          text::escape_lines(notification_.detail) +
-         (notification_.count > listed
-              ? "\n… и ещё " + std::to_string(notification_.count - listed)
-              : std::string{}));
+         (notification_.count > listed ? "\n… и ещё " + std::to_string(notification_.count - listed)
+                                       : std::string{}));
   }
 
   void admin_drawn() {
@@ -199,9 +196,9 @@ class Renderer {
     for (const WinnerExportRow& row : *rows) add_line(row);
     messages_.push_back(OutgoingMessage{
         notification_.chat,
-        "📄 Победители розыгрыша #" + lottery_id() + " " +
-            text::title(notification_.lottery_title) + ": " +
-            text::plural(static_cast<long long>(rows->size()), "строка", "строки", "строк") + ".",
+        "📄 Победители розыгрыша #" + lottery_id() + " " + text::title(notification_.lottery_title) +
+            ": " + text::plural(static_cast<long long>(rows->size()), "строка", "строки", "строк") +
+            ".",
         {},
         std::nullopt,
         Document{"winners-" + lottery_id() + ".csv", std::move(csv)}});

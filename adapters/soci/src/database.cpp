@@ -420,44 +420,50 @@ void begin_exclusive(soci::session& session, Dialect dialect) {
 
 }  // namespace
 
-MigrationReport Database::migrate() {
-  auto lease = impl_->lease();
-  soci::session& session = lease.session();
-  const Dialect dialect = impl_->url.dialect;
-  const auto& migrations = impl_->migrations();
-  MigrationReport report;
+namespace {
 
-  struct AdvisoryLock {
-    soci::session& session;
-    bool held;
-    ~AdvisoryLock() {
-      if (!held) return;
-      try {
-        session << "SELECT pg_advisory_unlock(" + std::to_string(kMigrationLock) + ")";
-      } catch (...) {
-        // The lock ends with the session anyway.
-      }
+// Held while this process migrates (PostgreSQL: a session advisory lock), so that two
+// starting instances do not migrate at once.
+class MigrationLock {
+ public:
+  MigrationLock(soci::session& session, Dialect dialect)
+      : session_(session), held_(dialect == Dialect::kPostgresql) {
+    if (!held_) return;
+    guarded([&] { session_ << "SELECT pg_advisory_lock(" + std::to_string(kMigrationLock) + ")"; });
+  }
+  MigrationLock(const MigrationLock&) = delete;
+  MigrationLock& operator=(const MigrationLock&) = delete;
+  ~MigrationLock() {
+    if (!held_) return;
+    try {
+      session_ << "SELECT pg_advisory_unlock(" + std::to_string(kMigrationLock) + ")";
+    } catch (...) {
+      // The lock ends with the session anyway.
     }
-  };
-  guarded([&] {
-    if (dialect == Dialect::kPostgresql) {
-      session << "SELECT pg_advisory_lock(" + std::to_string(kMigrationLock) + ")";
-    }
-  });
-  const AdvisoryLock lock{session, dialect == Dialect::kPostgresql};
+  }
 
+ private:
+  soci::session& session_;
+  bool held_;
+};
+
+// The migration table, created on first use; a database of the first bot (without it)
+// has the migrations its shape corresponds to recorded as adopted.
+std::vector<std::string> ensure_migration_table(soci::session& session, Dialect dialect,
+                                                const std::vector<EmbeddedMigration>& migrations) {
+  std::vector<std::string> adopted;
   guarded([&] {
     begin_exclusive(session, dialect);
     try {
       if (!table_exists(session, dialect, "schema_migrations")) {
-        report.adopted = legacy_baseline(session, dialect, migrations);
+        adopted = legacy_baseline(session, dialect, migrations);
         session << (dialect == Dialect::kPostgresql
                         ? "CREATE TABLE schema_migrations (version VARCHAR(255) PRIMARY KEY, "
                           "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
                         : "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, "
                           "applied_at INTEGER NOT NULL DEFAULT (CAST((julianday('now') - "
                           "2440587.5) * 86400000000 AS INTEGER)))");
-        for (std::string version : report.adopted) {
+        for (std::string version : adopted) {
           session << "INSERT INTO schema_migrations (version) VALUES (:version)",
               soci::use(version, "version");
         }
@@ -468,29 +474,46 @@ MigrationReport Database::migrate() {
       throw;
     }
   });
+  return adopted;
+}
 
-  for (const EmbeddedMigration& migration : migrations) {
-    const std::string file(migration.file);
+// Applies one migration in its own transaction unless it is recorded; whether it ran.
+bool apply_migration(soci::session& session, Dialect dialect, const EmbeddedMigration& migration) {
+  const std::string file(migration.file);
+  try {
+    begin_exclusive(session, dialect);
     try {
-      begin_exclusive(session, dialect);
-      try {
-        if (applied_migrations(session).contains(file)) {
-          session.rollback();
-          continue;
-        }
-        for (const std::string& statement : split_sql_script(migration.sql)) session << statement;
-        std::string version = file;
-        session << "INSERT INTO schema_migrations (version) VALUES (:version)",
-            soci::use(version, "version");
-        session.commit();
-        report.applied.push_back(file);
-      } catch (...) {
+      if (applied_migrations(session).contains(file)) {
         session.rollback();
-        throw;
+        return false;
       }
-    } catch (const soci::soci_error& error) {
-      throw MigrationError(file, error.get_error_message());
+      for (const std::string& statement : split_sql_script(migration.sql)) session << statement;
+      std::string version = file;
+      session << "INSERT INTO schema_migrations (version) VALUES (:version)",
+          soci::use(version, "version");
+      session.commit();
+      return true;
+    } catch (...) {
+      session.rollback();
+      throw;
     }
+  } catch (const soci::soci_error& error) {
+    throw MigrationError(file, error.get_error_message());
+  }
+}
+
+}  // namespace
+
+MigrationReport Database::migrate() {
+  auto lease = impl_->lease();
+  soci::session& session = lease.session();
+  const Dialect dialect = impl_->url.dialect;
+  const auto& migrations = impl_->migrations();
+  const MigrationLock lock(session, dialect);
+  MigrationReport report;
+  report.adopted = ensure_migration_table(session, dialect, migrations);
+  for (const EmbeddedMigration& migration : migrations) {
+    if (apply_migration(session, dialect, migration)) report.applied.emplace_back(migration.file);
   }
   return report;
 }

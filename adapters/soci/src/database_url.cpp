@@ -1,6 +1,7 @@
 #include "lottery/db/database_url.hpp"
 
 #include <cctype>
+#include <optional>
 #include <vector>
 
 namespace lottery::db {
@@ -54,10 +55,93 @@ bool valid_parameter_name(std::string_view name) {
   return true;
 }
 
-tl::expected<DatabaseUrl, std::string> parse_postgresql(std::string_view rest) {
-  DatabaseUrl parsed;
-  parsed.dialect = Dialect::kPostgresql;
+using Failure = std::optional<std::string>;  // why a part of the URL is refused
 
+// A libpq conninfo string under construction: key='value' pairs.
+struct Conninfo {
+  std::string text;
+  void add(std::string_view key, const std::string& value) {
+    if (!text.empty()) text.push_back(' ');
+    text.append(key);
+    text.push_back('=');
+    text += conninfo_value(value);
+  }
+};
+
+// "user:password@" of the authority (removed from it), into the conninfo and the
+// redacted URL (the password as ***).
+Failure read_userinfo(std::string_view& authority, Conninfo& connect, std::string& redacted) {
+  const auto at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::string_view userinfo = authority.substr(0, at);
+  authority = authority.substr(at + 1);
+  const auto colon = userinfo.find(':');
+  redacted += std::string(userinfo.substr(0, colon));
+  if (colon != std::string_view::npos) redacted += ":***";
+  redacted += "@";
+  std::string user;
+  if (!percent_decode(userinfo.substr(0, colon), user)) return "broken %-escape";
+  if (!user.empty()) connect.add("user", user);
+  if (colon != std::string_view::npos) {
+    std::string password;
+    if (!percent_decode(userinfo.substr(colon + 1), password)) return "broken %-escape";
+    connect.add("password", password);
+  }
+  return std::nullopt;
+}
+
+// "host:port", "[v6]:port" or nothing (the socket directory's default).
+Failure read_host_port(std::string_view authority, std::string& host, std::string& port) {
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return "unclosed [ in the host";
+    host = std::string(authority.substr(1, close - 1));
+    authority = authority.substr(close + 1);
+    if (!authority.empty()) {
+      if (authority.front() != ':') return "unexpected text after the host";
+      port = std::string(authority.substr(1));
+    }
+  } else {
+    const auto colon = authority.rfind(':');
+    host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port = std::string(authority.substr(colon + 1));
+  }
+  if (port.empty()) return std::nullopt;
+  for (const char c : port) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return "the port is not a number";
+  }
+  if (port.size() > 5 || std::stoi(port) == 0 || std::stoi(port) > 65535) {
+    return "the port is out of range";
+  }
+  return std::nullopt;
+}
+
+// "?key=value&…": libpq parameters, into the conninfo and the redacted URL.
+Failure read_query(std::string_view query, Conninfo& connect, std::string& redacted) {
+  std::string separator = "?";
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const auto equals = pair.find('=');
+    if (equals == std::string_view::npos) return "query parameter without a value";
+    std::string key;
+    std::string value;
+    if (!percent_decode(pair.substr(0, equals), key) ||
+        !percent_decode(pair.substr(equals + 1), value)) {
+      return "broken %-escape";
+    }
+    if (!valid_parameter_name(key)) return "bad query parameter name";
+    connect.add(key, value);
+    redacted +=
+        separator + key + "=" + (key == "password" ? "***" : std::string(pair.substr(equals + 1)));
+    separator = "&";
+  }
+  return std::nullopt;
+}
+
+tl::expected<DatabaseUrl, std::string> parse_postgresql(std::string_view rest) {
   std::string_view query;
   if (const auto question = rest.find('?'); question != std::string_view::npos) {
     query = rest.substr(question + 1);
@@ -70,85 +154,23 @@ tl::expected<DatabaseUrl, std::string> parse_postgresql(std::string_view rest) {
   std::string_view authority = rest.substr(0, slash);
   std::string database;
   if (!percent_decode(rest.substr(slash + 1), database)) return bad("broken %-escape");
-
-  std::string user;
-  std::string password;
-  bool has_password = false;
+  // The conninfo lists host, port, dbname, then the user and password, then the query.
+  Conninfo credentials;
   std::string redacted = "postgresql://";
-  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
-    const std::string_view userinfo = authority.substr(0, at);
-    redacted += std::string(userinfo.substr(0, userinfo.find(':')));
-    if (userinfo.find(':') != std::string_view::npos) redacted += ":***";
-    redacted += "@";
-    authority = authority.substr(at + 1);
-    const auto colon = userinfo.find(':');
-    if (!percent_decode(userinfo.substr(0, colon), user)) return bad("broken %-escape");
-    if (colon != std::string_view::npos) {
-      has_password = true;
-      if (!percent_decode(userinfo.substr(colon + 1), password)) return bad("broken %-escape");
-    }
-  }
-
+  if (const auto failure = read_userinfo(authority, credentials, redacted)) return bad(*failure);
   redacted += std::string(authority) + "/" + std::string(rest.substr(slash + 1));
   std::string host;
   std::string port;
-  if (!authority.empty() && authority.front() == '[') {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) return bad("unclosed [ in the host");
-    host = std::string(authority.substr(1, close - 1));
-    authority = authority.substr(close + 1);
-    if (!authority.empty()) {
-      if (authority.front() != ':') return bad("unexpected text after the host");
-      port = std::string(authority.substr(1));
-    }
-  } else {
-    const auto colon = authority.rfind(':');
-    host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) port = std::string(authority.substr(colon + 1));
-  }
-  if (!port.empty()) {
-    for (const char c : port) {
-      if (!std::isdigit(static_cast<unsigned char>(c))) return bad("the port is not a number");
-    }
-    if (port.size() > 5 || std::stoi(port) == 0 || std::stoi(port) > 65535) {
-      return bad("the port is out of range");
-    }
-  }
-
-  std::string connect;
-  auto add = [&connect](std::string_view key, const std::string& value) {
-    if (!connect.empty()) connect.push_back(' ');
-    connect.append(key);
-    connect.push_back('=');
-    connect += conninfo_value(value);
-  };
-  if (!host.empty()) add("host", host);
-  if (!port.empty()) add("port", port);
-  add("dbname", database);
-  if (!user.empty()) add("user", user);
-  if (has_password) add("password", password);
-  std::string separator = "?";
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    const auto equals = pair.find('=');
-    if (equals == std::string_view::npos) return bad("query parameter without a value");
-    std::string key;
-    std::string value;
-    if (!percent_decode(pair.substr(0, equals), key) ||
-        !percent_decode(pair.substr(equals + 1), value)) {
-      return bad("broken %-escape");
-    }
-    if (!valid_parameter_name(key)) return bad("bad query parameter name");
-    add(key, value);
-    redacted +=
-        separator + key + "=" + (key == "password" ? "***" : std::string(pair.substr(equals + 1)));
-    separator = "&";
-  }
-
-  parsed.connect_string = std::move(connect);
+  if (const auto failure = read_host_port(authority, host, port)) return bad(*failure);
+  Conninfo connect;
+  if (!host.empty()) connect.add("host", host);
+  if (!port.empty()) connect.add("port", port);
+  connect.add("dbname", database);
+  if (!credentials.text.empty()) connect.text += " " + credentials.text;
+  if (const auto failure = read_query(query, connect, redacted)) return bad(*failure);
+  DatabaseUrl parsed;
+  parsed.dialect = Dialect::kPostgresql;
+  parsed.connect_string = std::move(connect.text);
   parsed.database_name = database;
   parsed.redacted = std::move(redacted);
   return parsed;

@@ -1,7 +1,4 @@
 // The Winners port on SOCI (PostgreSQL and SQLite).
-#include "repositories.hpp"
-
-
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -12,6 +9,7 @@
 #include <unordered_map>
 
 #include "lottery/core/draw_verification.hpp"
+#include "repositories.hpp"
 #include "sql_support.hpp"
 #include "staging.hpp"
 

@@ -115,6 +115,21 @@ bool Sender::take_token(Instant now) {
   return true;
 }
 
+bool Sender::renew_lease(const Notification& notification, Instant& leased_until) {
+  if (deps_.clock.now() + limits_.call_timeout < leased_until) return true;
+  // The round, or this message's parts, ran long: renewed first, so no lease ends
+  // while a call is out.
+  const Instant renewed_at = deps_.clock.now();
+  auto transaction = deps_.transactions.begin();
+  if (!transaction->outbox().lease(notification.id, renewed_at, instance_,
+                                   renewed_at + limits_.lease)) {
+    return false;
+  }
+  transaction->commit();
+  leased_until = renewed_at + limits_.lease;
+  return true;
+}
+
 Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notification, Instant now,
                                  Instant leased_until) {
   const auto messages = chat_.render(notification);
@@ -128,18 +143,7 @@ Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notifica
           ? static_cast<std::size_t>(notification.parts_sent)
           : 0;
   for (std::size_t part = first_part; part < messages.size(); ++part) {
-    if (deps_.clock.now() + limits_.call_timeout >= leased_until) {
-      // The round, or this message's parts, ran long: renewed first, so no lease ends
-      // while a call is out.
-      const Instant renewed_at = deps_.clock.now();
-      auto transaction = deps_.transactions.begin();
-      if (!transaction->outbox().lease(notification.id, renewed_at, instance_,
-                                       renewed_at + limits_.lease)) {
-        return Delivery::kTakenElsewhere;
-      }
-      transaction->commit();
-      leased_until = renewed_at + limits_.lease;
-    }
+    if (!renew_lease(notification, leased_until)) return Delivery::kTakenElsewhere;
     const chat::OutgoingMessage& message = messages[part];
     const auto method = message_method(message);
     const ApiResponse response = client.call(method, message_body(message), limits_.call_timeout,
@@ -157,60 +161,17 @@ Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notifica
       continue;
     }
     const AnswerMeaning meaning = classify_answer(response, message.edit_message_id.has_value());
-    if (meaning == AnswerMeaning::kDelivered) continue;
-    if (meaning == AnswerMeaning::kRateLimited) {
-      const auto wait = response.retry_after.value_or(std::chrono::seconds{1});
-      {
-        const std::lock_guard lock(state_mutex_);
-        chat_ready_at_[notification.chat] = now + wait;
-      }
-      auto transaction = deps_.transactions.begin();
-      transaction->outbox().postpone(notification.id, now + wait);
-      transaction->commit();
-      spdlog::warn("telegram: 429 for chat {}, waiting {} s", notification.chat.value(),
-                   wait.count());
-      return Delivery::kRetryLater;
+    if (meaning != AnswerMeaning::kDelivered) {
+      return not_delivered(notification, method, response, meaning, now);
     }
-    if (meaning == AnswerMeaning::kRefused) {
-      spdlog::error("telegram: {} refused for chat {} ({}): {}", method, notification.chat.value(),
-                    response.error_code, response.description);
-      const auto given_up = DeliveryService(deps_).give_up(
-          notification, std::to_string(response.error_code) + ": " + response.description,
-          response.error_code == 403);
-      if (!given_up) throw StorageError(StorageError::Kind::kUnavailable, given_up.error().detail);
-      return Delivery::kGaveUp;
-    }
-    if (meaning == AnswerMeaning::kUnauthorized) {
-      // The message stays queued for the bot that comes back with a valid token.
-      unauthorized_ = true;
-      {
-        const std::lock_guard lock(state_mutex_);
-        paused_until_ = now + std::chrono::hours{1};  // the bot stops meanwhile
-      }
-      auto transaction = deps_.transactions.begin();
-      transaction->outbox().postpone(notification.id, now);
-      transaction->commit();
-      return Delivery::kRetryLater;
-    }
-    // 5xx, network: Telegram or the way to it is down; everything waits, backing off.
-    Instant resume_at;
-    {
-      const std::lock_guard lock(state_mutex_);
-      if (paused_until_ <= now) {  // the first of the workers to see the outage backs off
-        outage_backoff_ =
-            std::clamp(outage_backoff_ * 2, std::chrono::seconds{1}, limits_.max_outage_backoff);
-        paused_until_ = now + outage_backoff_;
-        spdlog::warn("telegram: {} failed for chat {} ({} {}), pausing sending for {} s", method,
-                     notification.chat.value(), response.error_code, response.description,
-                     outage_backoff_.count());
-      }
-      resume_at = paused_until_;
-    }
-    auto transaction = deps_.transactions.begin();
-    transaction->outbox().postpone(notification.id, resume_at);
-    transaction->commit();
-    return Delivery::kRetryLater;
   }
+  record_sent(notification, messages, first_message_id, now);
+  return Delivery::kSent;
+}
+
+void Sender::record_sent(const Notification& notification,
+                         const std::vector<chat::OutgoingMessage>& messages,
+                         std::optional<std::int64_t> first_message_id, Instant now) {
   {
     const std::lock_guard lock(state_mutex_);
     outage_backoff_ = std::chrono::seconds{0};
@@ -224,7 +185,63 @@ Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notifica
   transaction->outbox().mark_sent(notification.id, now, first_message_id);
   transaction->commit();
   ++sent_;
-  return Delivery::kSent;
+}
+
+Sender::Delivery Sender::not_delivered(const Notification& notification, std::string_view method,
+                                       const ApiResponse& response, AnswerMeaning meaning,
+                                       Instant now) {
+  Instant retry_at = now;
+  switch (meaning) {
+    case AnswerMeaning::kDelivered:
+      return Delivery::kSent;
+    case AnswerMeaning::kRefused: {
+      spdlog::error("telegram: {} refused for chat {} ({}): {}", method, notification.chat.value(),
+                    response.error_code, response.description);
+      const auto given_up = DeliveryService(deps_).give_up(
+          notification, std::to_string(response.error_code) + ": " + response.description,
+          response.error_code == 403);
+      if (!given_up) throw StorageError(StorageError::Kind::kUnavailable, given_up.error().detail);
+      return Delivery::kGaveUp;
+    }
+    case AnswerMeaning::kRateLimited: {
+      const auto wait = response.retry_after.value_or(std::chrono::seconds{1});
+      retry_at = now + wait;
+      const std::lock_guard lock(state_mutex_);
+      chat_ready_at_[notification.chat] = retry_at;
+      spdlog::warn("telegram: 429 for chat {}, waiting {} s", notification.chat.value(),
+                   wait.count());
+      break;
+    }
+    case AnswerMeaning::kUnauthorized: {
+      // The message stays queued for the bot that comes back with a valid token.
+      unauthorized_ = true;
+      const std::lock_guard lock(state_mutex_);
+      paused_until_ = now + std::chrono::hours{1};  // the bot stops meanwhile
+      break;
+    }
+    case AnswerMeaning::kOutage:
+      retry_at = pause_for_outage(method, notification, response, now);
+      break;
+  }
+  auto transaction = deps_.transactions.begin();
+  transaction->outbox().postpone(notification.id, retry_at);
+  transaction->commit();
+  return Delivery::kRetryLater;
+}
+
+// 5xx, network: Telegram or the way to it is down; everything waits, backing off.
+Instant Sender::pause_for_outage(std::string_view method, const Notification& notification,
+                                 const ApiResponse& response, Instant now) {
+  const std::lock_guard lock(state_mutex_);
+  if (paused_until_ <= now) {  // the first of the workers to see the outage backs off
+    outage_backoff_ =
+        std::clamp(outage_backoff_ * 2, std::chrono::seconds{1}, limits_.max_outage_backoff);
+    paused_until_ = now + outage_backoff_;
+    spdlog::warn("telegram: {} failed for chat {} ({} {}), pausing sending for {} s", method,
+                 notification.chat.value(), response.error_code, response.description,
+                 outage_backoff_.count());
+  }
+  return paused_until_;
 }
 
 std::vector<Sender::Delivery> Sender::deliver_all(const std::vector<Notification>& chosen,

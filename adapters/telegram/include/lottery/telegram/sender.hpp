@@ -90,6 +90,18 @@ class Sender {
   // Sends one leased message (its lease ends at `leased_until`) and records the outcome.
   Delivery deliver(ApiClient& client, const Notification& notification, Instant now,
                    Instant leased_until);
+  // Renews the message's lease if a call could outlast it; false when another sender
+  // has it now.
+  bool renew_lease(const Notification& notification, Instant& leased_until);
+  void record_sent(const Notification& notification,
+                   const std::vector<chat::OutgoingMessage>& messages,
+                   std::optional<std::int64_t> first_message_id, Instant now);
+  // What an answer that is not a delivery means for the message (classify_answer).
+  Delivery not_delivered(const Notification& notification, std::string_view method,
+                         const ApiResponse& response, AnswerMeaning meaning, Instant now);
+  // Pauses all sending (or joins a pause under way); returns when it ends.
+  Instant pause_for_outage(std::string_view method, const Notification& notification,
+                           const ApiResponse& response, Instant now);
   bool chat_ready(ChatId chat, Instant now) const;
   void note_sent_to(ChatId chat, Instant now);
   bool take_token(Instant now);
