@@ -90,6 +90,31 @@ Result<LotteryWinners> QueryService::unclaimed(const Requester& requester, Lotte
   });
 }
 
+std::vector<WinnerRow> current_winners(Transaction& transaction, LotteryId lottery) {
+  std::map<int, Winner> current;
+  for (Winner& win : transaction.winners().list_by_lottery(lottery)) {
+    if (win.status != WinStatus::kRedrawn) current.insert_or_assign(win.place, std::move(win));
+  }
+  std::vector<WinnerRow> rows;
+  rows.reserve(current.size());
+  for (auto& [place, win] : current) {
+    std::optional<User> user;
+    if (win.user) user = transaction.users().find(*win.user);
+    rows.push_back(WinnerRow{std::move(win), std::move(user)});
+  }
+  return rows;
+}
+
+Result<LotteryInfo> QueryService::lottery_info(LotteryId lottery) {
+  return detail::in_transaction(
+      deps_.transactions, [&](Transaction& transaction) -> Result<LotteryInfo> {
+        auto found = detail::load_lottery(transaction, lottery);
+        if (!found) return tl::unexpected(found.error());
+        const std::uint64_t entries = transaction.entries().count(lottery);
+        return LotteryInfo{std::move(*found), entries};
+      });
+}
+
 Result<Stats> QueryService::stats(const Requester& requester) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());

@@ -62,6 +62,30 @@ TEST_F(QueryTest, WinnerStatusAndUnclaimedListTheWinsWithTheirUsers) {
   EXPECT_EQ(queries().unclaimed(admin(), LotteryId{404}).error().code, ErrorCode::kUnknownLottery);
 }
 
+// The public post and /lottery_info read through the core: one current winner per
+// place (a redrawn win gives way to its replacement), and the number of entries.
+TEST_F(QueryTest, TheCurrentWinnersAndTheLotteryInfoAreTheCores) {
+  register_user(1, "2223", "Анна");
+  const Lottery lottery = create_lottery(1);
+  enrol(lottery.id, {add_account("2223", "11-22-33-44-55-66-77"),
+                     add_account(std::nullopt, "33-44-55-66-77-88-99")});
+  const Winner first = lotteries().draw(admin(), lottery.id).value().winners.at(0);
+  clock_.advance(std::chrono::hours{25});
+  const Winner second = lotteries().redraw(admin(), lottery.id).value().winners.at(0);
+  auto transaction = store_.begin();
+  const auto rows = current_winners(*transaction, lottery.id);
+  ASSERT_EQ(rows.size(), 1U);
+  EXPECT_EQ(rows[0].winner.id, second.id);
+  EXPECT_NE(rows[0].winner.account_number, first.account_number);
+  EXPECT_EQ(rows[0].user.has_value(), second.user.has_value());
+  transaction.reset();
+  const auto info = queries().lottery_info(lottery.id);
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->entries, 2U);
+  EXPECT_EQ(info->lottery.title, lottery.title);
+  EXPECT_EQ(queries().lottery_info(LotteryId{404}).error().code, ErrorCode::kUnknownLottery);
+}
+
 TEST_F(QueryTest, TheWinnerExportHasOneRowPerWinInItsColumns) {
   register_user(1, "2223", "Анна");
   const Lottery lottery = create_lottery(2);

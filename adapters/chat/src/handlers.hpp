@@ -10,6 +10,7 @@
 #include "command_table.hpp"
 #include "conversation.hpp"
 #include "lottery/core/lottery.hpp"
+#include "lottery/core/query_service.hpp"
 #include "lottery/ports/dialogue_repository.hpp"
 
 namespace lottery::chat::handlers {
@@ -43,6 +44,10 @@ void lottery_info(const CommandCall& call, Conversation& conversation);
 // «не найден» and gives nothing.
 [[nodiscard]] std::optional<Lottery> lottery_argument(const CommandCall& call,
                                                       Conversation& conversation);
+
+// The same with its number of entries (QueryService::lottery_info).
+[[nodiscard]] std::optional<LotteryInfo> lottery_info_argument(const CommandCall& call,
+                                                               Conversation& conversation);
 
 // account_handlers.cpp: clients' accounts.
 void add_account(const CommandCall& call, Conversation& conversation);

@@ -5,6 +5,7 @@
 #include "dialogues.hpp"
 #include "handlers.hpp"
 #include "lottery/core/lottery_service.hpp"
+#include "lottery/core/query_service.hpp"
 #include "messages.hpp"
 #include "parsing.hpp"
 #include "texts.hpp"
@@ -42,13 +43,20 @@ std::optional<LotteryId> only_lottery_id(const CommandCall& call, Conversation& 
 }
 
 std::optional<Lottery> lottery_argument(const CommandCall& call, Conversation& conversation) {
+  auto info = lottery_info_argument(call, conversation);
+  return info ? std::optional<Lottery>{std::move(info->lottery)} : std::nullopt;
+}
+
+std::optional<LotteryInfo> lottery_info_argument(const CommandCall& call,
+                                                 Conversation& conversation) {
   const auto id = only_lottery_id(call, conversation);
   if (!id) return std::nullopt;
-  auto lottery = conversation.transaction.lotteries().find(*id);
-  if (!lottery) {
+  auto info = conversation.checked(QueryService(conversation.deps).lottery_info(*id));
+  if (!info) {
     conversation.reply("Розыгрыш #" + std::to_string(id->value()) + " не найден.");
+    return std::nullopt;
   }
-  return lottery;
+  return std::move(*info);
 }
 
 void new_lottery(const CommandCall& call, Conversation& conversation) {
@@ -194,21 +202,19 @@ void redraw(const CommandCall& call, Conversation& conversation) {
 }
 
 void lottery_info(const CommandCall& call, Conversation& conversation) {
-  const auto lottery = lottery_argument(call, conversation);
-  if (!lottery) return;
-  const LotteryId id = lottery->id;
-  const bool drawn = lottery->drawn_at.has_value();
-  std::string html =
-      "🎟 <b>Розыгрыш #" + std::to_string(id.value()) + " " +
-      text::title(lottery->title) +
-      "</b>\nСтатус: " + (drawn ? "проведён " + text::moment(*lottery->drawn_at) : "открыт") +
-      "\nУчастников: " + std::to_string(conversation.transaction.entries().count(id)) +
-      "\nПризы:\n";
-  for (const Prize& prize : lottery->prizes) {
+  const auto info = lottery_info_argument(call, conversation);
+  if (!info) return;
+  const Lottery& lottery = info->lottery;
+  const bool drawn = lottery.drawn_at.has_value();
+  std::string html = "🎟 <b>Розыгрыш #" + std::to_string(lottery.id.value()) + " " +
+                     text::title(lottery.title) + "</b>\nСтатус: " +
+                     (drawn ? "проведён " + text::moment(*lottery.drawn_at) : "открыт") +
+                     "\nУчастников: " + std::to_string(info->entries) + "\nПризы:\n";
+  for (const Prize& prize : lottery.prizes) {
     html += text::place_and_prize(prize.place, prize.text) + "\n";
   }
   conversation.reply(html + "\n" +
-                     message::fairness(conversation.deps.draw_randomness, *lottery, drawn));
+                     message::fairness(conversation.deps.draw_randomness, lottery, drawn));
 }
 
 }  // namespace lottery::chat::handlers

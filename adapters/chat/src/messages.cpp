@@ -1,8 +1,7 @@
 #include "messages.hpp"
 
-#include <map>
-
 #include "lottery/core/draw_verification.hpp"
+#include "lottery/core/query_service.hpp"
 #include "texts.hpp"
 
 namespace lottery::chat::message {
@@ -57,20 +56,14 @@ std::string winner(std::string_view lottery_title, const Winner& win,
 std::string results(Transaction& transaction, DrawRandomness& randomness, LotteryId lottery,
                     std::string_view lottery_title, std::string_view admin_contact) {
   std::string html = "🎉 <b>Итоги розыгрыша " + text::title(lottery_title) + "</b>\n\n";
-  std::map<int, const Winner*> current;
-  const auto wins = transaction.winners().list_by_lottery(lottery);
-  for (const Winner& win : wins) {
-    if (win.status != WinStatus::kRedrawn) current[win.place] = &win;
-  }
-  for (const auto& [place, win] : current) {
-    html += text::place_and_prize(place, win->prize) + ": ";
-    std::optional<User> user;
-    if (win->user) user = transaction.users().find(*win->user);
-    if (user && user->is_registered) {
-      html += text::escape(user->first_name.empty() ? "победитель" : user->first_name) +
-              (win->is_claimed() ? " ✅" : "");
+  for (const WinnerRow& row : current_winners(transaction, lottery)) {
+    const Winner& win = row.winner;
+    html += text::place_and_prize(win.place, win.prize) + ": ";
+    if (row.user && row.user->is_registered) {
+      html += text::escape(row.user->first_name.empty() ? "победитель" : row.user->first_name) +
+              (win.is_claimed() ? " ✅" : "");
     } else {
-      html += "Счет " + win->account_number.str() +
+      html += "Счет " + win.account_number.str() +
               " выиграл! Владелец, свяжитесь с администратором" + contact_suffix(admin_contact) +
               ".";
     }

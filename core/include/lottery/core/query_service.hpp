@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,16 @@ struct Stats {
   std::vector<UnclaimedRow> unclaimed;
 };
 
+// A lottery as anyone may see it (/lottery_info): its data and its number of entries.
+struct LotteryInfo {
+  Lottery lottery;
+  std::uint64_t entries{0};
+};
+
+// The public results of a lottery: each place's current winner (a redrawn win gives way
+// to its replacement), by place, with the winning user where there is one.
+[[nodiscard]] std::vector<WinnerRow> current_winners(Transaction& transaction, LotteryId lottery);
+
 // A lottery's winners as exported (the chat's /export, lotteryctl export winners): one
 // row per win, by round then place, in these columns; times ISO 8601 UTC, empty if none.
 inline constexpr std::array<std::string_view, 9> kWinnerExportColumns{
@@ -66,6 +77,8 @@ class QueryService {
   [[nodiscard]] Result<LotteryWinners> winner_status(const Requester& requester, LotteryId lottery);
   // The lottery's wins that are not claimed yet: pending and expired.
   [[nodiscard]] Result<LotteryWinners> unclaimed(const Requester& requester, LotteryId lottery);
+  // The lottery and its number of entries, for anyone; kUnknownLottery when none.
+  [[nodiscard]] Result<LotteryInfo> lottery_info(LotteryId lottery);
   // The three reports of SPEC §6.
   [[nodiscard]] Result<Stats> stats(const Requester& requester);
 
