@@ -252,16 +252,14 @@ std::jthread take_updates(const Ground& ground, telegram::ApiClient& setup_clien
   // A webhook left from a run in webhook mode would make every getUpdates a 409.
   const auto removed = setup_client.call("deleteWebhook", R"({"drop_pending_updates":false})");
   if (!removed.ok) {
-    spdlog::warn("telegram: deleteWebhook failed ({} {})", removed.error_code,
-                 removed.description);
+    spdlog::warn("telegram: deleteWebhook failed ({} {})", removed.error_code, removed.description);
   }
   ground.health.watch(
       "poller", [&poller] { return poller.last_round(); }, std::chrono::seconds{180});
   spdlog::info("telegram: long polling");
   Ending& ending = ground.ending;
-  return std::jthread([&poller, &ending](const std::stop_token& stop) {
-    run_polling(stop, poller, ending);
-  });
+  return std::jthread(
+      [&poller, &ending](const std::stop_token& stop) { run_polling(stop, poller, ending); });
 }
 
 // Who the bot is on Telegram (getMe); nothing when it must stop, with its exit code.

@@ -11,6 +11,8 @@
 #include <type_traits>
 #include <variant>
 
+#include "worker_pool.hpp"
+
 namespace lottery::telegram {
 
 void nap(const std::stop_token& stop, std::chrono::milliseconds length) {
@@ -85,6 +87,8 @@ LongPoller::LongPoller(ApiClient& client, chat::ChatBot& chat, std::function<voi
       workers_(make_client ? std::max<std::size_t>(1, workers) : 1),
       make_client_(std::move(make_client)) {}
 
+LongPoller::~LongPoller() = default;
+
 namespace {
 
 // The key that orders updates: the chat, or the person pressing a button in a
@@ -120,28 +124,27 @@ bool LongPoller::apply_batch(const std::vector<ParsedUpdate>& updates,
     if (added) chats.emplace_back();
     chats[slot->second].push_back(update);
   }
-  const std::size_t workers = std::min(workers_, chats.size());
   std::vector<std::int64_t> failed(chats.size(), -1);  // per chat: the update to retry
-  const auto handle_chats = [&](ApiClient& client, std::atomic<std::size_t>& next) {
-    for (std::size_t index = next++; index < chats.size(); index = next++) {
-      for (const ParsedUpdate* update : chats[index]) {
-        if (stop.stop_requested() || !apply_update(*update, chat_, client, on_queued_)) {
-          failed[index] = update->update_id;
-          break;
-        }
+  // A chat's updates in order, on one client; stops at the first that must come again.
+  const auto handle_chat = [&](ApiClient& client, std::size_t index) {
+    for (const ParsedUpdate* update : chats[index]) {
+      if (stop.stop_requested() || !apply_update(*update, chat_, client, on_queued_)) {
+        failed[index] = update->update_id;
+        return;
       }
     }
   };
-  std::atomic<std::size_t> next{0};
-  if (workers <= 1) {
-    handle_chats(client_, next);
+  if (workers_ <= 1 || chats.size() <= 1) {
+    for (std::size_t index = 0; index < chats.size(); ++index) handle_chat(client_, index);
   } else {
-    while (worker_clients_.size() < workers) worker_clients_.push_back(make_client_());
-    std::vector<std::jthread> threads;
-    threads.reserve(workers);
-    for (std::size_t worker = 0; worker < workers; ++worker) {
-      threads.emplace_back([&, worker] { handle_chats(*worker_clients_[worker], next); });
+    if (!pool_) {
+      // Made once, on the first batch with several chats: kept for the next ones.
+      while (worker_clients_.size() < workers_) worker_clients_.push_back(make_client_());
+      pool_ = std::make_unique<WorkerPool>(workers_);
     }
+    pool_->run(chats.size(), [&](std::size_t worker, std::size_t index) {
+      handle_chat(*worker_clients_[worker], index);
+    });
   }
   std::int64_t retry_from = -1;
   for (const std::int64_t id : failed) {

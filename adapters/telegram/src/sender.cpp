@@ -5,11 +5,15 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <condition_variable>
 #include <exception>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "lottery/core/delivery_service.hpp"
 #include "lottery/ports/storage_error.hpp"
+#include "worker_pool.hpp"
 
 namespace lottery::telegram {
 namespace {
@@ -56,8 +60,73 @@ AnswerMeaning classify_answer(const ApiResponse& response, bool edit) {
   return AnswerMeaning::kOutage;
 }
 
-Sender::Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies, SendLimits limits,
-               std::string instance, std::function<std::unique_ptr<ApiClient>()> make_client)
+struct Sender::Impl {
+  Impl(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies, SendLimits limits,
+       std::string instance, std::function<std::unique_ptr<ApiClient>()> make_client);
+  std::chrono::milliseconds send_due();
+  SenderEnd run(const std::stop_token& stop);
+  void notify();
+
+  enum class Delivery { kSent, kRetryLater, kGaveUp, kTakenElsewhere };
+  // Sends one leased message (its lease ends at `leased_until`) and records the outcome.
+  Delivery deliver(ApiClient& client, const Notification& notification, Instant now,
+                   Instant leased_until);
+  // Renews the message's lease if a call could outlast it; false when another sender
+  // has it now.
+  bool renew_lease(const Notification& notification, Instant& leased_until);
+  void record_sent(const Notification& notification,
+                   const std::vector<chat::OutgoingMessage>& messages,
+                   std::optional<std::int64_t> first_message_id, Instant now);
+  // What an answer that is not a delivery means for the message (classify_answer).
+  Delivery not_delivered(const Notification& notification, std::string_view method,
+                         const ApiResponse& response, AnswerMeaning meaning, Instant now);
+  // Pauses all sending (or joins a pause under way); returns when it ends.
+  Instant pause_for_outage(std::string_view method, const Notification& notification,
+                           const ApiResponse& response, Instant now);
+  bool chat_ready(ChatId chat, Instant now) const;
+  void note_sent_to(ChatId chat, Instant now);
+  bool take_token(Instant now);
+  std::chrono::milliseconds until_next_token(Instant at) const;
+  // Edits the progress messages this sender posted, at most every two seconds each.
+  void update_progress(Instant now);
+  // Sends `chosen` (one message per chat) on the workers; returns each one's outcome.
+  std::vector<Delivery> deliver_all(const std::vector<Notification>& chosen, Instant now);
+
+  ApiClient& client_;
+  std::function<std::unique_ptr<ApiClient>()> make_client_;
+  std::vector<std::unique_ptr<ApiClient>> worker_clients_;
+  std::mutex state_mutex_;  // guards what deliver() changes from several workers
+  chat::ChatBot& chat_;
+  Dependencies deps_;
+  SendLimits limits_;
+  std::string instance_;
+  std::chrono::seconds outage_backoff_{0};
+  Instant paused_until_{};
+  std::map<ChatId, Instant> chat_ready_at_;
+  // The draws' progress messages this sender posted and still edits, by lottery.
+  struct ProgressPost {
+    Notification notification;
+    std::int64_t message_id{0};
+    std::string shown;
+    Instant edited_at{};
+  };
+  std::map<LotteryId, ProgressPost> progress_posts_;
+  double tokens_;
+  Instant tokens_at_{};
+  std::atomic<std::uint64_t> sent_{0};
+  // The workers, made once: each round of messages is handed to them.
+  std::unique_ptr<WorkerPool> pool_;
+  std::atomic<bool> unauthorized_{false};
+  std::atomic<std::chrono::steady_clock::rep> last_round_{
+      std::chrono::steady_clock::now().time_since_epoch().count()};
+  std::mutex wake_mutex_;
+  std::condition_variable_any wake_;
+  bool woken_{false};
+};
+
+Sender::Impl::Impl(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies,
+                   SendLimits limits, std::string instance,
+                   std::function<std::unique_ptr<ApiClient>()> make_client)
     : client_(client),
       make_client_(std::move(make_client)),
       chat_(chat),
@@ -70,6 +139,7 @@ Sender::Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies
     for (std::size_t i = 0; i < std::max<std::size_t>(1, limits_.workers); ++i) {
       worker_clients_.push_back(make_client_());
     }
+    pool_ = std::make_unique<WorkerPool>(worker_clients_.size());
   }
   try {
     auto transaction = deps_.transactions.begin();
@@ -92,12 +162,12 @@ Sender::Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies
   }
 }
 
-bool Sender::chat_ready(ChatId chat, Instant now) const {
+bool Sender::Impl::chat_ready(ChatId chat, Instant now) const {
   const auto found = chat_ready_at_.find(chat);
   return found == chat_ready_at_.end() || found->second <= now;
 }
 
-void Sender::note_sent_to(ChatId chat, Instant now) {
+void Sender::Impl::note_sent_to(ChatId chat, Instant now) {
   chat_ready_at_[chat] =
       now + (is_group(chat) ? limits_.per_group_interval : limits_.per_chat_interval);
 }
@@ -105,7 +175,7 @@ void Sender::note_sent_to(ChatId chat, Instant now) {
 // A token bucket holding at most a twentieth of a second's worth (one token at
 // Telegram's 30 a second): messages are paced evenly, so no window of a second ever
 // holds more than the rate and that fraction.
-bool Sender::take_token(Instant now) {
+bool Sender::Impl::take_token(Instant now) {
   const double elapsed = std::chrono::duration<double>(now - tokens_at_).count();
   const double capacity = std::max(1.0, std::floor(limits_.messages_per_second / 20.0));
   tokens_ = std::min(capacity, tokens_ + elapsed * limits_.messages_per_second);
@@ -115,7 +185,7 @@ bool Sender::take_token(Instant now) {
   return true;
 }
 
-bool Sender::renew_lease(const Notification& notification, Instant& leased_until) {
+bool Sender::Impl::renew_lease(const Notification& notification, Instant& leased_until) {
   if (deps_.clock.now() + limits_.call_timeout < leased_until) return true;
   // The round, or this message's parts, ran long: renewed first, so no lease ends
   // while a call is out.
@@ -130,8 +200,8 @@ bool Sender::renew_lease(const Notification& notification, Instant& leased_until
   return true;
 }
 
-Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notification, Instant now,
-                                 Instant leased_until) {
+Sender::Impl::Delivery Sender::Impl::deliver(ApiClient& client, const Notification& notification,
+                                             Instant now, Instant leased_until) {
   const auto messages = chat_.render(notification);
   std::optional<std::int64_t> first_message_id;
   // The parts an earlier attempt sent are not sent again, if the message still reads
@@ -169,9 +239,9 @@ Sender::Delivery Sender::deliver(ApiClient& client, const Notification& notifica
   return Delivery::kSent;
 }
 
-void Sender::record_sent(const Notification& notification,
-                         const std::vector<chat::OutgoingMessage>& messages,
-                         std::optional<std::int64_t> first_message_id, Instant now) {
+void Sender::Impl::record_sent(const Notification& notification,
+                               const std::vector<chat::OutgoingMessage>& messages,
+                               std::optional<std::int64_t> first_message_id, Instant now) {
   {
     const std::lock_guard lock(state_mutex_);
     outage_backoff_ = std::chrono::seconds{0};
@@ -187,9 +257,10 @@ void Sender::record_sent(const Notification& notification,
   ++sent_;
 }
 
-Sender::Delivery Sender::not_delivered(const Notification& notification, std::string_view method,
-                                       const ApiResponse& response, AnswerMeaning meaning,
-                                       Instant now) {
+Sender::Impl::Delivery Sender::Impl::not_delivered(const Notification& notification,
+                                                   std::string_view method,
+                                                   const ApiResponse& response,
+                                                   AnswerMeaning meaning, Instant now) {
   Instant retry_at = now;
   switch (meaning) {
     case AnswerMeaning::kDelivered:
@@ -230,8 +301,8 @@ Sender::Delivery Sender::not_delivered(const Notification& notification, std::st
 }
 
 // 5xx, network: Telegram or the way to it is down; everything waits, backing off.
-Instant Sender::pause_for_outage(std::string_view method, const Notification& notification,
-                                 const ApiResponse& response, Instant now) {
+Instant Sender::Impl::pause_for_outage(std::string_view method, const Notification& notification,
+                                       const ApiResponse& response, Instant now) {
   const std::lock_guard lock(state_mutex_);
   if (paused_until_ <= now) {  // the first of the workers to see the outage backs off
     outage_backoff_ =
@@ -244,8 +315,8 @@ Instant Sender::pause_for_outage(std::string_view method, const Notification& no
   return paused_until_;
 }
 
-std::vector<Sender::Delivery> Sender::deliver_all(const std::vector<Notification>& chosen,
-                                                  Instant now) {
+std::vector<Sender::Impl::Delivery> Sender::Impl::deliver_all(
+    const std::vector<Notification>& chosen, Instant now) {
   std::vector<Delivery> outcomes(chosen.size(), Delivery::kRetryLater);
   // The round's messages are leased in one transaction, not one each: another instance
   // skips them from here on.
@@ -259,8 +330,7 @@ std::vector<Sender::Delivery> Sender::deliver_all(const std::vector<Notification
     }
     transaction->commit();
   }
-  const std::size_t workers = std::min(worker_clients_.size(), chosen.size());
-  if (workers <= 1) {
+  if (!pool_ || chosen.size() <= 1) {
     for (std::size_t i = 0; i < chosen.size(); ++i) {
       if (!leased[i]) continue;
       outcomes[i] = deliver(client_, chosen[i], now, leased_until);
@@ -268,35 +338,18 @@ std::vector<Sender::Delivery> Sender::deliver_all(const std::vector<Notification
     }
     return outcomes;
   }
-  std::atomic<std::size_t> next{0};
-  std::vector<std::exception_ptr> failures(workers);
-  {
-    std::vector<std::jthread> threads;
-    threads.reserve(workers);
-    for (std::size_t worker = 0; worker < workers; ++worker) {
-      threads.emplace_back([&, worker] {
-        try {
-          for (std::size_t i = next++; i < chosen.size(); i = next++) {
-            if (!leased[i]) continue;
-            {
-              const std::lock_guard lock(state_mutex_);
-              if (deps_.clock.now() < paused_until_) return;  // an outage: the rest waits
-            }
-            outcomes[i] = deliver(*worker_clients_[worker], chosen[i], now, leased_until);
-          }
-        } catch (...) {
-          failures[worker] = std::current_exception();
-        }
-      });
+  pool_->run(chosen.size(), [&](std::size_t worker, std::size_t i) {
+    if (!leased[i]) return;
+    {
+      const std::lock_guard lock(state_mutex_);
+      if (deps_.clock.now() < paused_until_) return;  // an outage: the rest waits
     }
-  }
-  for (const auto& failure : failures) {
-    if (failure) std::rethrow_exception(failure);
-  }
+    outcomes[i] = deliver(*worker_clients_[worker], chosen[i], now, leased_until);
+  });
   return outcomes;
 }
 
-void Sender::update_progress(Instant now) {
+void Sender::Impl::update_progress(Instant now) {
   for (auto post = progress_posts_.begin(); post != progress_posts_.end();) {
     ProgressPost& progress = post->second;
     if (now - progress.edited_at < kProgressInterval) {
@@ -331,7 +384,7 @@ void Sender::update_progress(Instant now) {
   }
 }
 
-std::chrono::milliseconds Sender::until_next_token(Instant at) const {
+std::chrono::milliseconds Sender::Impl::until_next_token(Instant at) const {
   const double elapsed = std::chrono::duration<double>(at - tokens_at_).count();
   const double missing = 1.0 - (tokens_ + elapsed * limits_.messages_per_second);
   const auto wait = std::chrono::duration<double, std::milli>(std::max(0.0, missing) * 1000.0 /
@@ -341,7 +394,7 @@ std::chrono::milliseconds Sender::until_next_token(Instant at) const {
                   std::chrono::duration_cast<std::chrono::milliseconds>(wait));
 }
 
-std::chrono::milliseconds Sender::send_due() {
+std::chrono::milliseconds Sender::Impl::send_due() {
   const Instant now = deps_.clock.now();
   if (now < paused_until_) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(paused_until_ - now) +
@@ -402,7 +455,7 @@ std::chrono::milliseconds Sender::send_due() {
   return kIdleNap;
 }
 
-void Sender::notify() {
+void Sender::Impl::notify() {
   {
     std::lock_guard lock(wake_mutex_);
     woken_ = true;
@@ -410,7 +463,7 @@ void Sender::notify() {
   wake_.notify_all();
 }
 
-SenderEnd Sender::run(const std::stop_token& stop) {
+SenderEnd Sender::Impl::run(const std::stop_token& stop) {
   const std::stop_callback abort_call(stop, [this] {
     client_.cancel();
     for (const auto& client : worker_clients_) client->cancel();
@@ -437,6 +490,26 @@ SenderEnd Sender::run(const std::stop_token& stop) {
     woken_ = false;
   }
   return SenderEnd::kStopped;
+}
+
+Sender::Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies, SendLimits limits,
+               std::string instance, std::function<std::unique_ptr<ApiClient>()> make_client)
+    : impl_(std::make_unique<Impl>(client, chat, std::move(dependencies), limits,
+                                   std::move(instance), std::move(make_client))) {}
+
+Sender::~Sender() = default;
+
+std::chrono::milliseconds Sender::send_due() { return impl_->send_due(); }
+
+SenderEnd Sender::run(const std::stop_token& stop) { return impl_->run(stop); }
+
+void Sender::notify() { impl_->notify(); }
+
+std::uint64_t Sender::sent() const { return impl_->sent_.load(); }
+
+std::chrono::steady_clock::time_point Sender::last_round() const {
+  return std::chrono::steady_clock::time_point{
+      std::chrono::steady_clock::duration{impl_->last_round_.load()}};
 }
 
 }  // namespace lottery::telegram

@@ -13,6 +13,8 @@
 
 namespace lottery::telegram {
 
+class WorkerPool;
+
 // Applies one parsed update; shared by long polling and the webhook. The callback
 // answer, if any, is sent right away. Returns false when the update must be tried
 // again later (the database is unavailable); an update that cannot be handled for
@@ -45,6 +47,10 @@ class LongPoller {
              std::chrono::seconds timeout = std::chrono::seconds{25}, std::size_t workers = 1,
              std::function<std::unique_ptr<ApiClient>()> make_client = {});
 
+  ~LongPoller();
+  LongPoller(const LongPoller&) = delete;
+  LongPoller& operator=(const LongPoller&) = delete;
+
   PollingEnd run(const std::stop_token& stop);
 
   // When the loop last went round (health: a poller stuck for minutes is not alive).
@@ -64,6 +70,7 @@ class LongPoller {
   std::size_t workers_;
   std::function<std::unique_ptr<ApiClient>()> make_client_;
   std::vector<std::unique_ptr<ApiClient>> worker_clients_;
+  std::unique_ptr<WorkerPool> pool_;  // the workers, made once
   std::int64_t offset_{0};
   std::atomic<std::chrono::steady_clock::rep> last_round_{
       std::chrono::steady_clock::now().time_since_epoch().count()};

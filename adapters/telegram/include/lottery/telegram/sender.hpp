@@ -1,13 +1,9 @@
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -67,6 +63,9 @@ class Sender {
   // and goes on editing the progress messages of draws still being announced.
   Sender(ApiClient& client, chat::ChatBot& chat, Dependencies dependencies, SendLimits limits,
          std::string instance, std::function<std::unique_ptr<ApiClient>()> make_client = {});
+  ~Sender();
+  Sender(const Sender&) = delete;
+  Sender& operator=(const Sender&) = delete;
 
   // Sends what is due and allowed now; returns when it would have to wait. Returns
   // how long until something may be due (bounded), for the worker's nap.
@@ -78,67 +77,13 @@ class Sender {
   void notify();
 
   // Counters for tests and logs.
-  std::uint64_t sent() const { return sent_.load(); }
+  [[nodiscard]] std::uint64_t sent() const;
   // When the loop last went round (health: a sender stuck for minutes is not alive).
-  [[nodiscard]] std::chrono::steady_clock::time_point last_round() const {
-    return std::chrono::steady_clock::time_point{
-        std::chrono::steady_clock::duration{last_round_.load()}};
-  }
+  [[nodiscard]] std::chrono::steady_clock::time_point last_round() const;
 
  private:
-  enum class Delivery { kSent, kRetryLater, kGaveUp, kTakenElsewhere };
-  // Sends one leased message (its lease ends at `leased_until`) and records the outcome.
-  Delivery deliver(ApiClient& client, const Notification& notification, Instant now,
-                   Instant leased_until);
-  // Renews the message's lease if a call could outlast it; false when another sender
-  // has it now.
-  bool renew_lease(const Notification& notification, Instant& leased_until);
-  void record_sent(const Notification& notification,
-                   const std::vector<chat::OutgoingMessage>& messages,
-                   std::optional<std::int64_t> first_message_id, Instant now);
-  // What an answer that is not a delivery means for the message (classify_answer).
-  Delivery not_delivered(const Notification& notification, std::string_view method,
-                         const ApiResponse& response, AnswerMeaning meaning, Instant now);
-  // Pauses all sending (or joins a pause under way); returns when it ends.
-  Instant pause_for_outage(std::string_view method, const Notification& notification,
-                           const ApiResponse& response, Instant now);
-  bool chat_ready(ChatId chat, Instant now) const;
-  void note_sent_to(ChatId chat, Instant now);
-  bool take_token(Instant now);
-  std::chrono::milliseconds until_next_token(Instant at) const;
-  // Edits the progress messages this sender posted, at most every two seconds each.
-  void update_progress(Instant now);
-  // Sends `chosen` (one message per chat) on the workers; returns each one's outcome.
-  std::vector<Delivery> deliver_all(const std::vector<Notification>& chosen, Instant now);
-
-  ApiClient& client_;
-  std::function<std::unique_ptr<ApiClient>()> make_client_;
-  std::vector<std::unique_ptr<ApiClient>> worker_clients_;
-  std::mutex state_mutex_;  // guards what deliver() changes from several workers
-  chat::ChatBot& chat_;
-  Dependencies deps_;
-  SendLimits limits_;
-  std::string instance_;
-  std::chrono::seconds outage_backoff_{0};
-  Instant paused_until_{};
-  std::map<ChatId, Instant> chat_ready_at_;
-  // The draws' progress messages this sender posted and still edits, by lottery.
-  struct ProgressPost {
-    Notification notification;
-    std::int64_t message_id{0};
-    std::string shown;
-    Instant edited_at{};
-  };
-  std::map<LotteryId, ProgressPost> progress_posts_;
-  double tokens_;
-  Instant tokens_at_{};
-  std::atomic<std::uint64_t> sent_{0};
-  std::atomic<bool> unauthorized_{false};
-  std::atomic<std::chrono::steady_clock::rep> last_round_{
-      std::chrono::steady_clock::now().time_since_epoch().count()};
-  std::mutex wake_mutex_;
-  std::condition_variable_any wake_;
-  bool woken_{false};
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace lottery::telegram
