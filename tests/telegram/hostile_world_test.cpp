@@ -402,7 +402,9 @@ TEST_F(WebhookAttack, HealthIsAnsweredWhileEveryHandlerIsStuck) {
   });
   std::vector<std::jthread> deliveries;
   for (int i = 0; i < 3; ++i) {
-    deliveries.emplace_back([&] { EXPECT_EQ(status_of(update_request("s3cret")), 200); });
+    // The fake's updates are made here: it is not made to be pushed from several threads.
+    deliveries.emplace_back(
+        [this, request = update_request("s3cret")] { EXPECT_EQ(status_of(request), 200); });
   }
   while (stuck.load() < 2) std::this_thread::yield();  // both handling threads are taken
   const auto asked = std::chrono::steady_clock::now();
