@@ -288,6 +288,24 @@ Result<EnrolReport> LotteryService::enrol_all_active(const Requester& requester,
       });
 }
 
+namespace {
+
+// Audits a draw, tells the admins and the public chat (R-DRAW-4: the empty places too).
+void announce_draw(const Settings& settings, Transaction& transaction, const Lottery& lottery,
+                   const DrawReport& report, Instant now, const Actor& actor) {
+  detail::audit(transaction, now, actor, AuditAction::kLotteryDrawn, lottery.id, std::nullopt,
+                "entries " + std::to_string(report.entries) + " steps " +
+                    std::to_string(lottery.draw_cursor) + " empty places [" +
+                    places_text(report.empty_places) + "]");
+  Notification summary = lottery_notification(NotificationKind::kAdminDrawn, lottery, now);
+  summary.count = static_cast<std::int64_t>(report.winners.size());
+  summary.detail = places_text(report.empty_places);
+  detail::notify_admins(transaction, settings, summary);
+  announce(transaction, settings, NotificationKind::kResultsPublished, lottery, now);
+}
+
+}  // namespace
+
 Result<DrawReport> LotteryService::draw(const Requester& requester, LotteryId lottery_id,
                                         std::string_view public_value) {
   auto actor = detail::require_admin(requester, deps_.settings);
@@ -341,16 +359,7 @@ Result<DrawReport> LotteryService::draw(const Requester& requester, LotteryId lo
             lottery->prizes.begin() + static_cast<std::ptrdiff_t>(selection.picks.size()),
             lottery->prizes.end());
         report.skipped_steps = selection.skipped_steps;
-        detail::audit(transaction, now, *actor, AuditAction::kLotteryDrawn, lottery_id,
-                      std::nullopt,
-                      "entries " + std::to_string(report.entries) + " steps " +
-                          std::to_string(shuffle.steps()) + " empty places [" +
-                          places_text(report.empty_places) + "]");
-        Notification summary = lottery_notification(NotificationKind::kAdminDrawn, *lottery, now);
-        summary.count = static_cast<std::int64_t>(report.winners.size());
-        summary.detail = places_text(report.empty_places);
-        detail::notify_admins(transaction, deps_.settings, summary);
-        announce(transaction, deps_.settings, NotificationKind::kResultsPublished, *lottery, now);
+        announce_draw(deps_.settings, transaction, *lottery, report, now, *actor);
         report.lottery = std::move(*lottery);
         return report;
       });

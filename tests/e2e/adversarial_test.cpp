@@ -2,7 +2,9 @@
 // lottery-bot process on loopback, each attack bounded in time, its cost read from
 // /proc (peak RSS, descriptors) and asserted (docs/SECURITY.md lists them).
 
+#include <algorithm>
 #include <atomic>
+#include <iostream>
 #include <thread>
 
 #include "bot_fixture.hpp"
@@ -62,6 +64,15 @@ class Adversarial : public BotFixture {
   std::uint16_t port_{0};
 };
 
+// What an attack cost, printed for docs/SECURITY.md ("FIGURE name = value unit").
+void figure(const std::string& name, long long value, const std::string& unit) {
+  std::cout << "FIGURE " << name << " = " << value << " " << unit << std::endl;
+}
+
+long long milliseconds(Clock::duration duration) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
+}
+
 std::size_t occurrences(const std::string& text, const std::string& fragment) {
   std::size_t count = 0;
   for (auto at = text.find(fragment); at != std::string::npos; at = text.find(fragment, at + 1)) {
@@ -80,9 +91,12 @@ TEST_F(Adversarial, DescriptorExhaustionDoesNotStopTheWebhook) {
   const auto [status, took] = deliver(1);
   EXPECT_EQ(status, 200);
   EXPECT_LT(took, 5s);
+  figure("delivery_with_descriptors_exhausted", milliseconds(took), "ms");
   EXPECT_TRUE(await(1, "/my_account"));
   EXPECT_EQ(health(), 200);
   EXPECT_LE(open_descriptors(bot_->pid()), 128U);
+  figure("descriptors_under_exhaustion", static_cast<long long>(open_descriptors(bot_->pid())),
+         "fds");
   idle.clear();
   EXPECT_EQ(deliver(2).first, 200);
   const std::string log = bot_->log();
@@ -122,13 +136,18 @@ TEST_F(Adversarial, FloodsWithoutTheSecretCostLittleAndDeliveriesGoOn) {
       std::this_thread::sleep_for(50ms);  // the attack's pace, not a wait for the bot
     }
   });
+  Clock::duration slowest{};
   for (std::int64_t user = 1; user <= 10; ++user) {
     const auto [status, took] = deliver(user);
     EXPECT_EQ(status, 200) << "delivery " << user;
     EXPECT_LT(took, 5s) << "delivery " << user;
+    slowest = std::max(slowest, took);
   }
   attacking = false;
   attackers.clear();
+  figure("slowest_delivery_under_floods", milliseconds(slowest), "ms");
+  figure("peak_rss_under_floods", static_cast<long long>(peak_rss_bytes(bot_->pid()) / 1024),
+         "KiB");
   EXPECT_EQ(cut.load(), 4) << "the bot read 20 MB of trailers";
   EXPECT_LT(peak_rss_bytes(bot_->pid()), kPeakRssLimit);
   EXPECT_EQ(database_->scalar("SELECT count(*) FROM processed_updates"), 10);
@@ -149,12 +168,18 @@ TEST_F(Adversarial, SlowHeadersDoNotCrowdOutDeliveries) {
       std::this_thread::sleep_for(100ms);  // the attack's pace
     }
   });
+  Clock::duration slowest{};
+  std::size_t most_descriptors = 0;
   for (std::int64_t user = 1; user <= 8; ++user) {
     const auto [status, took] = deliver(user);
     EXPECT_EQ(status, 200) << "delivery " << user;
     EXPECT_LT(took, 5s) << "delivery " << user;
-    EXPECT_LE(open_descriptors(bot_->pid()), 64U + 64U);
+    slowest = std::max(slowest, took);
+    most_descriptors = std::max(most_descriptors, open_descriptors(bot_->pid()));
   }
+  EXPECT_LE(most_descriptors, 64U + 64U);
+  figure("slowest_delivery_under_slowloris", milliseconds(slowest), "ms");
+  figure("most_descriptors_under_slowloris", static_cast<long long>(most_descriptors), "fds");
   attacking = false;
   slowloris = {};
   stop();
@@ -185,6 +210,7 @@ TEST_F(Adversarial, BlockedClientsFloodingCostTheAdminsNothing) {
       30s));
   for (std::int64_t user = 101; user <= 103; ++user) {
     EXPECT_LT(telegram_.refusals(user), 30) << "user " << user;
+    figure("tries_for_blocked_client_" + std::to_string(user), telegram_.refusals(user), "of 60");
   }
   for (const auto& message : telegram_.messages_to(kAdmin)) {
     EXPECT_THAT(message.text, Not(HasSubstr("не доставлено")));
