@@ -246,7 +246,7 @@ Result<AddAccountOutcome> AccountService::add_account(const Requester& requester
                                                       const AccountNumber& number) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) {
+  return detail::in_transaction(deps_, [&](Transaction& transaction) {
     return add_account_in(transaction, card, number, deps_.clock.now(), *actor);
   });
 }
@@ -256,42 +256,41 @@ Result<BulkAddReport> AccountService::add_accounts(const Requester& requester,
                                                    std::optional<LotteryId> enrol_in) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<BulkAddReport> {
-        const Instant now = deps_.clock.now();
-        auto named = lottery_to_enrol_in(transaction, enrol_in);
-        if (!named) return tl::unexpected(named.error());
-        std::optional<Lottery> lottery = std::move(*named);
-        BulkAddReport report;
-        std::vector<AccountNumber> to_enrol;
-        std::size_t line_number = 0;
-        std::size_t start = 0;
-        while (start <= lines.size()) {
-          const std::size_t end = std::min(lines.find('\n', start), lines.size());
-          const std::string_view line = lines.substr(start, end - start);
-          start = end + 1;
-          ++line_number;
-          if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-          if (line_number > kMaxBulkLines) {
-            return fail(ErrorCode::kInvalidArgument, "too many lines");
-          }
-          auto parsed = parse_line(line);
-          Result<AddAccountOutcome> outcome =
-              parsed ? add_account_in(transaction, parsed->card, parsed->number, now, *actor)
-                     : tl::unexpected(parsed.error());
-          if (!outcome) {
-            report.refused.push_back(RefusedLine{line_number, std::string(line), outcome.error()});
-            continue;
-          }
-          count_outcome(report, outcome->result);
-          to_enrol.push_back(outcome->account.number);
-        }
-        if (lottery) {
-          report.enrolment = detail::enrol_accounts(transaction, deps_.draw_randomness, *lottery,
-                                                    to_enrol, now, *actor);
-        }
-        return report;
-      });
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<BulkAddReport> {
+    const Instant now = deps_.clock.now();
+    auto named = lottery_to_enrol_in(transaction, enrol_in);
+    if (!named) return tl::unexpected(named.error());
+    std::optional<Lottery> lottery = std::move(*named);
+    BulkAddReport report;
+    std::vector<AccountNumber> to_enrol;
+    std::size_t line_number = 0;
+    std::size_t start = 0;
+    while (start <= lines.size()) {
+      const std::size_t end = std::min(lines.find('\n', start), lines.size());
+      const std::string_view line = lines.substr(start, end - start);
+      start = end + 1;
+      ++line_number;
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      if (line_number > kMaxBulkLines) {
+        return fail(ErrorCode::kInvalidArgument, "too many lines");
+      }
+      auto parsed = parse_line(line);
+      Result<AddAccountOutcome> outcome =
+          parsed ? add_account_in(transaction, parsed->card, parsed->number, now, *actor)
+                 : tl::unexpected(parsed.error());
+      if (!outcome) {
+        report.refused.push_back(RefusedLine{line_number, std::string(line), outcome.error()});
+        continue;
+      }
+      count_outcome(report, outcome->result);
+      to_enrol.push_back(outcome->account.number);
+    }
+    if (lottery) {
+      report.enrolment = detail::enrol_accounts(transaction, deps_.draw_randomness, *lottery,
+                                                to_enrol, now, *actor);
+    }
+    return report;
+  });
 }
 
 Result<BulkAddReport> AccountService::import_accounts(const Requester& requester,
@@ -299,91 +298,88 @@ Result<BulkAddReport> AccountService::import_accounts(const Requester& requester
                                                       std::optional<LotteryId> enrol_in) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<BulkAddReport> {
-        const Instant now = deps_.clock.now();
-        auto named = lottery_to_enrol_in(transaction, enrol_in);
-        if (!named) return tl::unexpected(named.error());
-        std::optional<Lottery> lottery = std::move(*named);
-        const ImportBatch batch = first_and_repeated(lines);
-        const auto& first_lines = batch.first_lines;
-        const auto results = transaction.accounts().import_new(batch.rows, now);
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<BulkAddReport> {
+    const Instant now = deps_.clock.now();
+    auto named = lottery_to_enrol_in(transaction, enrol_in);
+    if (!named) return tl::unexpected(named.error());
+    std::optional<Lottery> lottery = std::move(*named);
+    const ImportBatch batch = first_and_repeated(lines);
+    const auto& first_lines = batch.first_lines;
+    const auto results = transaction.accounts().import_new(batch.rows, now);
 
-        BulkAddReport report;
-        std::vector<std::optional<Account>> enrol(lines.size());  // per line, in file order
-        const auto one_by_one = [&](std::size_t index) {
-          const ImportLine& line = lines[index];
-          auto outcome = add_account_in(transaction, line.row.card, line.row.number, now, *actor);
-          if (!outcome) {
-            report.refused.push_back(RefusedLine{line.line, line.text, outcome.error()});
-            return;
-          }
-          count_outcome(report, outcome->result);
-          enrol[index] = outcome->account;
-        };
-        std::map<UserId, std::vector<AccountNumber>> added_to;  // in file order
-        for (std::size_t i = 0; i < first_lines.size(); ++i) {
-          const std::size_t index = first_lines[i];
-          const AccountImportResult& result = results.at(i);
-          const AccountImportRow& row = lines[index].row;
-          if (result.inserted) {
-            const Account account{AccountId{}, row.number, result.holder, true, now};
-            if (result.holder) {
-              ++report.added;
-              added_to[*result.holder].push_back(row.number);
-            } else {
-              ++report.added_without_owner;
-            }
-            enrol[index] = account;
-          } else if (already_there(*result.existing, row.card, result.holder)) {
-            ++report.already_there;
-            enrol[index] = result.existing;
-          } else {
-            one_by_one(index);
-          }
+    BulkAddReport report;
+    std::vector<std::optional<Account>> enrol(lines.size());  // per line, in file order
+    const auto one_by_one = [&](std::size_t index) {
+      const ImportLine& line = lines[index];
+      auto outcome = add_account_in(transaction, line.row.card, line.row.number, now, *actor);
+      if (!outcome) {
+        report.refused.push_back(RefusedLine{line.line, line.text, outcome.error()});
+        return;
+      }
+      count_outcome(report, outcome->result);
+      enrol[index] = outcome->account;
+    };
+    std::map<UserId, std::vector<AccountNumber>> added_to;  // in file order
+    for (std::size_t i = 0; i < first_lines.size(); ++i) {
+      const std::size_t index = first_lines[i];
+      const AccountImportResult& result = results.at(i);
+      const AccountImportRow& row = lines[index].row;
+      if (result.inserted) {
+        const Account account{AccountId{}, row.number, result.holder, true, now};
+        if (result.holder) {
+          ++report.added;
+          added_to[*result.holder].push_back(row.number);
+        } else {
+          ++report.added_without_owner;
         }
-        for (const auto& [holder, numbers] : added_to) {
-          detail::notify_user(transaction, holder, accounts_added(numbers, now));
-        }
-        for (const std::size_t index : batch.repeated_lines) one_by_one(index);
+        enrol[index] = account;
+      } else if (already_there(*result.existing, row.card, result.holder)) {
+        ++report.already_there;
+        enrol[index] = result.existing;
+      } else {
+        one_by_one(index);
+      }
+    }
+    for (const auto& [holder, numbers] : added_to) {
+      detail::notify_user(transaction, holder, accounts_added(numbers, now));
+    }
+    for (const std::size_t index : batch.repeated_lines) one_by_one(index);
 
-        audit_import(transaction, now, *actor, lines, report);
-        if (lottery) {
-          report.enrolment =
-              enrol_imported(transaction, deps_.draw_randomness, *lottery, enrol, now, *actor);
-        }
-        return report;
-      });
+    audit_import(transaction, now, *actor, lines, report);
+    if (lottery) {
+      report.enrolment =
+          enrol_imported(transaction, deps_.draw_randomness, *lottery, enrol, now, *actor);
+    }
+    return report;
+  });
 }
 
 Result<Account> AccountService::deactivate_account(const Requester& requester,
                                                    const AccountNumber& number) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<Account> {
-        auto account = transaction.accounts().find_by_number(number);
-        if (!account) return fail(ErrorCode::kUnknownAccount, number.str());
-        if (!account->is_active) return fail(ErrorCode::kAccountInactive, number.str());
-        account->is_active = false;
-        transaction.accounts().update(*account);
-        detail::audit(transaction, deps_.clock.now(), *actor, AuditAction::kAccountDeactivated,
-                      std::nullopt, std::nullopt, number.str());
-        return *account;
-      });
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<Account> {
+    auto account = transaction.accounts().find_by_number(number);
+    if (!account) return fail(ErrorCode::kUnknownAccount, number.str());
+    if (!account->is_active) return fail(ErrorCode::kAccountInactive, number.str());
+    account->is_active = false;
+    transaction.accounts().update(*account);
+    detail::audit(transaction, deps_.clock.now(), *actor, AuditAction::kAccountDeactivated,
+                  std::nullopt, std::nullopt, number.str());
+    return *account;
+  });
 }
 
 Result<UserAccounts> AccountService::list_accounts(const Requester& requester,
                                                    TelegramUserId telegram_id) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<UserAccounts> {
-        auto user = transaction.users().find_by_telegram_id(telegram_id);
-        if (!user) return fail(ErrorCode::kUnknownUser, std::to_string(telegram_id.value()));
-        auto accounts = transaction.accounts().list_by_owner(user->id);
-        return UserAccounts{std::move(*user), std::move(accounts)};
-      });
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<UserAccounts> {
+    auto user = transaction.users().find_by_telegram_id(telegram_id);
+    if (!user) return fail(ErrorCode::kUnknownUser, std::to_string(telegram_id.value()));
+    auto accounts = transaction.accounts().list_by_owner(user->id);
+    return UserAccounts{std::move(*user), std::move(accounts)};
+  });
 }
 
 }  // namespace lottery

@@ -42,8 +42,8 @@ Result<ConfirmOutcome> ClaimService::confirm_by_button(TelegramUserId presser, W
   const Actor actor{ActorKind::kUser, presser};
   std::optional<LotteryId> refused_lottery;
   bool refused_presser = false;
-  auto result = detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<ConfirmOutcome> {
+  auto result =
+      detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<ConfirmOutcome> {
         const Instant now = deps_.clock.now();
         auto win = transaction.winners().find(winner_id);
         if (!win) {
@@ -78,7 +78,7 @@ Result<ConfirmOutcome> ClaimService::confirm_by_button(TelegramUserId presser, W
   if (!result && refused_presser) {
     // R-CLAIM-2: someone pressed a button that is not theirs; keep a trace of it.
     const Error refusal = result.error();
-    (void)detail::in_transaction(deps_.transactions, [&](Transaction& transaction) -> Result<bool> {
+    (void)detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<bool> {
       detail::audit(
           transaction, deps_.clock.now(), actor, AuditAction::kWinConfirmRefused, refused_lottery,
           refused_lottery ? std::optional{winner_id} : std::nullopt,
@@ -95,7 +95,7 @@ Result<bool> ClaimService::refuse_forged_press(TelegramUserId presser, std::stri
     const auto byte = static_cast<unsigned char>(c);
     shown.push_back(byte >= 0x20 && byte < 0x7f ? c : '?');
   }
-  return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) -> Result<bool> {
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<bool> {
     detail::audit(transaction, deps_.clock.now(), Actor{ActorKind::kUser, presser},
                   AuditAction::kWinConfirmRefused, std::nullopt, std::nullopt,
                   "forged button data \"" + shown + "\"" + (data.size() > 64 ? "..." : ""));
@@ -109,57 +109,54 @@ Result<VerifyOutcome> ClaimService::verify_by_code(const Requester& requester,
                                                    const std::optional<AccountNumber>& account) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<VerifyOutcome> {
-        const Instant now = deps_.clock.now();
-        const auto user = transaction.users().find_by_code(code);
-        const auto lottery = detail::load_lottery(transaction, lottery_id);
-        if (!user) {
-          // Kept, though the answer is a refusal: guessing codes leaves a trail.
-          detail::audit(
-              transaction, now, *actor, AuditAction::kVerificationFailed,
-              lottery ? std::optional{lottery_id} : std::nullopt, std::nullopt,
-              "unknown code " + code.str() + " for lottery " + std::to_string(lottery_id.value()));
-          transaction.commit();
-          return fail(ErrorCode::kUnknownCode, code.str());
-        }
-        if (!lottery) return tl::unexpected(lottery.error());
-        std::vector<Winner> wins;
-        for (Winner& win : transaction.winners().list_by_user(user->id)) {
-          if (win.lottery != lottery_id || win.status == WinStatus::kRedrawn) continue;
-          if (account && win.account_number != *account) continue;
-          wins.push_back(std::move(win));
-        }
-        std::vector<Winner> pending;
-        std::copy_if(wins.begin(), wins.end(), std::back_inserter(pending),
-                     [](const Winner& win) { return win.status == WinStatus::kPending; });
-        if (pending.empty()) {
-          const auto claimed = std::find_if(wins.begin(), wins.end(),
-                                            [](const Winner& win) { return win.is_claimed(); });
-          if (claimed != wins.end()) return VerifyOutcome{*claimed, true, {}};
-          if (!wins.empty()) return tl::unexpected(unconfirmable(wins.front()));
-          return fail(ErrorCode::kNoPendingWin, account ? account->str() : code.str());
-        }
-        if (pending.size() > 1) return VerifyOutcome{std::nullopt, false, std::move(pending)};
-        Winner win = std::move(pending.front());
-        if (!win.is_confirmable(now)) return tl::unexpected(unconfirmable(win));
-        if (!transaction.winners().claim(win.id, now, ClaimMethod::kAdminCode,
-                                         actor->telegram_id)) {
-          throw StorageError(StorageError::Kind::kConflict, "win changed during verification");
-        }
-        win.status = WinStatus::kClaimed;
-        win.claimed_at = now;
-        win.claimed_how = ClaimMethod::kAdminCode;
-        after_claim(transaction, deps_.settings, win, now, *actor,
-                    AuditAction::kWinVerifiedByAdmin);
-        return VerifyOutcome{win, false, {}};
-      });
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<VerifyOutcome> {
+    const Instant now = deps_.clock.now();
+    const auto user = transaction.users().find_by_code(code);
+    const auto lottery = detail::load_lottery(transaction, lottery_id);
+    if (!user) {
+      // Kept, though the answer is a refusal: guessing codes leaves a trail.
+      detail::audit(
+          transaction, now, *actor, AuditAction::kVerificationFailed,
+          lottery ? std::optional{lottery_id} : std::nullopt, std::nullopt,
+          "unknown code " + code.str() + " for lottery " + std::to_string(lottery_id.value()));
+      transaction.commit();
+      return fail(ErrorCode::kUnknownCode, code.str());
+    }
+    if (!lottery) return tl::unexpected(lottery.error());
+    std::vector<Winner> wins;
+    for (Winner& win : transaction.winners().list_by_user(user->id)) {
+      if (win.lottery != lottery_id || win.status == WinStatus::kRedrawn) continue;
+      if (account && win.account_number != *account) continue;
+      wins.push_back(std::move(win));
+    }
+    std::vector<Winner> pending;
+    std::copy_if(wins.begin(), wins.end(), std::back_inserter(pending),
+                 [](const Winner& win) { return win.status == WinStatus::kPending; });
+    if (pending.empty()) {
+      const auto claimed = std::find_if(wins.begin(), wins.end(),
+                                        [](const Winner& win) { return win.is_claimed(); });
+      if (claimed != wins.end()) return VerifyOutcome{*claimed, true, {}};
+      if (!wins.empty()) return tl::unexpected(unconfirmable(wins.front()));
+      return fail(ErrorCode::kNoPendingWin, account ? account->str() : code.str());
+    }
+    if (pending.size() > 1) return VerifyOutcome{std::nullopt, false, std::move(pending)};
+    Winner win = std::move(pending.front());
+    if (!win.is_confirmable(now)) return tl::unexpected(unconfirmable(win));
+    if (!transaction.winners().claim(win.id, now, ClaimMethod::kAdminCode, actor->telegram_id)) {
+      throw StorageError(StorageError::Kind::kConflict, "win changed during verification");
+    }
+    win.status = WinStatus::kClaimed;
+    win.claimed_at = now;
+    win.claimed_how = ClaimMethod::kAdminCode;
+    after_claim(transaction, deps_.settings, win, now, *actor, AuditAction::kWinVerifiedByAdmin);
+    return VerifyOutcome{win, false, {}};
+  });
 }
 
 Result<std::vector<Winner>> ClaimService::expire_due() {
   const Actor system{ActorKind::kSystem, std::nullopt};
   return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<std::vector<Winner>> {
+      deps_, [&](Transaction& transaction) -> Result<std::vector<Winner>> {
         const Instant now = deps_.clock.now();
         std::vector<Winner> expired;
         std::map<LotteryId, std::int64_t> per_lottery;
@@ -187,7 +184,7 @@ Result<std::vector<Winner>> ClaimService::expire_due() {
 Result<std::vector<Winner>> ClaimService::send_reminders() {
   const Actor system{ActorKind::kSystem, std::nullopt};
   return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<std::vector<Winner>> {
+      deps_, [&](Transaction& transaction) -> Result<std::vector<Winner>> {
         const Instant now = deps_.clock.now();
         std::vector<Winner> reminded;
         for (Winner& win : transaction.winners().due_for_reminder(now, kBatchLimit)) {
@@ -213,62 +210,58 @@ Result<Winner> ClaimService::extend_claim(const Requester& requester, WinnerId w
   if (window && (*window < std::chrono::hours{1} || *window > kMaxExtension)) {
     return fail(ErrorCode::kInvalidDuration, std::to_string(window->count()));
   }
-  return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<Winner> {
-        auto win = transaction.winners().find(winner_id);
-        if (!win) return fail(ErrorCode::kUnknownWinner, std::to_string(winner_id.value()));
-        if (win->status == WinStatus::kClaimed) {
-          return fail(ErrorCode::kWinAlreadyClaimed, std::to_string(winner_id.value()));
-        }
-        if (win->status == WinStatus::kRedrawn) {
-          return fail(ErrorCode::kWinRedrawn, std::to_string(winner_id.value()));
-        }
-        auto lottery = detail::load_lottery(transaction, win->lottery);
-        if (!lottery) return tl::unexpected(lottery.error());
-        const Instant now = deps_.clock.now();
-        const Duration length = window ? Duration{*window} : Duration{lottery->claim_window};
-        win->deadline = now + length;
-        win->remind_at = detail::remind_time(now, win->deadline, deps_.settings.reminder_divisor);
-        win->reminded = false;
-        win->status = WinStatus::kPending;
-        if (!transaction.winners().extend(win->id, win->deadline, win->remind_at)) {
-          throw StorageError(StorageError::Kind::kConflict, "win changed during the extension");
-        }
-        detail::audit(
-            transaction, now, *actor, AuditAction::kWinExtended, win->lottery, win->id,
-            "hours " +
-                std::to_string(std::chrono::duration_cast<std::chrono::hours>(length).count()));
-        if (win->user) {
-          detail::notify_user(transaction, *win->user,
-                              detail::win_notification(NotificationKind::kClaimExtended, ChatId{},
-                                                       *win, lottery->title, now));
-        }
-        return *win;
-      });
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<Winner> {
+    auto win = transaction.winners().find(winner_id);
+    if (!win) return fail(ErrorCode::kUnknownWinner, std::to_string(winner_id.value()));
+    if (win->status == WinStatus::kClaimed) {
+      return fail(ErrorCode::kWinAlreadyClaimed, std::to_string(winner_id.value()));
+    }
+    if (win->status == WinStatus::kRedrawn) {
+      return fail(ErrorCode::kWinRedrawn, std::to_string(winner_id.value()));
+    }
+    auto lottery = detail::load_lottery(transaction, win->lottery);
+    if (!lottery) return tl::unexpected(lottery.error());
+    const Instant now = deps_.clock.now();
+    const Duration length = window ? Duration{*window} : Duration{lottery->claim_window};
+    win->deadline = now + length;
+    win->remind_at = detail::remind_time(now, win->deadline, deps_.settings.reminder_divisor);
+    win->reminded = false;
+    win->status = WinStatus::kPending;
+    if (!transaction.winners().extend(win->id, win->deadline, win->remind_at)) {
+      throw StorageError(StorageError::Kind::kConflict, "win changed during the extension");
+    }
+    detail::audit(
+        transaction, now, *actor, AuditAction::kWinExtended, win->lottery, win->id,
+        "hours " + std::to_string(std::chrono::duration_cast<std::chrono::hours>(length).count()));
+    if (win->user) {
+      detail::notify_user(transaction, *win->user,
+                          detail::win_notification(NotificationKind::kClaimExtended, ChatId{}, *win,
+                                                   lottery->title, now));
+    }
+    return *win;
+  });
 }
 
 Result<Winner> ClaimService::record_prize_given(const Requester& requester, WinnerId winner_id) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<Winner> {
-        auto win = transaction.winners().find(winner_id);
-        if (!win) return fail(ErrorCode::kUnknownWinner, std::to_string(winner_id.value()));
-        if (win->status != WinStatus::kClaimed) {
-          return fail(ErrorCode::kWinNotClaimed, std::to_string(winner_id.value()));
-        }
-        if (win->prize_given_at) {
-          return fail(ErrorCode::kPrizeAlreadyGiven, std::to_string(winner_id.value()));
-        }
-        const Instant now = deps_.clock.now();
-        if (!transaction.winners().mark_prize_given(win->id, now)) {
-          throw StorageError(StorageError::Kind::kConflict, "prize recorded concurrently");
-        }
-        win->prize_given_at = now;
-        detail::audit(transaction, now, *actor, AuditAction::kPrizeHandedOver, win->lottery,
-                      win->id);
-        return *win;
-      });
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<Winner> {
+    auto win = transaction.winners().find(winner_id);
+    if (!win) return fail(ErrorCode::kUnknownWinner, std::to_string(winner_id.value()));
+    if (win->status != WinStatus::kClaimed) {
+      return fail(ErrorCode::kWinNotClaimed, std::to_string(winner_id.value()));
+    }
+    if (win->prize_given_at) {
+      return fail(ErrorCode::kPrizeAlreadyGiven, std::to_string(winner_id.value()));
+    }
+    const Instant now = deps_.clock.now();
+    if (!transaction.winners().mark_prize_given(win->id, now)) {
+      throw StorageError(StorageError::Kind::kConflict, "prize recorded concurrently");
+    }
+    win->prize_given_at = now;
+    detail::audit(transaction, now, *actor, AuditAction::kPrizeHandedOver, win->lottery, win->id);
+    return *win;
+  });
 }
 
 }  // namespace lottery

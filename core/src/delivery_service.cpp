@@ -13,7 +13,7 @@ constexpr auto kWarningInterval = std::chrono::hours{1};
 
 Result<void> DeliveryService::give_up(const Notification& notification, const std::string& reason,
                                       bool chat_unreachable) {
-  return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) -> Result<void> {
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<void> {
     const Instant now = deps_.clock.now();
     transaction.outbox().mark_failed(notification.id, now, reason);
     detail::audit(transaction, now, Actor{ActorKind::kSystem, std::nullopt},

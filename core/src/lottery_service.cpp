@@ -218,26 +218,25 @@ Result<Lottery> LotteryService::create(const Requester& requester, std::string_v
   if (auto valid = validate_prizes(prizes); !valid) return tl::unexpected(valid.error());
   const auto window = claim_window.value_or(deps_.settings.claim_window);
   if (window <= std::chrono::seconds::zero()) return fail(ErrorCode::kInvalidDuration);
-  return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<Lottery> {
-        Lottery lottery;
-        lottery.title = std::string(clean_title);
-        lottery.prizes = prizes;
-        lottery.status = LotteryStatus::kOpen;
-        lottery.claim_window = window;
-        deps_.random.fill(lottery.seed);
-        lottery.created_at = deps_.clock.now();
-        lottery.id = transaction.lotteries().insert(lottery);
-        detail::audit(transaction, lottery.created_at, *actor, AuditAction::kLotteryCreated,
-                      lottery.id, std::nullopt, lottery.title);
-        return lottery;
-      });
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<Lottery> {
+    Lottery lottery;
+    lottery.title = std::string(clean_title);
+    lottery.prizes = prizes;
+    lottery.status = LotteryStatus::kOpen;
+    lottery.claim_window = window;
+    deps_.random.fill(lottery.seed);
+    lottery.created_at = deps_.clock.now();
+    lottery.id = transaction.lotteries().insert(lottery);
+    detail::audit(transaction, lottery.created_at, *actor, AuditAction::kLotteryCreated, lottery.id,
+                  std::nullopt, lottery.title);
+    return lottery;
+  });
 }
 
 Result<std::vector<Lottery>> LotteryService::list(const Requester& requester) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(deps_.transactions,
+  return detail::in_transaction(deps_,
                                 [&](Transaction& transaction) -> Result<std::vector<Lottery>> {
                                   return transaction.lotteries().list();
                                 });
@@ -246,46 +245,43 @@ Result<std::vector<Lottery>> LotteryService::list(const Requester& requester) {
 Result<Lottery> LotteryService::find(const Requester& requester, LotteryId lottery) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) {
-    return detail::load_lottery(transaction, lottery);
-  });
+  return detail::in_transaction(
+      deps_, [&](Transaction& transaction) { return detail::load_lottery(transaction, lottery); });
 }
 
 Result<EnrolReport> LotteryService::enrol(const Requester& requester, LotteryId lottery,
                                           std::span<const AccountNumber> accounts) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<EnrolReport> {
-        auto found = detail::load_lottery_for_enrolment(transaction, lottery);
-        if (!found) return tl::unexpected(found.error());
-        return detail::enrol_accounts(transaction, deps_.draw_randomness, std::move(*found),
-                                      accounts, deps_.clock.now(), *actor);
-      });
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<EnrolReport> {
+    auto found = detail::load_lottery_for_enrolment(transaction, lottery);
+    if (!found) return tl::unexpected(found.error());
+    return detail::enrol_accounts(transaction, deps_.draw_randomness, std::move(*found), accounts,
+                                  deps_.clock.now(), *actor);
+  });
 }
 
 Result<EnrolReport> LotteryService::enrol_all_active(const Requester& requester,
                                                      LotteryId lottery) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<EnrolReport> {
-        auto found = detail::load_lottery_for_enrolment(transaction, lottery);
-        if (!found) return tl::unexpected(found.error());
-        EnrolReport report;
-        detail::bring_to_current_fairness(transaction, deps_.draw_randomness, *found);
-        const std::uint64_t before = transaction.entries().count(lottery);
-        report.added = transaction.entries().add_all_active(lottery);
-        report.total_entries = transaction.entries().count(lottery);
-        detail::extend_entries_hash(transaction, deps_.draw_randomness, *found, before,
-                                    report.total_entries);
-        if (report.added > 0) {
-          transaction.lotteries().save_fairness(*found);
-          detail::audit(transaction, deps_.clock.now(), *actor, AuditAction::kEntriesAdded, lottery,
-                        std::nullopt, "added all active: " + std::to_string(report.added));
-        }
-        return report;
-      });
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<EnrolReport> {
+    auto found = detail::load_lottery_for_enrolment(transaction, lottery);
+    if (!found) return tl::unexpected(found.error());
+    EnrolReport report;
+    detail::bring_to_current_fairness(transaction, deps_.draw_randomness, *found);
+    const std::uint64_t before = transaction.entries().count(lottery);
+    report.added = transaction.entries().add_all_active(lottery);
+    report.total_entries = transaction.entries().count(lottery);
+    detail::extend_entries_hash(transaction, deps_.draw_randomness, *found, before,
+                                report.total_entries);
+    if (report.added > 0) {
+      transaction.lotteries().save_fairness(*found);
+      detail::audit(transaction, deps_.clock.now(), *actor, AuditAction::kEntriesAdded, lottery,
+                    std::nullopt, "added all active: " + std::to_string(report.added));
+    }
+    return report;
+  });
 }
 
 namespace {
@@ -314,55 +310,53 @@ Result<DrawReport> LotteryService::draw(const Requester& requester, LotteryId lo
   if (clean_public.size() > 128 || has_control_characters(clean_public)) {
     return fail(ErrorCode::kInvalidArgument, "public value");
   }
-  return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<DrawReport> {
-        auto lottery = transaction.lotteries().find_for_update(lottery_id);
-        if (!lottery) return fail(ErrorCode::kUnknownLottery, std::to_string(lottery_id.value()));
-        if (lottery->status == LotteryStatus::kDrawn || lottery->status == LotteryStatus::kClosed) {
-          return fail(ErrorCode::kAlreadyDrawn, std::to_string(lottery_id.value()));
-        }
-        if (lottery->status != LotteryStatus::kOpen) {
-          return fail(ErrorCode::kLotteryNotOpen, std::to_string(lottery_id.value()));
-        }
-        const Instant now = deps_.clock.now();
-        DrawReport report;
-        report.entries = transaction.entries().count(lottery_id);
-        detail::bring_to_current_fairness(transaction, deps_.draw_randomness, *lottery);
-        lottery->public_value = std::string(clean_public);
-        const auto stream = deps_.draw_randomness.stream(
-            DrawInput{2, lottery_id, lottery->seed, lottery->entries_hash, lottery->public_value});
-        LazyShuffle shuffle(report.entries, *stream);
-        const Selection selection = select_eligible(
-            shuffle,
-            [&](std::span<const std::uint64_t> ordinals) {
-              return transaction.entries().at(lottery_id, ordinals);
-            },
-            {}, lottery->prizes.size());
-        if (selection.picks.empty()) {
-          return fail(ErrorCode::kNoEntries, std::to_string(lottery_id.value()));
-        }
-        if (!transaction.lotteries().mark_drawn(lottery_id, now, shuffle.steps())) {
-          return fail(ErrorCode::kAlreadyDrawn, std::to_string(lottery_id.value()));
-        }
-        lottery->status = LotteryStatus::kDrawn;
-        lottery->drawn_at = now;
-        lottery->draw_cursor = shuffle.steps();
-        lottery->skipped_ordinals = selection.skipped_ordinals;
-        transaction.lotteries().save_fairness(*lottery);
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<DrawReport> {
+    auto lottery = transaction.lotteries().find_for_update(lottery_id);
+    if (!lottery) return fail(ErrorCode::kUnknownLottery, std::to_string(lottery_id.value()));
+    if (lottery->status == LotteryStatus::kDrawn || lottery->status == LotteryStatus::kClosed) {
+      return fail(ErrorCode::kAlreadyDrawn, std::to_string(lottery_id.value()));
+    }
+    if (lottery->status != LotteryStatus::kOpen) {
+      return fail(ErrorCode::kLotteryNotOpen, std::to_string(lottery_id.value()));
+    }
+    const Instant now = deps_.clock.now();
+    DrawReport report;
+    report.entries = transaction.entries().count(lottery_id);
+    detail::bring_to_current_fairness(transaction, deps_.draw_randomness, *lottery);
+    lottery->public_value = std::string(clean_public);
+    const auto stream = deps_.draw_randomness.stream(
+        DrawInput{2, lottery_id, lottery->seed, lottery->entries_hash, lottery->public_value});
+    LazyShuffle shuffle(report.entries, *stream);
+    const Selection selection = select_eligible(
+        shuffle,
+        [&](std::span<const std::uint64_t> ordinals) {
+          return transaction.entries().at(lottery_id, ordinals);
+        },
+        {}, lottery->prizes.size());
+    if (selection.picks.empty()) {
+      return fail(ErrorCode::kNoEntries, std::to_string(lottery_id.value()));
+    }
+    if (!transaction.lotteries().mark_drawn(lottery_id, now, shuffle.steps())) {
+      return fail(ErrorCode::kAlreadyDrawn, std::to_string(lottery_id.value()));
+    }
+    lottery->status = LotteryStatus::kDrawn;
+    lottery->drawn_at = now;
+    lottery->draw_cursor = shuffle.steps();
+    lottery->skipped_ordinals = selection.skipped_ordinals;
+    transaction.lotteries().save_fairness(*lottery);
 
-        for (std::size_t i = 0; i < selection.picks.size(); ++i) {
-          report.winners.push_back(store_win(transaction, deps_.random, deps_.settings, *lottery,
-                                             lottery->prizes[i], selection.picks[i], 1, now,
-                                             *actor));
-        }
-        report.empty_places.assign(
-            lottery->prizes.begin() + static_cast<std::ptrdiff_t>(selection.picks.size()),
-            lottery->prizes.end());
-        report.skipped_steps = selection.skipped_steps;
-        announce_draw(deps_.settings, transaction, *lottery, report, now, *actor);
-        report.lottery = std::move(*lottery);
-        return report;
-      });
+    for (std::size_t i = 0; i < selection.picks.size(); ++i) {
+      report.winners.push_back(store_win(transaction, deps_.random, deps_.settings, *lottery,
+                                         lottery->prizes[i], selection.picks[i], 1, now, *actor));
+    }
+    report.empty_places.assign(
+        lottery->prizes.begin() + static_cast<std::ptrdiff_t>(selection.picks.size()),
+        lottery->prizes.end());
+    report.skipped_steps = selection.skipped_steps;
+    announce_draw(deps_.settings, transaction, *lottery, report, now, *actor);
+    report.lottery = std::move(*lottery);
+    return report;
+  });
 }
 
 namespace {
@@ -446,35 +440,34 @@ void announce_redraw(const Settings& settings, Transaction& transaction, const L
 Result<RedrawReport> LotteryService::redraw(const Requester& requester, LotteryId lottery_id) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<RedrawReport> {
-        auto lottery = transaction.lotteries().find_for_update(lottery_id);
-        if (!lottery) return fail(ErrorCode::kUnknownLottery, std::to_string(lottery_id.value()));
-        if (lottery->status != LotteryStatus::kDrawn) {
-          return fail(lottery->status == LotteryStatus::kClosed ? ErrorCode::kNoExpiredWins
-                                                                : ErrorCode::kNotDrawn,
-                      std::to_string(lottery_id.value()));
-        }
-        const Instant now = deps_.clock.now();
-        std::vector<Winner> expired = expired_wins(transaction, *lottery, now, *actor);
-        if (expired.empty()) {
-          return fail(ErrorCode::kNoExpiredWins, std::to_string(lottery_id.value()));
-        }
-        const auto [selection, cursor] =
-            next_alternates(transaction, deps_.draw_randomness, *lottery, expired.size());
-        RedrawReport report;
-        replace_expired(deps_, transaction, *lottery, expired, selection, now, *actor, report);
-        transaction.lotteries().set_draw_cursor(lottery_id, cursor);
-        lottery->draw_cursor = cursor;
-        lottery->skipped_ordinals.insert(lottery->skipped_ordinals.end(),
-                                         selection.skipped_ordinals.begin(),
-                                         selection.skipped_ordinals.end());
-        transaction.lotteries().save_fairness(*lottery);
-        announce_redraw(deps_.settings, transaction, *lottery, report, now, *actor);
-        if (auto current = transaction.lotteries().find(lottery_id)) lottery = std::move(current);
-        report.lottery = std::move(*lottery);
-        return report;
-      });
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<RedrawReport> {
+    auto lottery = transaction.lotteries().find_for_update(lottery_id);
+    if (!lottery) return fail(ErrorCode::kUnknownLottery, std::to_string(lottery_id.value()));
+    if (lottery->status != LotteryStatus::kDrawn) {
+      return fail(lottery->status == LotteryStatus::kClosed ? ErrorCode::kNoExpiredWins
+                                                            : ErrorCode::kNotDrawn,
+                  std::to_string(lottery_id.value()));
+    }
+    const Instant now = deps_.clock.now();
+    std::vector<Winner> expired = expired_wins(transaction, *lottery, now, *actor);
+    if (expired.empty()) {
+      return fail(ErrorCode::kNoExpiredWins, std::to_string(lottery_id.value()));
+    }
+    const auto [selection, cursor] =
+        next_alternates(transaction, deps_.draw_randomness, *lottery, expired.size());
+    RedrawReport report;
+    replace_expired(deps_, transaction, *lottery, expired, selection, now, *actor, report);
+    transaction.lotteries().set_draw_cursor(lottery_id, cursor);
+    lottery->draw_cursor = cursor;
+    lottery->skipped_ordinals.insert(lottery->skipped_ordinals.end(),
+                                     selection.skipped_ordinals.begin(),
+                                     selection.skipped_ordinals.end());
+    transaction.lotteries().save_fairness(*lottery);
+    announce_redraw(deps_.settings, transaction, *lottery, report, now, *actor);
+    if (auto current = transaction.lotteries().find(lottery_id)) lottery = std::move(current);
+    report.lottery = std::move(*lottery);
+    return report;
+  });
 }
 
 }  // namespace lottery

@@ -53,31 +53,30 @@ Result<std::vector<WinnerExportRow>> winner_export_rows(Transaction& transaction
 }
 
 Result<MyAccount> QueryService::my_account(TelegramUserId telegram_id) {
-  return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<MyAccount> {
-        auto user = transaction.users().find_by_telegram_id(telegram_id);
-        if (!user || !user->is_registered) return fail(ErrorCode::kNotRegistered);
-        MyAccount view{*user, {}, {}, deps_.clock.now()};
-        for (Account& account : transaction.accounts().list_by_owner(user->id)) {
-          if (account.is_active) view.active_accounts.push_back(std::move(account));
-        }
-        std::map<LotteryId, std::string> titles;
-        for (Winner& win : transaction.winners().list_by_user(user->id)) {
-          auto [title, inserted] = titles.try_emplace(win.lottery);
-          if (inserted) {
-            const auto lottery = transaction.lotteries().find(win.lottery);
-            title->second = lottery ? lottery->title : std::string{};
-          }
-          view.wins.push_back(WinView{std::move(win), title->second});
-        }
-        return view;
-      });
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<MyAccount> {
+    auto user = transaction.users().find_by_telegram_id(telegram_id);
+    if (!user || !user->is_registered) return fail(ErrorCode::kNotRegistered);
+    MyAccount view{*user, {}, {}, deps_.clock.now()};
+    for (Account& account : transaction.accounts().list_by_owner(user->id)) {
+      if (account.is_active) view.active_accounts.push_back(std::move(account));
+    }
+    std::map<LotteryId, std::string> titles;
+    for (Winner& win : transaction.winners().list_by_user(user->id)) {
+      auto [title, inserted] = titles.try_emplace(win.lottery);
+      if (inserted) {
+        const auto lottery = transaction.lotteries().find(win.lottery);
+        title->second = lottery ? lottery->title : std::string{};
+      }
+      view.wins.push_back(WinView{std::move(win), title->second});
+    }
+    return view;
+  });
 }
 
 Result<LotteryWinners> QueryService::winner_status(const Requester& requester, LotteryId lottery) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) {
+  return detail::in_transaction(deps_, [&](Transaction& transaction) {
     return lottery_winners(transaction, lottery, deps_.clock.now(), false);
   });
 }
@@ -85,7 +84,7 @@ Result<LotteryWinners> QueryService::winner_status(const Requester& requester, L
 Result<LotteryWinners> QueryService::unclaimed(const Requester& requester, LotteryId lottery) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) {
+  return detail::in_transaction(deps_, [&](Transaction& transaction) {
     return lottery_winners(transaction, lottery, deps_.clock.now(), true);
   });
 }
@@ -106,19 +105,18 @@ std::vector<WinnerRow> current_winners(Transaction& transaction, LotteryId lotte
 }
 
 Result<LotteryInfo> QueryService::lottery_info(LotteryId lottery) {
-  return detail::in_transaction(
-      deps_.transactions, [&](Transaction& transaction) -> Result<LotteryInfo> {
-        auto found = detail::load_lottery(transaction, lottery);
-        if (!found) return tl::unexpected(found.error());
-        const std::uint64_t entries = transaction.entries().count(lottery);
-        return LotteryInfo{std::move(*found), entries};
-      });
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<LotteryInfo> {
+    auto found = detail::load_lottery(transaction, lottery);
+    if (!found) return tl::unexpected(found.error());
+    const std::uint64_t entries = transaction.entries().count(lottery);
+    return LotteryInfo{std::move(*found), entries};
+  });
 }
 
 Result<Stats> QueryService::stats(const Requester& requester) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) -> Result<Stats> {
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<Stats> {
     return Stats{transaction.reports().winners_by_card(),
                  transaction.reports().top_accounts(kTopAccounts),
                  transaction.reports().unclaimed_past_window(deps_.clock.now())};

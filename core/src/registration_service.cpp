@@ -24,20 +24,20 @@ Result<void> ensure_card_free(Transaction& transaction, TelegramUserId telegram_
 }  // namespace
 
 Result<std::optional<User>> RegistrationService::find_user(TelegramUserId telegram_id) {
-  return detail::in_transaction(deps_.transactions,
+  return detail::in_transaction(deps_,
                                 [&](Transaction& transaction) -> Result<std::optional<User>> {
                                   return transaction.users().find_by_telegram_id(telegram_id);
                                 });
 }
 
 Result<void> RegistrationService::check_card(TelegramUserId telegram_id, const ClubCard& card) {
-  return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) {
+  return detail::in_transaction(deps_, [&](Transaction& transaction) {
     return ensure_card_free(transaction, telegram_id, card);
   });
 }
 
 Result<User> RegistrationService::register_user(const RegistrationRequest& request) {
-  return detail::in_transaction(deps_.transactions, [&](Transaction& transaction) -> Result<User> {
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<User> {
     if (auto free = ensure_card_free(transaction, request.telegram_id, request.club_card); !free) {
       return tl::unexpected(free.error());
     }

@@ -22,21 +22,22 @@
 namespace lottery::detail {
 
 // Runs `work` in a transaction and commits it when the work succeeds; an Error result
-// rolls everything back. A conflict with a concurrent transaction is retried a few
-// times; storage failures become Error values, so no exception leaves a use case.
+// rolls everything back. A conflict with a concurrent transaction is tried again, up to
+// kConflictAttempts times in all (the one retry policy: the chat layer retries a whole
+// update the same way); storage failures become Error values, so no exception leaves a
+// use case.
 template <class Work>
-auto in_transaction(TransactionManager& transactions, Work&& work)
+auto in_transaction(const Dependencies& deps, Work&& work)
     -> std::invoke_result_t<Work&, Transaction&> {
-  constexpr int kAttempts = 3;
   for (int attempt = 1;; ++attempt) {
     try {
-      auto transaction = transactions.begin();
+      auto transaction = deps.transactions.begin();
       auto result = work(*transaction);
       if (result) transaction->commit();
       return result;
     } catch (const StorageError& error) {
       if (error.kind() == StorageError::Kind::kConflict) {
-        if (attempt < kAttempts) continue;
+        if (attempt < kConflictAttempts) continue;
         return fail(ErrorCode::kConflict, error.what());
       }
       if (error.kind() == StorageError::Kind::kRejected) {

@@ -15,8 +15,6 @@
 namespace lottery::chat {
 namespace {
 
-constexpr int kUpdateAttempts = 3;
-
 // A message in a group: the bot only points to the private chat, and only when addressed.
 void answer_in_group(const std::optional<CommandLine>& command, const ChatSettings& settings,
                      Conversation& conversation) {
@@ -126,7 +124,7 @@ struct ChatBot::Impl {
       try {
         return handle_once(update_id, event);
       } catch (const StorageError& error) {
-        if (error.kind() == StorageError::Kind::kConflict && attempt < kUpdateAttempts) continue;
+        if (error.kind() == StorageError::Kind::kConflict && attempt < kConflictAttempts) continue;
         // A rejected update is given up (and skipped); an unavailable store is retried.
         ErrorCode code = ErrorCode::kStorageUnavailable;
         if (error.kind() == StorageError::Kind::kConflict) code = ErrorCode::kConflict;

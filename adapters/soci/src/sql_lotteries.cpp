@@ -26,10 +26,11 @@ constexpr const char* kLotteryColumns =
     "lottery_us(created_at), lottery_us(drawn_at), fairness_version, entries_hash_hex, "
     "public_value, skipped_ordinals FROM lotteries ";
 
-DrawSeed seed_from_hex(const std::string& hex) {
-  const auto seed = parse_hex_digest(hex);
-  if (!seed) corrupt("lottery seed");
-  return *seed;
+// 32 bytes stored as 64 hex digits: the seed, or the entries' hash chain.
+Digest digest_from_hex(const std::string& hex, const char* what) {
+  const auto digest = parse_hex_digest(hex);
+  if (!digest) corrupt(what);
+  return *digest;
 }
 
 Lottery lottery_from(const soci::row& row) {
@@ -38,13 +39,13 @@ Lottery lottery_from(const soci::row& row) {
   lottery.title = text(row, 1);
   lottery.status = must(parse_lottery_status(text(row, 2)), "lottery status");
   lottery.claim_window = std::chrono::seconds{integer(row, 3)};
-  lottery.seed = seed_from_hex(text(row, 4));
+  lottery.seed = digest_from_hex(text(row, 4), "lottery seed");
   lottery.draw_cursor = static_cast<std::uint64_t>(integer(row, 5));
   lottery.created_at = instant(row, 6);
   lottery.drawn_at = optional_instant(row, 7);
   lottery.fairness_version = static_cast<int>(integer(row, 8));
   if (const std::string hash = text(row, 9); !hash.empty())
-    lottery.entries_hash = seed_from_hex(hash);
+    lottery.entries_hash = digest_from_hex(hash, "entries hash");
   lottery.public_value = text(row, 10);
   const std::string skipped = text(row, 11);
   for (std::size_t start = 0; start < skipped.size();) {

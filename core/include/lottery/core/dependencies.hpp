@@ -8,6 +8,10 @@
 
 namespace lottery {
 
+// How many times a unit of work that lost a race with a concurrent one (a conflict) is
+// tried in all: by the use cases, and by the chat layer for a whole update.
+inline constexpr int kConflictAttempts = 3;
+
 // What every use case needs from outside the core. The referenced ports must outlive
 // the services built from it.
 struct Dependencies {
