@@ -54,6 +54,14 @@ bool reorders(char32_t c) {
          (c >= 0x2066 && c <= 0x2069);
 }
 
+// Shows nothing, so a name with it looks like one without: zero-width space, word
+// joiner and invisible operators, the byte order mark, soft hyphen, Mongolian vowel
+// separator, Hangul fillers. (The zero-width joiner stays: emoji are built with it.)
+bool invisible(char32_t c) {
+  return c == 0x00AD || c == 0x115F || c == 0x1160 || c == 0x180E || c == 0x200B ||
+         (c >= 0x2060 && c <= 0x2064) || c == 0x3164 || c == 0xFEFF || c == 0xFFA0;
+}
+
 }  // namespace
 
 std::string one_line(std::string_view text) {
@@ -69,7 +77,7 @@ std::string one_line(std::string_view text) {
     }
     if (breaks_the_line(code_point)) {
       line.push_back(' ');
-    } else if (!reorders(code_point)) {
+    } else if (!reorders(code_point) && !invisible(code_point)) {
       line.append(text.substr(at, length));
     }
     at += length;

@@ -20,6 +20,11 @@ TEST(DisplayText, ReorderingControlsAreDropped) {
   EXPECT_EQ(one_line("\u200D👨\u200D👩"), "\u200D👨\u200D👩") << "joiners build emoji";
 }
 
+// "Анна" with hidden characters must not pass for "Анна" in an admin's list.
+TEST(DisplayText, CharactersThatShowNothingAreDropped) {
+  EXPECT_EQ(one_line("\u0410\u200B\u043D\u2060\u043D\uFEFF\u0430\u00AD\u3164"), "Анна");
+}
+
 TEST(DisplayText, BytesThatAreNotUtf8BecomeReplacementCharacters) {
   EXPECT_EQ(one_line("a\xff"
                      "b"),
