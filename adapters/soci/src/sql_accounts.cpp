@@ -22,15 +22,15 @@ using soci::use;
 // Accounts
 
 constexpr const char* kAccountColumns =
-    "SELECT id, account_number, owner_id, lottery_flag(is_active), lottery_us(created_at) "
-    "FROM accounts ";
+    "SELECT id, account_number, owner_id, lottery_flag(is_active) AS is_active, "
+    "lottery_us(created_at) AS created_at_us FROM accounts ";
 
 Account account_from(const soci::row& row) {
   std::optional<UserId> owner;
-  if (const auto id = optional_integer(row, 2)) owner = UserId{*id};
-  return Account{AccountId{integer(row, 0)},
-                 must(AccountNumber::parse(text(row, 1)), "account number"), owner,
-                 integer(row, 3) != 0, instant(row, 4)};
+  if (const auto id = optional_integer(row, "owner_id")) owner = UserId{*id};
+  return Account{AccountId{integer(row, "id")},
+                 must(AccountNumber::parse(text(row, "account_number")), "account number"), owner,
+                 integer(row, "is_active") != 0, instant(row, "created_at_us")};
 }
 
 class SqlAccounts : public AccountRepository {
@@ -100,15 +100,18 @@ class SqlAccounts : public AccountRepository {
       std::vector<AccountImportResult> results(rows.size());
       // Only the rows with something to report come back: a fresh import reads nothing.
       Rows found(session_,
-                 "SELECT a.id, a.account_number, a.owner_id, lottery_flag(a.is_active), "
-                 "lottery_us(a.created_at), s.position, u.id FROM lottery_staging s "
+                 "SELECT a.id AS id, a.account_number AS account_number, a.owner_id AS owner_id, "
+                 "lottery_flag(a.is_active) AS is_active, lottery_us(a.created_at) AS "
+                 "created_at_us, s.position AS position, u.id AS holder_id "
+                 "FROM lottery_staging s "
                  "LEFT JOIN users u ON u.club_card_number = s.club_card AND u.is_registered = TRUE "
                  "LEFT JOIN accounts a ON a.account_number = s.account_number "
                  "WHERE u.id IS NOT NULL OR a.id IS NOT NULL");
       for (const auto& row : found) {
-        AccountImportResult& result = results.at(static_cast<std::size_t>(integer(row, 5)));
-        if (const auto holder = optional_integer(row, 6)) result.holder = UserId{*holder};
-        if (!is_null(row, 0)) {
+        AccountImportResult& result =
+            results.at(static_cast<std::size_t>(integer(row, "position")));
+        if (const auto holder = optional_integer(row, "holder_id")) result.holder = UserId{*holder};
+        if (!is_null(row, "id")) {
           result.existing = account_from(row);
         }
       }
@@ -130,7 +133,8 @@ class SqlAccounts : public AccountRepository {
       Rows registered(session_,
                       "SELECT club_card_number, id FROM users "
                       "WHERE is_registered = TRUE AND club_card_number IS NOT NULL");
-      for (const auto& row : registered) holders.emplace(text(row, 0), UserId{integer(row, 1)});
+      for (const auto& row : registered)
+        holders.emplace(text(row, "club_card_number"), UserId{integer(row, "id")});
       for (std::size_t i = 0; i < rows.size(); ++i) {
         if (!rows[i].card) continue;
         if (const auto found = holders.find(rows[i].card->str()); found != holders.end()) {

@@ -49,19 +49,20 @@ class SqlAudit : public AuditLog {
       long long key = lottery.value();
       std::vector<AuditEvent> events;
       Rows rows(session_,
-                "SELECT lottery_us(at), actor_kind, actor_telegram_id, action, "
+                "SELECT lottery_us(at) AS at_us, actor_kind, actor_telegram_id, action, "
                 "lottery_id, winner_id, details FROM audit_events "
                 "WHERE lottery_id = :lottery ORDER BY id",
                 use(key, "lottery"));
       for (const auto& row : rows) {
         AuditEvent event;
-        event.at = instant(row, 0);
-        event.actor.kind = must(parse_actor_kind(text(row, 1)), "actor kind");
-        if (const auto id = optional_integer(row, 2)) event.actor.telegram_id = TelegramUserId{*id};
-        event.action = must(parse_audit_action(text(row, 3)), "audit action");
-        if (const auto id = optional_integer(row, 4)) event.lottery = LotteryId{*id};
-        if (const auto id = optional_integer(row, 5)) event.winner = WinnerId{*id};
-        event.details = text(row, 6);
+        event.at = instant(row, "at_us");
+        event.actor.kind = must(parse_actor_kind(text(row, "actor_kind")), "actor kind");
+        if (const auto id = optional_integer(row, "actor_telegram_id"))
+          event.actor.telegram_id = TelegramUserId{*id};
+        event.action = must(parse_audit_action(text(row, "action")), "audit action");
+        if (const auto id = optional_integer(row, "lottery_id")) event.lottery = LotteryId{*id};
+        if (const auto id = optional_integer(row, "winner_id")) event.winner = WinnerId{*id};
+        event.details = text(row, "details");
         events.push_back(std::move(event));
       }
       return events;

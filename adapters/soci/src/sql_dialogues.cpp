@@ -28,11 +28,16 @@ class SqlDialogues : public DialogueRepository {
       long long chat_id = chat.value();
       long long user_id = user.value();
       Rows rows(session_,
-                "SELECT name, step, data, lottery_us(updated_at) FROM dialogues "
+                "SELECT name, step, data, lottery_us(updated_at) AS updated_at_us FROM dialogues "
                 "WHERE chat_id = :chat AND user_id = :user",
                 use(chat_id, "chat"), use(user_id, "user"));
       for (const auto& row : rows) {
-        return Dialogue{chat, user, text(row, 0), text(row, 1), text(row, 2), instant(row, 3)};
+        return Dialogue{chat,
+                        user,
+                        text(row, "name"),
+                        text(row, "step"),
+                        text(row, "data"),
+                        instant(row, "updated_at_us")};
       }
       return std::nullopt;
     });

@@ -23,18 +23,19 @@ using soci::use;
 
 // An entry with its account's current state, as kEntryColumns select it.
 constexpr std::string_view kEntryColumns =
-    "SELECT p.ordinal, a.id, a.account_number, a.owner_id, lottery_flag(a.is_active) "
+    "SELECT p.ordinal AS ordinal, a.id AS account_id, a.account_number AS account_number, "
+    "a.owner_id AS owner_id, lottery_flag(a.is_active) AS is_active "
     "FROM participations p JOIN accounts a ON a.id = p.account_id ";
 
 Entry entry_from(const soci::row& row, LotteryId lottery) {
   std::optional<UserId> owner;
-  if (const auto id = optional_integer(row, 3)) owner = UserId{*id};
+  if (const auto id = optional_integer(row, "owner_id")) owner = UserId{*id};
   return Entry{lottery,
-               static_cast<std::uint64_t>(integer(row, 0)),
-               AccountId{integer(row, 1)},
-               must(AccountNumber::parse(text(row, 2)), "account number"),
+               static_cast<std::uint64_t>(integer(row, "ordinal")),
+               AccountId{integer(row, "account_id")},
+               must(AccountNumber::parse(text(row, "account_number")), "account number"),
                owner,
-               integer(row, 4) != 0};
+               integer(row, "is_active") != 0};
 }
 
 class SqlEntries : public EntryRepository {

@@ -23,7 +23,8 @@ using soci::use;
 
 constexpr const char* kLotteryColumns =
     "SELECT id, title, status, claim_window_seconds, seed_hex, draw_cursor, "
-    "lottery_us(created_at), lottery_us(drawn_at), fairness_version, entries_hash_hex, "
+    "lottery_us(created_at) AS created_at_us, lottery_us(drawn_at) AS drawn_at_us, "
+    "fairness_version, entries_hash_hex, "
     "public_value, skipped_ordinals FROM lotteries ";
 
 // 32 bytes stored as 64 hex digits: the seed, or the entries' hash chain.
@@ -35,19 +36,19 @@ Digest digest_from_hex(const std::string& hex, const char* what) {
 
 Lottery lottery_from(const soci::row& row) {
   Lottery lottery;
-  lottery.id = LotteryId{integer(row, 0)};
-  lottery.title = text(row, 1);
-  lottery.status = must(parse_lottery_status(text(row, 2)), "lottery status");
-  lottery.claim_window = std::chrono::seconds{integer(row, 3)};
-  lottery.seed = digest_from_hex(text(row, 4), "lottery seed");
-  lottery.draw_cursor = static_cast<std::uint64_t>(integer(row, 5));
-  lottery.created_at = instant(row, 6);
-  lottery.drawn_at = optional_instant(row, 7);
-  lottery.fairness_version = static_cast<int>(integer(row, 8));
-  if (const std::string hash = text(row, 9); !hash.empty())
+  lottery.id = LotteryId{integer(row, "id")};
+  lottery.title = text(row, "title");
+  lottery.status = must(parse_lottery_status(text(row, "status")), "lottery status");
+  lottery.claim_window = std::chrono::seconds{integer(row, "claim_window_seconds")};
+  lottery.seed = digest_from_hex(text(row, "seed_hex"), "lottery seed");
+  lottery.draw_cursor = static_cast<std::uint64_t>(integer(row, "draw_cursor"));
+  lottery.created_at = instant(row, "created_at_us");
+  lottery.drawn_at = optional_instant(row, "drawn_at_us");
+  lottery.fairness_version = static_cast<int>(integer(row, "fairness_version"));
+  if (const std::string hash = text(row, "entries_hash_hex"); !hash.empty())
     lottery.entries_hash = digest_from_hex(hash, "entries hash");
-  lottery.public_value = text(row, 10);
-  const std::string skipped = text(row, 11);
+  lottery.public_value = text(row, "public_value");
+  const std::string skipped = text(row, "skipped_ordinals");
   for (std::size_t start = 0; start < skipped.size();) {
     const std::size_t comma = std::min(skipped.find(',', start), skipped.size());
     std::uint64_t ordinal = 0;
@@ -113,7 +114,8 @@ class SqlLotteries : public LotteryRepository {
                       "SELECT lottery_id, place, prize FROM lottery_prizes "
                       "ORDER BY lottery_id, place");
       for (const auto& row : prize_rows) {
-        prizes[integer(row, 0)].push_back(Prize{static_cast<int>(integer(row, 1)), text(row, 2)});
+        prizes[integer(row, "lottery_id")].push_back(
+            Prize{static_cast<int>(integer(row, "place")), text(row, "prize")});
       }
       for (Lottery& lottery : lotteries) lottery.prizes = std::move(prizes[lottery.id.value()]);
       return lotteries;
@@ -188,7 +190,8 @@ class SqlLotteries : public LotteryRepository {
                       "ORDER BY place",
                       use(key, "id"));
       for (const auto& row : prize_rows) {
-        lottery->prizes.push_back(Prize{static_cast<int>(integer(row, 0)), text(row, 1)});
+        lottery->prizes.push_back(
+            Prize{static_cast<int>(integer(row, "place")), text(row, "prize")});
       }
       return lottery;
     });

@@ -42,33 +42,35 @@ constexpr std::string_view kReplyKinds =
 // A notification's columns, as notification_from reads them.
 constexpr std::string_view kNotificationColumns =
     "SELECT id, chat_id, kind, lottery_id, lottery_title, winner_id, place, prize, "
-    "account_number, lottery_us(deadline), count, detail, text, markup, reference, "
-    "lottery_us(created_at), attempts, parts_sent, parts_digest";
+    "account_number, lottery_us(deadline) AS deadline_us, count, detail, text, markup, "
+    "reference, lottery_us(created_at) AS created_at_us, attempts, parts_sent, parts_digest";
 constexpr std::string_view kFromOutboxWhere = " FROM outbox WHERE ";
 
 Notification notification_from(const soci::row& row) {
   Notification notification;
-  notification.id = NotificationId{integer(row, 0)};
-  notification.chat = ChatId{integer(row, 1)};
-  notification.kind = must(parse_notification_kind(text(row, 2)), "notification kind");
-  if (const auto lottery = optional_integer(row, 3)) notification.lottery = LotteryId{*lottery};
-  notification.lottery_title = text(row, 4);
-  if (const auto winner = optional_integer(row, 5)) notification.winner = WinnerId{*winner};
-  notification.place = static_cast<int>(integer(row, 6));
-  notification.prize = text(row, 7);
-  if (const auto account = optional_text(row, 8)) {
+  notification.id = NotificationId{integer(row, "id")};
+  notification.chat = ChatId{integer(row, "chat_id")};
+  notification.kind = must(parse_notification_kind(text(row, "kind")), "notification kind");
+  if (const auto lottery = optional_integer(row, "lottery_id"))
+    notification.lottery = LotteryId{*lottery};
+  notification.lottery_title = text(row, "lottery_title");
+  if (const auto winner = optional_integer(row, "winner_id"))
+    notification.winner = WinnerId{*winner};
+  notification.place = static_cast<int>(integer(row, "place"));
+  notification.prize = text(row, "prize");
+  if (const auto account = optional_text(row, "account_number")) {
     notification.account = must(AccountNumber::parse(*account), "account number");
   }
-  notification.deadline = optional_instant(row, 9);
-  notification.count = integer(row, 10);
-  notification.detail = text(row, 11);
-  notification.text = text(row, 12);
-  notification.markup = text(row, 13);
-  notification.reference = integer(row, 14);
-  notification.created_at = instant(row, 15);
-  notification.attempts = static_cast<int>(integer(row, 16));
-  notification.parts_sent = static_cast<int>(integer(row, 17));
-  notification.parts_digest = integer(row, 18);
+  notification.deadline = optional_instant(row, "deadline_us");
+  notification.count = integer(row, "count");
+  notification.detail = text(row, "detail");
+  notification.text = text(row, "text");
+  notification.markup = text(row, "markup");
+  notification.reference = integer(row, "reference");
+  notification.created_at = instant(row, "created_at_us");
+  notification.attempts = static_cast<int>(integer(row, "attempts"));
+  notification.parts_sent = static_cast<int>(integer(row, "parts_sent"));
+  notification.parts_digest = integer(row, "parts_digest");
   return notification;
 }
 
@@ -332,7 +334,7 @@ class SqlOutbox : public Outbox {
                 "AND kind = :kind AND telegram_message_id IS NOT NULL "
                 "ORDER BY id DESC LIMIT 1",
                 use(key, "lottery"), use(name, "kind"));
-      for (const auto& row : rows) return integer(row, 0);
+      for (const auto& row : rows) return integer(row, "telegram_message_id");
       return std::nullopt;
     });
   }
@@ -366,7 +368,8 @@ class SqlOutbox : public Outbox {
                     "AND winner.failed_at IS NULL) ORDER BY id",
                 use(from, "since"));
       for (const auto& row : rows) {
-        posts.push_back(SentNotification{notification_from(row), integer(row, 19)});
+        posts.push_back(
+            SentNotification{notification_from(row), integer(row, "telegram_message_id")});
       }
       return posts;
     });

@@ -29,14 +29,15 @@ class SqlReports : public ReportQueries {
     return guarded([&] {
       std::vector<WinnersByCardRow> report;
       Rows rows(session_,
-                "SELECT u.club_card_number, u.first_name, count(w.id), "
-                "count(CASE WHEN w.status = 'claimed' THEN 1 END) "
+                "SELECT u.club_card_number AS club_card_number, u.first_name AS first_name, "
+                "count(w.id) AS wins, count(CASE WHEN w.status = 'claimed' THEN 1 END) AS claimed "
                 "FROM users u JOIN winners w ON w.user_id = u.id "
                 "WHERE u.club_card_number IS NOT NULL "
                 "GROUP BY u.id, u.club_card_number, u.first_name ORDER BY u.club_card_number");
       for (const auto& row : rows) {
-        report.push_back(WinnersByCardRow{must(ClubCard::from_storage(text(row, 0)), "card"),
-                                          text(row, 1), integer(row, 2), integer(row, 3)});
+        report.push_back(WinnersByCardRow{
+            must(ClubCard::from_storage(text(row, "club_card_number")), "card"),
+            text(row, "first_name"), integer(row, "wins"), integer(row, "claimed")});
       }
       return report;
     });
@@ -46,19 +47,22 @@ class SqlReports : public ReportQueries {
     return guarded([&] {
       long long most = static_cast<long long>(limit);
       std::vector<TopAccountRow> report;
-      Rows rows(session_,
-                "SELECT a.account_number, u.club_card_number, count(*) AS entries "
-                "FROM participations p JOIN accounts a ON a.id = p.account_id "
-                "LEFT JOIN users u ON u.id = a.owner_id "
-                "GROUP BY a.id, a.account_number, u.club_card_number "
-                "ORDER BY entries DESC, a.account_number LIMIT :most",
-                use(most, "most"));
+      Rows rows(
+          session_,
+          "SELECT a.account_number AS account_number, u.club_card_number AS club_card_number, "
+          "count(*) AS entries "
+          "FROM participations p JOIN accounts a ON a.id = p.account_id "
+          "LEFT JOIN users u ON u.id = a.owner_id "
+          "GROUP BY a.id, a.account_number, u.club_card_number "
+          "ORDER BY entries DESC, a.account_number LIMIT :most",
+          use(most, "most"));
       for (const auto& row : rows) {
         std::optional<ClubCard> card;
-        if (const auto value = optional_text(row, 1))
+        if (const auto value = optional_text(row, "club_card_number"))
           card = must(ClubCard::from_storage(*value), "card");
-        report.push_back(TopAccountRow{must(AccountNumber::parse(text(row, 0)), "account number"),
-                                       card, integer(row, 2)});
+        report.push_back(
+            TopAccountRow{must(AccountNumber::parse(text(row, "account_number")), "account number"),
+                          card, integer(row, "entries")});
       }
       return report;
     });
@@ -69,8 +73,9 @@ class SqlReports : public ReportQueries {
       long long at = micros(now);
       std::vector<UnclaimedRow> report;
       Rows rows(session_,
-                "SELECT l.id, l.title, w.id, w.place, w.prize, w.account_number, "
-                "u.club_card_number, lottery_us(w.created_at) "
+                "SELECT l.id AS lottery_id, l.title AS title, w.id AS winner_id, w.place AS place, "
+                "w.prize AS prize, w.account_number AS account_number, "
+                "u.club_card_number AS club_card_number, lottery_us(w.created_at) AS drawn_at_us "
                 "FROM winners w JOIN lotteries l ON l.id = w.lottery_id "
                 "LEFT JOIN users u ON u.id = w.user_id "
                 "WHERE w.status IN ('pending', 'expired') "
@@ -79,12 +84,14 @@ class SqlReports : public ReportQueries {
                 use(at, "now"));
       for (const auto& row : rows) {
         std::optional<ClubCard> card;
-        if (const auto value = optional_text(row, 6))
+        if (const auto value = optional_text(row, "club_card_number"))
           card = must(ClubCard::from_storage(*value), "card");
-        report.push_back(UnclaimedRow{
-            LotteryId{integer(row, 0)}, text(row, 1), WinnerId{integer(row, 2)},
-            static_cast<int>(integer(row, 3)), text(row, 4),
-            must(AccountNumber::parse(text(row, 5)), "account number"), card, instant(row, 7)});
+        report.push_back(
+            UnclaimedRow{LotteryId{integer(row, "lottery_id")}, text(row, "title"),
+                         WinnerId{integer(row, "winner_id")},
+                         static_cast<int>(integer(row, "place")), text(row, "prize"),
+                         must(AccountNumber::parse(text(row, "account_number")), "account number"),
+                         card, instant(row, "drawn_at_us")});
       }
       return report;
     });

@@ -63,48 +63,70 @@ void rethrow_as_storage_error() {
   }
 }
 
-bool is_null(const soci::row& row, std::size_t column) {
-  return row.get_indicator(column) == soci::i_null;
+namespace {
+
+std::size_t position_of(const soci::row& row, std::string_view name) {
+  for (std::size_t position = 0; position < row.size(); ++position) {
+    if (row.get_properties(position).get_name() == name) return position;
+  }
+  corrupt("no column " + std::string(name));
 }
 
-std::int64_t integer(const soci::row& row, std::size_t column) {
-  if (is_null(row, column)) corrupt("NULL where a number was expected");
-  switch (row.get_properties(column).get_data_type()) {
+bool is_null_at(const soci::row& row, std::size_t position) {
+  return row.get_indicator(position) == soci::i_null;
+}
+
+std::int64_t integer_at(const soci::row& row, std::size_t position) {
+  if (is_null_at(row, position)) corrupt("NULL where a number was expected");
+  switch (row.get_properties(position).get_data_type()) {
     case soci::dt_integer:
-      return row.get<int>(column);
+      return row.get<int>(position);
     case soci::dt_long_long:
-      return row.get<long long>(column);
+      return row.get<long long>(position);
     case soci::dt_unsigned_long_long:
-      return static_cast<std::int64_t>(row.get<unsigned long long>(column));
+      return static_cast<std::int64_t>(row.get<unsigned long long>(position));
     case soci::dt_double:
-      return static_cast<std::int64_t>(row.get<double>(column));
+      return static_cast<std::int64_t>(row.get<double>(position));
     case soci::dt_string:
-      return std::stoll(row.get<std::string>(column));
+      return std::stoll(row.get<std::string>(position));
     default:
       corrupt("a column that is not a number");
   }
 }
 
-std::optional<std::int64_t> optional_integer(const soci::row& row, std::size_t column) {
-  if (is_null(row, column)) return std::nullopt;
-  return integer(row, column);
+}  // namespace
+
+bool is_null(const soci::row& row, std::string_view column) {
+  return is_null_at(row, position_of(row, column));
 }
 
-std::string text(const soci::row& row, std::size_t column) {
-  if (is_null(row, column)) return {};
-  return row.get<std::string>(column);
+std::int64_t integer(const soci::row& row, std::string_view column) {
+  return integer_at(row, position_of(row, column));
 }
 
-std::optional<std::string> optional_text(const soci::row& row, std::size_t column) {
-  if (is_null(row, column)) return std::nullopt;
-  return row.get<std::string>(column);
+std::optional<std::int64_t> optional_integer(const soci::row& row, std::string_view column) {
+  const std::size_t position = position_of(row, column);
+  if (is_null_at(row, position)) return std::nullopt;
+  return integer_at(row, position);
 }
 
-Instant instant(const soci::row& row, std::size_t column) {
+std::string text(const soci::row& row, std::string_view column) {
+  const std::size_t position = position_of(row, column);
+  if (is_null_at(row, position)) return {};
+  return row.get<std::string>(position);
+}
+
+std::optional<std::string> optional_text(const soci::row& row, std::string_view column) {
+  const std::size_t position = position_of(row, column);
+  if (is_null_at(row, position)) return std::nullopt;
+  return row.get<std::string>(position);
+}
+
+Instant instant(const soci::row& row, std::string_view column) {
   return Instant{Duration{integer(row, column)}};
 }
 
-std::optional<Instant> optional_instant(const soci::row& row, std::size_t column) {
+std::optional<Instant> optional_instant(const soci::row& row, std::string_view column) {
   const auto value = optional_integer(row, column);
   if (!value) return std::nullopt;
   return Instant{Duration{*value}};

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "lottery/core/time.hpp"
 #include "lottery/db/database.hpp"
@@ -35,15 +36,19 @@ auto guarded(Work&& work) -> decltype(work()) {
   }
 }
 
-// Column readers by position, tolerant of how each backend types integers.
-[[nodiscard]] bool is_null(const soci::row& row, std::size_t column);
-[[nodiscard]] std::int64_t integer(const soci::row& row, std::size_t column);
+// Column readers by name: the column's name in the query, or its alias (AS name), in
+// lower case as PostgreSQL reports it. Each reader tolerates how each backend types
+// integers; a column missing from the row is reported as corrupt data.
+[[nodiscard]] bool is_null(const soci::row& row, std::string_view column);
+[[nodiscard]] std::int64_t integer(const soci::row& row, std::string_view column);
 [[nodiscard]] std::optional<std::int64_t> optional_integer(const soci::row& row,
-                                                           std::size_t column);
-[[nodiscard]] std::string text(const soci::row& row, std::size_t column);  // NULL: ""
-[[nodiscard]] std::optional<std::string> optional_text(const soci::row& row, std::size_t column);
-[[nodiscard]] Instant instant(const soci::row& row, std::size_t column);
-[[nodiscard]] std::optional<Instant> optional_instant(const soci::row& row, std::size_t column);
+                                                           std::string_view column);
+[[nodiscard]] std::string text(const soci::row& row, std::string_view column);  // NULL: ""
+[[nodiscard]] std::optional<std::string> optional_text(const soci::row& row,
+                                                       std::string_view column);
+[[nodiscard]] Instant instant(const soci::row& row, std::string_view column);
+[[nodiscard]] std::optional<Instant> optional_instant(const soci::row& row,
+                                                      std::string_view column);
 
 [[nodiscard]] inline long long micros(Instant at) { return at.time_since_epoch().count(); }
 

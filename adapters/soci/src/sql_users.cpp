@@ -23,22 +23,24 @@ using soci::use;
 
 constexpr const char* kUserColumns =
     "SELECT id, telegram_id, username, first_name, club_card_number, phone, "
-    "lottery_flag(is_registered), verification_code, lottery_us(created_at) FROM users ";
+    "lottery_flag(is_registered) AS is_registered, verification_code, "
+    "lottery_us(created_at) AS created_at_us FROM users ";
 
 User user_from(const soci::row& row) {
   User user;
-  user.id = UserId{integer(row, 0)};
-  user.telegram_id = TelegramUserId{integer(row, 1)};
-  user.username = text(row, 2);
-  user.first_name = text(row, 3);
-  if (const auto card = optional_text(row, 4))
+  user.id = UserId{integer(row, "id")};
+  user.telegram_id = TelegramUserId{integer(row, "telegram_id")};
+  user.username = text(row, "username");
+  user.first_name = text(row, "first_name");
+  if (const auto card = optional_text(row, "club_card_number"))
     user.club_card = must(ClubCard::from_storage(*card), "card");
-  if (const auto phone = optional_text(row, 5)) user.phone = must(Phone::parse(*phone), "phone");
-  user.is_registered = integer(row, 6) != 0;
-  if (const auto code = optional_text(row, 7)) {
+  if (const auto phone = optional_text(row, "phone"))
+    user.phone = must(Phone::parse(*phone), "phone");
+  user.is_registered = integer(row, "is_registered") != 0;
+  if (const auto code = optional_text(row, "verification_code")) {
     user.verification_code = must(VerificationCode::parse(*code), "verification code");
   }
-  user.created_at = instant(row, 8);
+  user.created_at = instant(row, "created_at_us");
   return user;
 }
 

@@ -23,32 +23,35 @@ using soci::use;
 
 constexpr const char* kWinnerColumns =
     "SELECT id, lottery_id, place, prize, account_id, account_number, user_id, round, "
-    "draw_step, status, lottery_us(claimed_at), claimed_how, lottery_us(deadline), "
-    "lottery_us(remind_at), lottery_flag(reminded), lottery_us(created_at), "
-    "lottery_us(prize_given_at) FROM winners ";
+    "draw_step, status, lottery_us(claimed_at) AS claimed_at_us, claimed_how, "
+    "lottery_us(deadline) AS deadline_us, lottery_us(remind_at) AS remind_at_us, "
+    "lottery_flag(reminded) AS reminded, lottery_us(created_at) AS created_at_us, "
+    "lottery_us(prize_given_at) AS prize_given_at_us FROM winners ";
 
 Winner winner_from(const soci::row& row) {
   std::optional<UserId> user;
-  if (const auto id = optional_integer(row, 6)) user = UserId{*id};
+  if (const auto id = optional_integer(row, "user_id")) user = UserId{*id};
   std::optional<ClaimMethod> how;
-  if (const auto method = optional_text(row, 11)) how = must(parse_claim_method(*method), "method");
-  return Winner{.id = WinnerId{integer(row, 0)},
-                .lottery = LotteryId{integer(row, 1)},
-                .place = static_cast<int>(integer(row, 2)),
-                .prize = text(row, 3),
-                .account = AccountId{integer(row, 4)},
-                .account_number = must(AccountNumber::parse(text(row, 5)), "account number"),
-                .user = user,
-                .round = static_cast<int>(integer(row, 7)),
-                .draw_step = static_cast<std::uint64_t>(integer(row, 8)),
-                .status = must(parse_win_status(text(row, 9)), "win status"),
-                .claimed_at = optional_instant(row, 10),
-                .claimed_how = how,
-                .deadline = instant(row, 12),
-                .remind_at = instant(row, 13),
-                .reminded = integer(row, 14) != 0,
-                .created_at = instant(row, 15),
-                .prize_given_at = optional_instant(row, 16)};
+  if (const auto method = optional_text(row, "claimed_how"))
+    how = must(parse_claim_method(*method), "method");
+  return Winner{
+      .id = WinnerId{integer(row, "id")},
+      .lottery = LotteryId{integer(row, "lottery_id")},
+      .place = static_cast<int>(integer(row, "place")),
+      .prize = text(row, "prize"),
+      .account = AccountId{integer(row, "account_id")},
+      .account_number = must(AccountNumber::parse(text(row, "account_number")), "account number"),
+      .user = user,
+      .round = static_cast<int>(integer(row, "round")),
+      .draw_step = static_cast<std::uint64_t>(integer(row, "draw_step")),
+      .status = must(parse_win_status(text(row, "status")), "win status"),
+      .claimed_at = optional_instant(row, "claimed_at_us"),
+      .claimed_how = how,
+      .deadline = instant(row, "deadline_us"),
+      .remind_at = instant(row, "remind_at_us"),
+      .reminded = integer(row, "reminded") != 0,
+      .created_at = instant(row, "created_at_us"),
+      .prize_given_at = optional_instant(row, "prize_given_at_us")};
 }
 
 class SqlWinners : public WinnerRepository {
@@ -105,16 +108,18 @@ class SqlWinners : public WinnerRepository {
     return guarded([&]() -> std::optional<WinnerVerification> {
       long long key = id.value();
       Rows rows(session_,
-                "SELECT winner_id, verification_token, lottery_flag(is_verified), "
-                "lottery_us(expires_at), lottery_us(verified_at), verified_by "
+                "SELECT winner_id, verification_token, lottery_flag(is_verified) AS is_verified, "
+                "lottery_us(expires_at) AS expires_at_us, lottery_us(verified_at) AS "
+                "verified_at_us, verified_by "
                 "FROM winner_verifications WHERE winner_id = :key",
                 use(key, "key"));
       for (const auto& row : rows) {
         std::optional<TelegramUserId> by;
-        if (const auto admin = optional_integer(row, 5)) by = TelegramUserId{*admin};
-        return WinnerVerification{WinnerId{integer(row, 0)}, text(row, 1),
-                                  integer(row, 2) != 0,      instant(row, 3),
-                                  optional_instant(row, 4),  by};
+        if (const auto admin = optional_integer(row, "verified_by")) by = TelegramUserId{*admin};
+        return WinnerVerification{
+            WinnerId{integer(row, "winner_id")},     text(row, "verification_token"),
+            integer(row, "is_verified") != 0,        instant(row, "expires_at_us"),
+            optional_instant(row, "verified_at_us"), by};
       }
       return std::nullopt;
     });
@@ -148,7 +153,7 @@ class SqlWinners : public WinnerRepository {
                 "SELECT DISTINCT account_id FROM winners WHERE lottery_id = :key "
                 "ORDER BY account_id",
                 use(key, "key"));
-      for (const auto& row : rows) accounts.emplace_back(integer(row, 0));
+      for (const auto& row : rows) accounts.emplace_back(integer(row, "account_id"));
       return accounts;
     });
   }
