@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "lottery/core/audit_event.hpp"
+#include "lottery/core/query_service.hpp"
 #include "lottery/core/time.hpp"
 
 namespace lottery::ctl {
@@ -12,13 +13,12 @@ namespace {
 int audit(db::Database& database, LotteryId id, bool csv) {
   if (!require_current_schema(database)) return kFailed;
   auto transaction = database.begin();
-  if (!transaction->lotteries().find(id)) {
-    return lottery_not_found(id);
-  }
+  const auto trail = audit_trail(*transaction, id);
+  if (!trail) return lottery_not_found(id);
   Table table;
   table.header = {"Время (UTC)", "Кто", "Действие", "Выигрыш", "Подробности"};
   table.numeric = {false, false, false, true, false};
-  for (const AuditEvent& event : transaction->audit().for_lottery(id)) {
+  for (const AuditEvent& event : trail->events) {
     std::string who(to_string(event.actor.kind));
     if (event.actor.telegram_id) who += " " + std::to_string(event.actor.telegram_id->value());
     table.rows.push_back({iso_time(event.at), who, std::string(to_string(event.action)),

@@ -134,16 +134,15 @@ int export_winners(db::Database& database, LotteryId id, bool json) {
   if (!require_current_schema(database)) return kFailed;
   auto transaction = database.begin();
   // The core's export, as the chat's /export sends it; it refuses an unknown lottery.
-  const auto rows = winner_export_rows(*transaction, id);
-  if (!rows) return lottery_not_found(id);
+  const auto exported = winner_export(*transaction, id);
+  if (!exported) return lottery_not_found(id);
   if (json) {
-    // Only the title is read here: the rows above found the lottery in this transaction.
-    print_winners_json(id, transaction->lotteries().find(id).value().title, *rows);
+    print_winners_json(id, exported->lottery_title, exported->rows);
     return kOk;
   }
   Table table;
   table.header.assign(kWinnerExportColumns.begin(), kWinnerExportColumns.end());
-  for (const WinnerExportRow& row : *rows) table.rows.emplace_back(row.begin(), row.end());
+  for (const WinnerExportRow& row : exported->rows) table.rows.emplace_back(row.begin(), row.end());
   print_csv(std::cout, table);
   return kOk;
 }

@@ -11,12 +11,10 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "lottery/core/query_service.hpp"
 
 namespace lottery::ctl {
 namespace {
-
-// Entries are read in slices of this many, so that no query returns the whole list.
-constexpr std::uint64_t kEntrySlice = 50'000;
 
 std::optional<std::vector<std::uint64_t>> parse_ordinals(const std::string& text) {
   std::vector<std::uint64_t> ordinals;
@@ -178,29 +176,10 @@ int verify_from_files(const std::vector<std::string>& arguments) {
 
 std::optional<PublishedDraw> load_draw(db::Database& database, LotteryId id, bool& drawn) {
   auto transaction = database.begin();
-  const auto lottery = transaction->lotteries().find(id);
-  if (!lottery) return std::nullopt;
-  drawn = lottery->drawn_at.has_value() && lottery->fairness_version >= 2;
-  PublishedDraw draw;
-  draw.lottery = id;
-  draw.seed = lottery->seed;
-  draw.entries_hash = lottery->entries_hash;
-  draw.public_value = lottery->public_value;
-  draw.skipped = lottery->skipped_ordinals;
-  const std::uint64_t count = transaction->entries().count(id);
-  std::map<AccountId, std::uint64_t> ordinal_of;
-  for (std::uint64_t start = 0; start < count; start += kEntrySlice) {
-    for (const Entry& entry :
-         transaction->entries().range(id, start, std::min(count, start + kEntrySlice))) {
-      draw.entries.push_back(entry.number);
-      ordinal_of[entry.account] = entry.ordinal;
-    }
-  }
-  auto wins = transaction->winners().list_by_lottery(id);
-  std::sort(wins.begin(), wins.end(),
-            [](const Winner& a, const Winner& b) { return a.draw_step < b.draw_step; });
-  for (const Winner& win : wins) draw.winners.push_back(ordinal_of.at(win.account));
-  return draw;
+  auto record = published_draw(*transaction, id);
+  if (!record) return std::nullopt;
+  drawn = record->verifiable;
+  return std::move(record->draw);
 }
 
 int run_verify_draw(const Invocation& invocation) {

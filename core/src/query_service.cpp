@@ -33,6 +33,12 @@ Result<LotteryWinners> lottery_winners(Transaction& transaction, LotteryId lotte
 
 Result<std::vector<WinnerExportRow>> winner_export_rows(Transaction& transaction,
                                                         LotteryId lottery) {
+  auto exported = winner_export(transaction, lottery);
+  if (!exported) return tl::unexpected(exported.error());
+  return std::move(exported->rows);
+}
+
+Result<WinnerExport> winner_export(Transaction& transaction, LotteryId lottery) {
   auto view = lottery_winners(transaction, lottery, Instant{}, false);
   if (!view) return tl::unexpected(view.error());
   std::stable_sort(view->rows.begin(), view->rows.end(), [](const auto& a, const auto& b) {
@@ -49,7 +55,44 @@ Result<std::vector<WinnerExportRow>> winner_export_rows(Transaction& transaction
         std::string(to_string(win.status)), win.claimed_at ? iso_time(*win.claimed_at) : "",
         win.claimed_how ? std::string(to_string(*win.claimed_how)) : "", iso_time(win.deadline)});
   }
-  return rows;
+  return WinnerExport{std::move(view->lottery.title), std::move(rows)};
+}
+
+Result<DrawRecord> published_draw(Transaction& transaction, LotteryId lottery_id) {
+  // Read in slices: a lottery of 10^6 entries is not one result set held twice.
+  constexpr std::uint64_t kEntrySlice = 50'000;
+  auto lottery = detail::load_lottery(transaction, lottery_id);
+  if (!lottery) return tl::unexpected(lottery.error());
+  DrawRecord record;
+  record.verifiable = lottery->drawn_at.has_value() && lottery->fairness_version >= 2;
+  PublishedDraw& draw = record.draw;
+  draw.lottery = lottery_id;
+  draw.seed = lottery->seed;
+  draw.entries_hash = lottery->entries_hash;
+  draw.public_value = lottery->public_value;
+  draw.skipped = lottery->skipped_ordinals;
+  const std::uint64_t count = transaction.entries().count(lottery_id);
+  draw.entries.reserve(count);
+  std::map<AccountId, std::uint64_t> ordinal_of;
+  for (std::uint64_t start = 0; start < count; start += kEntrySlice) {
+    for (const Entry& entry :
+         transaction.entries().range(lottery_id, start, std::min(count, start + kEntrySlice))) {
+      draw.entries.push_back(entry.number);
+      ordinal_of[entry.account] = entry.ordinal;
+    }
+  }
+  auto wins = transaction.winners().list_by_lottery(lottery_id);
+  std::sort(wins.begin(), wins.end(),
+            [](const Winner& a, const Winner& b) { return a.draw_step < b.draw_step; });
+  for (const Winner& win : wins) draw.winners.push_back(ordinal_of.at(win.account));
+  record.lottery = std::move(*lottery);
+  return record;
+}
+
+Result<AuditTrail> audit_trail(Transaction& transaction, LotteryId lottery_id) {
+  auto lottery = detail::load_lottery(transaction, lottery_id);
+  if (!lottery) return tl::unexpected(lottery.error());
+  return AuditTrail{std::move(lottery->title), transaction.audit().for_lottery(lottery_id)};
 }
 
 Result<MyAccount> QueryService::my_account(TelegramUserId telegram_id) {

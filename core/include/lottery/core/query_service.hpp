@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "lottery/core/account.hpp"
+#include "lottery/core/audit_event.hpp"
 #include "lottery/core/dependencies.hpp"
+#include "lottery/core/draw_verification.hpp"
 #include "lottery/core/error.hpp"
 #include "lottery/core/lottery.hpp"
 #include "lottery/core/reports.hpp"
@@ -65,6 +67,30 @@ inline constexpr std::array<std::string_view, 9> kWinnerExportColumns{
 using WinnerExportRow = std::array<std::string, kWinnerExportColumns.size()>;
 [[nodiscard]] Result<std::vector<WinnerExportRow>> winner_export_rows(Transaction& transaction,
                                                                       LotteryId lottery);
+// The same rows with the lottery's title, for an export that names the lottery.
+struct WinnerExport {
+  std::string lottery_title;
+  std::vector<WinnerExportRow> rows;
+};
+[[nodiscard]] Result<WinnerExport> winner_export(Transaction& transaction, LotteryId lottery);
+
+// A lottery's draw as published (docs/FAIRNESS.md): the lottery, its revealed seed and
+// public data, the entry list in ordinal order and the winners' ordinals in the order
+// the shuffle picked them (the draw, then each redraw). `verifiable` is false for a
+// lottery not drawn yet or drawn before verifiable draws (fairness version 1).
+struct DrawRecord {
+  Lottery lottery;
+  PublishedDraw draw;
+  bool verifiable{false};
+};
+[[nodiscard]] Result<DrawRecord> published_draw(Transaction& transaction, LotteryId lottery);
+
+// The title of a lottery and its audit events (and its wins'), oldest first.
+struct AuditTrail {
+  std::string lottery_title;
+  std::vector<AuditEvent> events;
+};
+[[nodiscard]] Result<AuditTrail> audit_trail(Transaction& transaction, LotteryId lottery);
 
 // Read-only views: /my_account, /winner_status, /check_unclaimed, /stats (SPEC §4, §6).
 class QueryService {
