@@ -21,6 +21,8 @@
 #include <thread>
 #include <utility>
 
+#include "multipart.hpp"
+
 namespace lottery::testing {
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -293,39 +295,22 @@ struct FakeTelegram::Impl {
   // file in "document".
   std::pair<int, std::string> send_document(const std::string& body,
                                             const std::string& content_type) {
-    const std::string marker = "boundary=";
-    const auto at = content_type.find(marker);
-    if (content_type.rfind("multipart/form-data", 0) != 0 || at == std::string::npos) {
+    auto form = parse_multipart(body, content_type);
+    if (!form) {
       return {400, envelope_error({400, "Bad Request: file must be multipart", std::nullopt})};
     }
-    const std::string delimiter = "--" + content_type.substr(at + marker.size());
-    std::map<std::string, std::pair<std::string, std::string>> parts;  // name: file name, value
-    for (std::size_t start = body.find(delimiter); start != std::string::npos;) {
-      const std::size_t headers = start + delimiter.size() + 2;  // after "\r\n"
-      const std::size_t next = body.find("\r\n" + delimiter, headers);
-      if (next == std::string::npos || body.compare(start + delimiter.size(), 2, "--") == 0) break;
-      const std::size_t blank = body.find("\r\n\r\n", headers);
-      const std::string head = body.substr(headers, blank - headers);
-      const auto name_at = head.find("name=\"") + 6;
-      const std::string name = head.substr(name_at, head.find('"', name_at) - name_at);
-      std::string file_name;
-      if (const auto file_at = head.find("filename=\""); file_at != std::string::npos) {
-        file_name = head.substr(file_at + 10, head.find('"', file_at + 10) - file_at - 10);
-      }
-      parts[name] = {file_name, body.substr(blank + 4, next - blank - 4)};
-      start = next + 2;
-    }
+    auto& parts = *form;
     if (!parts.contains("chat_id") || !parts.contains("document") ||
-        parts["document"].first.empty()) {
+        parts["document"].file_name.empty()) {
       return {400, envelope_error(
                        {400, "Bad Request: there is no document in the request", std::nullopt})};
     }
     std::lock_guard lock(mutex);
     SentMessage message;
-    message.chat_id = std::stoll(parts["chat_id"].second);
-    message.text = parts.contains("caption") ? parts["caption"].second : "";
-    message.document_name = parts["document"].first;
-    message.document = parts["document"].second;
+    message.chat_id = std::stoll(parts["chat_id"].value);
+    message.text = parts.contains("caption") ? parts["caption"].value : "";
+    message.document_name = parts["document"].file_name;
+    message.document = parts["document"].value;
     message.message_id = next_message_id++;
     messages.push_back(message);
     return {200, envelope_ok(json::object{
@@ -576,39 +561,6 @@ bool FakeTelegram::wait_until(const std::function<bool(const FakeTelegram&)>& co
       return condition(*this);
     }
   }
-}
-
-namespace {
-
-std::pair<int, std::string> request(std::uint16_t port, http::verb verb, const std::string& target,
-                                    const std::string& secret, const std::string& body) {
-  net::io_context io;
-  beast::tcp_stream stream(io);
-  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-  http::request<http::string_body> message{verb, target, 11};
-  message.set(http::field::host, "127.0.0.1");
-  message.set(http::field::content_type, "application/json");
-  if (!secret.empty()) message.set("X-Telegram-Bot-Api-Secret-Token", secret);
-  message.body() = body;
-  message.prepare_payload();
-  http::write(stream, message);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> response;
-  http::read(stream, buffer, response);
-  return {static_cast<int>(response.result_int()), response.body()};
-}
-
-}  // namespace
-
-std::pair<int, std::string> FakeTelegram::post_webhook(std::uint16_t port,
-                                                       const std::string& target,
-                                                       const std::string& secret,
-                                                       const std::string& body) {
-  return request(port, http::verb::post, target, secret, body);
-}
-
-std::pair<int, std::string> FakeTelegram::get(std::uint16_t port, const std::string& target) {
-  return request(port, http::verb::get, target, "", "");
 }
 
 }  // namespace lottery::testing
