@@ -1,6 +1,7 @@
 #include "buttons.hpp"
 
 #include "parsing.hpp"
+#include "texts.hpp"
 
 namespace lottery::chat {
 namespace {
@@ -36,7 +37,7 @@ std::string choose_lottery_data(std::optional<LotteryId> lottery) {
 Markup confirm_markup(WinnerId winner) {
   Markup markup;
   markup.kind = Markup::Kind::kInline;
-  markup.inline_rows = {{InlineButton{"✅ Подтвердить выигрыш", confirm_win_data(winner)}}};
+  markup.inline_rows = {{InlineButton{std::string(text::kConfirmWin), confirm_win_data(winner)}}};
   return markup;
 }
 

@@ -20,8 +20,7 @@ void answer_in_group(const std::optional<CommandLine>& command, const ChatSettin
                      Conversation& conversation) {
   if (command && !command->addressee.empty() &&
       (command->name == "start" || command->name == "help")) {
-    conversation.reply("Я работаю в личных сообщениях: напишите мне @" +
-                       text::escape(settings.bot_username) + ".");
+    conversation.reply(text::private_chat_only(settings.bot_username));
   }
 }
 
@@ -30,7 +29,7 @@ void run_command(const CommandLine& command, bool interrupted_dialogue,
   const CommandEntry* entry = find_command(command.name);
   // Admin commands are invisible to everyone else: the same answer as a typo.
   if (entry == nullptr || (entry->audience == Audience::kAdmins && !conversation.from_admin())) {
-    conversation.reply("Неизвестная команда. Список команд: /help");
+    conversation.reply(std::string(text::kUnknownCommand));
     return;
   }
   entry->handler(CommandCall{*entry, command.arguments, interrupted_dialogue}, conversation);
@@ -61,7 +60,7 @@ void dispatch(const IncomingMessage& message, const ChatSettings& settings,
     continue_dialogue(*dialogue, message, conversation);
     return;
   }
-  conversation.reply("Не понимаю. Список команд: /help");
+  conversation.reply(std::string(text::kNotUnderstood));
 }
 
 void dispatch(const ButtonPress& press, const ChatSettings& /*settings*/,

@@ -7,6 +7,7 @@
 #include "messages.hpp"
 #include "parsing.hpp"
 #include "texts.hpp"
+#include "texts_claims.hpp"
 
 namespace lottery::chat::handlers {
 namespace {
@@ -46,44 +47,7 @@ void show_winners(const CommandCall& call, Conversation& conversation, bool uncl
     conversation.reply_error(view.error());
     return;
   }
-  std::string html =
-      (unclaimed_only ? "⏳ Неподтверждённые выигрыши розыгрыша #" : "🏆 Результаты розыгрыша #") +
-      std::to_string(lottery->value()) + " " + text::title(view->lottery.title) + ":\n";
-  if (view->rows.empty()) {
-    html += unclaimed_only && view->lottery.drawn_at ? "Нет — все выигрыши подтверждены."
-                                                     : "Розыгрыш ещё не проведён.";
-  }
-  bool any_expired = false;
-  for (const WinnerRow& row : view->rows) {
-    const Winner& win = row.winner;
-    std::string who = "Счет: " + win.account_number.str();
-    if (row.user) {
-      who = (row.user->username.empty() ? text::escape(row.user->first_name)
-                                        : "@" + text::escape(row.user->username)) +
-            " (КК: " + (row.user->club_card ? text::escape(row.user->club_card->str()) : "—") +
-            ", счет " + win.account_number.str() + ")";
-    }
-    html += std::to_string(win.place) + " место" +
-            (win.round > 1 ? " (переигровка " + std::to_string(win.round - 1) + ")" : "") + " — " +
-            who + " " + text::win_status(win, view->now) + " [#" + std::to_string(win.id.value()) +
-            "]\n";
-    any_expired = any_expired || win.is_expired_at(view->now);
-  }
-  if (any_expired) {
-    html += "\nПереиграть истекшие: /redraw " + std::to_string(lottery->value()) +
-            "\nПродлить срок: /extend_claim ID_ВЫИГРЫША [ЧАСЫ]";
-  }
-  conversation.reply(html);
-}
-
-std::string verify_candidates_text(const VerificationCode& code, LotteryId lottery,
-                                   const std::vector<Winner>& candidates) {
-  std::string html = "У участника несколько выигрышей в этом розыгрыше, укажите счет:\n";
-  for (const Winner& win : candidates) {
-    html += "/verify_winner " + code.str() + " " + std::to_string(lottery.value()) + " " +
-            win.account_number.str() + " — " + text::place_and_prize(win.place, win.prize) + "\n";
-  }
-  return html;
+  conversation.reply(text::claims::winners(*lottery, *view, unclaimed_only));
 }
 
 }  // namespace
@@ -92,7 +56,7 @@ void confirm_win(const ButtonPress& press, const ConfirmWinButton& button,
                  Conversation& conversation) {
   if (!button.winner) {
     (void)ClaimService(conversation.deps).refuse_forged_press(press.from.id, press.data);
-    conversation.answer = ButtonAnswer{press.query_id, "Эта кнопка больше не действует.", true};
+    conversation.answer = ButtonAnswer{press.query_id, std::string(text::kButtonExpired), true};
     return;
   }
   const WinnerId winner = *button.winner;
@@ -108,20 +72,20 @@ void confirm_win(const ButtonPress& press, const ConfirmWinButton& button,
     }
     return;
   }
-  conversation.answer = ButtonAnswer{
-      press.query_id,
-      outcome->already_confirmed ? "Этот выигрыш уже подтвержден." : "✅ Выигрыш подтвержден!",
-      false};
+  conversation.answer =
+      ButtonAnswer{press.query_id,
+                   std::string(outcome->already_confirmed ? text::claims::kAlreadyConfirmed
+                                                          : text::claims::kConfirmed),
+                   false};
   if (!outcome->already_confirmed) {
-    edit_winner_message(press, winner,
-                        "✅ <b>Выигрыш подтвержден</b> " + text::moment(*outcome->winner.claimed_at),
+    edit_winner_message(press, winner, text::claims::confirmed_note(*outcome->winner.claimed_at),
                         conversation);
   }
 }
 
 void refuse_unknown_button(const ButtonPress& press, Conversation& conversation) {
   (void)ClaimService(conversation.deps).refuse_forged_press(press.from.id, press.data);
-  conversation.answer = ButtonAnswer{press.query_id, "Эта кнопка больше не действует.", false};
+  conversation.answer = ButtonAnswer{press.query_id, std::string(text::kButtonExpired), false};
 }
 
 void verify_winner(const CommandCall& call, Conversation& conversation) {
@@ -159,15 +123,12 @@ void verify_winner(const CommandCall& call, Conversation& conversation) {
     return;
   }
   if (!outcome->candidates.empty()) {
-    conversation.reply(verify_candidates_text(*code, *lottery, outcome->candidates));
+    conversation.reply(text::claims::verify_candidates(*code, *lottery, outcome->candidates));
     return;
   }
   const Winner& win = *outcome->confirmed;
-  conversation.reply(std::string(outcome->already_confirmed ? "Этот выигрыш уже был подтвержден: "
-                                                            : "✅ Выигрыш подтвержден: ") +
-                     text::place_and_prize(win.place, win.prize) + ", счет " +
-                     win.account_number.str() + ". Когда вручите приз: /prize_given " +
-                     std::to_string(win.id.value()));
+  conversation.reply(outcome->already_confirmed ? text::claims::verified_before(win)
+                                                : text::claims::verified(win));
 }
 
 void winner_status(const CommandCall& call, Conversation& conversation) {
@@ -191,11 +152,8 @@ void extend_claim(const CommandCall& call, Conversation& conversation) {
   }
   const auto extended = conversation.checked(
       ClaimService(conversation.deps).extend_claim(conversation.requester(), *winner, hours));
-  conversation.reply(extended
-                         ? "✅ Срок подтверждения выигрыша #" + std::to_string(winner->value()) +
-                               " продлён до " + text::moment(extended->deadline) +
-                               ". Победитель получил уведомление."
-                         : conversation.error_text(extended.error()));
+  conversation.reply(extended ? text::claims::extended(*winner, extended->deadline)
+                              : conversation.error_text(extended.error()));
 }
 
 void prize_given(const CommandCall& call, Conversation& conversation) {
@@ -207,8 +165,7 @@ void prize_given(const CommandCall& call, Conversation& conversation) {
   }
   const auto given = conversation.checked(
       ClaimService(conversation.deps).record_prize_given(conversation.requester(), *winner));
-  conversation.reply(given ? "🎁 Приз по выигрышу #" + std::to_string(winner->value()) +
-                                 " отмечен как вручённый."
+  conversation.reply(given ? text::claims::prize_given(*winner)
                            : conversation.error_text(given.error()));
 }
 

@@ -15,9 +15,7 @@ std::string Conversation::error_text(const Error& error) const {
   return text::error(error, settings.admin_contact);
 }
 
-void Conversation::reply_usage(std::string_view usage) {
-  reply("Использование: " + text::escape(usage));
-}
+void Conversation::reply_usage(std::string_view usage) { reply(text::usage(usage)); }
 
 bool Conversation::from_admin() const {
   return Requester::telegram(user.id).actor(deps.settings).is_admin();

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "handlers.hpp"
+#include "texts.hpp"
 
 namespace lottery::chat {
 namespace {
@@ -61,7 +62,7 @@ void continue_dialogue(const Dialogue& dialogue, const IncomingMessage& message,
   // An admin's dialogue whose person is no longer an admin ends like an unknown one.
   if (entry == nullptr || (entry->admins_only && !conversation.from_admin())) {
     conversation.transaction.dialogues().remove(dialogue.chat, dialogue.user);
-    conversation.reply("Не понимаю. Список команд: /help");
+    conversation.reply(std::string(text::kNotUnderstood));
     return;
   }
   entry->handler(dialogue, message, conversation);

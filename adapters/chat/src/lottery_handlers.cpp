@@ -9,29 +9,13 @@
 #include "messages.hpp"
 #include "parsing.hpp"
 #include "texts.hpp"
+#include "texts_lotteries.hpp"
 
 namespace lottery::chat::handlers {
 namespace {
 
 // From this many winner notifications on, /draw posts a progress message.
 constexpr long kProgressFrom = 10;
-
-std::string draw_report(const DrawReport& report, const Conversation& conversation) {
-  const std::string id = std::to_string(report.lottery.id.value());
-  std::string html = "🎲 Розыгрыш #" + id + " " + text::title(report.lottery.title) +
-                     " проведён среди " + std::to_string(report.entries) + " участников.\n\n";
-  for (const Winner& winner : report.winners) {
-    html += text::place_and_prize(winner.place, winner.prize) + ": счет " +
-            winner.account_number.str() + (winner.user ? "" : " (без владельца)") + "\n";
-  }
-  for (const Prize& empty : report.empty_places) {
-    html +=
-        text::place_and_prize(empty.place, empty.text) + ": не разыграно — не хватило участников\n";
-  }
-  return html + "\nСрок подтверждения: " + text::window(report.lottery.claim_window) +
-         ". Статус: /winner_status " + id + "\n\n" +
-         message::fairness(conversation.deps.draw_randomness, report.lottery, true);
-}
 
 }  // namespace
 
@@ -53,7 +37,7 @@ std::optional<LotteryInfo> lottery_info_argument(const CommandCall& call,
   if (!id) return std::nullopt;
   auto info = conversation.checked(QueryService(conversation.deps).lottery_info(*id));
   if (!info) {
-    conversation.reply("Розыгрыш #" + std::to_string(id->value()) + " не найден.");
+    conversation.reply(text::lotteries::not_found(*id));
     return std::nullopt;
   }
   return std::move(*info);
@@ -65,17 +49,14 @@ void new_lottery(const CommandCall& call, Conversation& conversation) {
     return;
   }
   save_step(conversation, DialogueStep::kLotteryPrizes, call.arguments);
-  conversation.reply("Розыгрыш " + text::title(call.arguments) +
-                     ". Введите призы, по одному на строку «МЕСТО ПРИЗ», например:\n"
-                     "1 iPhone 15\n2 Наушники\n\nОтменить: /cancel");
+  conversation.reply(text::lotteries::ask_prizes(call.arguments));
 }
 
 void lottery_prizes(const Dialogue& dialogue, const IncomingMessage& message,
                     Conversation& conversation) {
   const auto prizes = LotteryService::parse_prizes(message.text);
   if (!prizes) {
-    conversation.reply(conversation.error_text(prizes.error()) +
-                       " Попробуйте ещё раз или /cancel.");
+    conversation.reply(text::try_again(conversation.error_text(prizes.error())));
     return;
   }
   const auto lottery = conversation.checked(
@@ -85,16 +66,7 @@ void lottery_prizes(const Dialogue& dialogue, const IncomingMessage& message,
     conversation.reply_error(lottery.error());
     return;
   }
-  std::string html = "✅ Розыгрыш #" + std::to_string(lottery->id.value()) + " " +
-                     text::title(lottery->title) + " создан.\nПризы:\n";
-  for (const Prize& prize : lottery->prizes) {
-    html += text::place_and_prize(prize.place, prize.text) + "\n";
-  }
-  const std::string id = std::to_string(lottery->id.value());
-  html += "\nДобавьте участников: /enroll " + id + " all (все активные счета), /enroll " + id +
-          " СЧЕТ... или /add_accounts.\nПровести: /draw " + id + "\n\n" +
-          message::fairness(conversation.deps.draw_randomness, *lottery, false);
-  conversation.reply(html);
+  conversation.reply(text::lotteries::created(*lottery, conversation.deps.draw_randomness));
 }
 
 void lotteries(const CommandCall& /*call*/, Conversation& conversation) {
@@ -105,16 +77,10 @@ void lotteries(const CommandCall& /*call*/, Conversation& conversation) {
     return;
   }
   if (list->empty()) {
-    conversation.reply("Розыгрышей пока нет. Создать: /new_lottery НАЗВАНИЕ");
+    conversation.reply(std::string(text::lotteries::kNone));
     return;
   }
-  std::string html = "🎲 <b>Розыгрыши</b>\n";
-  for (const Lottery& lottery : *list) {
-    html += "#" + std::to_string(lottery.id.value()) + " " + text::title(lottery.title) + " — " +
-            text::lottery_status(lottery.status) +
-            ", мест: " + std::to_string(lottery.prizes.size()) + "\n";
-  }
-  conversation.reply(html);
+  conversation.reply(text::lotteries::listing(*list));
 }
 
 void enroll(const CommandCall& call, Conversation& conversation) {
@@ -163,7 +129,7 @@ void draw(const CommandCall& call, Conversation& conversation) {
     conversation.reply_error(report.error());
     return;
   }
-  conversation.reply(draw_report(*report, conversation));
+  conversation.reply(text::lotteries::drawn(*report, conversation.deps.draw_randomness));
   // A big draw's notifications take a while at Telegram's 30 a second: a status
   // message under the report, edited as they go out.
   const auto notified = std::count_if(report->winners.begin(), report->winners.end(),
@@ -188,33 +154,13 @@ void redraw(const CommandCall& call, Conversation& conversation) {
     conversation.reply_error(report.error());
     return;
   }
-  std::string html = "🔁 Переигровка розыгрыша #" + std::to_string(lottery->value()) + " " +
-                     text::title(report->lottery.title) + ":\n";
-  for (const Winner& winner : report->winners) {
-    html += text::place_and_prize(winner.place, winner.prize) + ": новый победитель — счет " +
-            winner.account_number.str() + "\n";
-  }
-  for (const Prize& empty : report->empty_places) {
-    html += text::place_and_prize(empty.place, empty.text) +
-            ": не осталось участников, место не разыграно\n";
-  }
-  conversation.reply(html);
+  conversation.reply(text::lotteries::redrawn(*lottery, *report));
 }
 
 void lottery_info(const CommandCall& call, Conversation& conversation) {
   const auto info = lottery_info_argument(call, conversation);
   if (!info) return;
-  const Lottery& lottery = info->lottery;
-  const bool drawn = lottery.drawn_at.has_value();
-  std::string html = "🎟 <b>Розыгрыш #" + std::to_string(lottery.id.value()) + " " +
-                     text::title(lottery.title) + "</b>\nСтатус: " +
-                     (drawn ? "проведён " + text::moment(*lottery.drawn_at) : "открыт") +
-                     "\nУчастников: " + std::to_string(info->entries) + "\nПризы:\n";
-  for (const Prize& prize : lottery.prizes) {
-    html += text::place_and_prize(prize.place, prize.text) + "\n";
-  }
-  conversation.reply(html + "\n" +
-                     message::fairness(conversation.deps.draw_randomness, lottery, drawn));
+  conversation.reply(text::lotteries::info(*info, conversation.deps.draw_randomness));
 }
 
 }  // namespace lottery::chat::handlers

@@ -49,8 +49,8 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
     std::transform(text->begin(), text->end(), text->begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   }
-  return lower_a == lower_b || (a == "пропустить" && b == text::kSkip) ||
-         (b == "пропустить" && a == text::kSkip);
+  return lower_a == lower_b || (a == text::kSkipTyped && b == text::kSkip) ||
+         (b == text::kSkipTyped && a == text::kSkip);
 }
 
 }  // namespace lottery::chat

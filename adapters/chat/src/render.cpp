@@ -8,6 +8,7 @@
 #include "lottery/core/query_service.hpp"
 #include "messages.hpp"
 #include "texts.hpp"
+#include "texts_notifications.hpp"
 
 namespace lottery::chat {
 namespace {
@@ -27,13 +28,10 @@ class Renderer {
         winner_drawn();
         break;
       case NotificationKind::kWinConfirmed:
-        send("✅ Ваш выигрыш подтвержден! Администратор свяжется с вами для получения приза.\n\n" +
-             about());
+        send(text::notifications::win_confirmed(about()));
         break;
       case NotificationKind::kWinExpired:
-        send("⌛ Срок подтверждения выигрыша истек: " + about() +
-             ".\nЕсли это ошибка, свяжитесь с администратором" +
-             message::contact_suffix(settings_.admin_contact) + ".");
+        send(text::notifications::win_expired(about(), settings_.admin_contact));
         break;
       case NotificationKind::kClaimReminder:
       case NotificationKind::kClaimExtended:
@@ -43,25 +41,22 @@ class Renderer {
         account_added();
         break;
       case NotificationKind::kAdminWinConfirmed:
-        send("✅ Выигрыш #" + winner_id() + " подтвержден " +
-             (notification_.detail == "button" ? "победителем (кнопкой)" : "по коду") + ": " +
-             about() + ". Когда вручите приз: /prize_given " + winner_id());
+        send(text::notifications::admin_win_confirmed(winner_id(), notification_.detail == "button",
+                                                      about()));
         break;
       case NotificationKind::kAdminWinsExpired:
-        send("⌛ В розыгрыше #" + lottery_id() + " " + text::title(notification_.lottery_title) +
-             " истек срок подтверждения у выигрышей: " + std::to_string(notification_.count) +
-             ".\nПереиграть: /redraw " + lottery_id() + "\nСтатус: /winner_status " + lottery_id());
+        send(text::notifications::admin_wins_expired(lottery_id(), notification_.lottery_title,
+                                                     notification_.count));
         break;
       case NotificationKind::kAdminDrawn:
       case NotificationKind::kAdminRedrawn:
         admin_drawn();
         break;
       case NotificationKind::kAdminUndeliverable:
-        send("⚠️ Сообщение в чат " + std::to_string(notification_.count) +
-             " не доставлено: " + text::undeliverable_reason(notification_.detail) +
-             (notification_.winner ? ".\nЭто уведомление о выигрыше #" + winner_id() + " (" +
-                                         about() + "): свяжитесь с победителем сами."
-                                   : "."));
+        send(notification_.winner
+                 ? text::notifications::undeliverable_win(notification_.count, notification_.detail,
+                                                          winner_id(), about())
+                 : text::notifications::undeliverable(notification_.count, notification_.detail));
         break;
       case NotificationKind::kDrawProgress:
         draw_progress();
@@ -93,9 +88,8 @@ class Renderer {
   }
 
   std::string about() const {
-    return text::title(notification_.lottery_title) + ", " +
-           text::place_and_prize(notification_.place, notification_.prize) +
-           (notification_.account ? ", счет " + notification_.account->str() : std::string{});
+    return text::notifications::about(notification_.lottery_title, notification_.place,
+                                      notification_.prize, notification_.account);
   }
   std::string winner_id() const {
     return notification_.winner ? std::to_string(notification_.winner->value()) : std::string{};
@@ -130,52 +124,38 @@ class Renderer {
     const auto win =
         notification_.winner ? transaction().winners().find(*notification_.winner) : std::nullopt;
     if (!win || !win->is_confirmable(now_)) return;
-    send((notification_.kind == NotificationKind::kClaimReminder
-              ? "⏰ Напоминание: подтвердите выигрыш — "
-              : "🔄 Срок подтверждения выигрыша продлён — ") +
-             about() + ".\nОсталось " + text::remaining(win->deadline - now_) + " (до " +
-             text::moment(win->deadline) + ").",
+    send(notification_.kind == NotificationKind::kClaimReminder
+             ? text::notifications::claim_reminder(about(), win->deadline - now_, win->deadline)
+             : text::notifications::claim_extended(about(), win->deadline - now_, win->deadline),
          confirm_markup(win->id));
   }
 
   void account_added() {
     if (notification_.count <= 1) {
-      send("✅ К вашему профилю добавлен счет: " +
-           (notification_.account ? notification_.account->str() : std::string{}));
+      send(text::notifications::account_added(notification_.account ? notification_.account->str()
+                                                                    : std::string{}));
       return;
     }
     // Several at once, by an import: the first ones listed, the rest counted.
     const auto listed = static_cast<std::int64_t>(std::count(notification_.detail.begin(),
                                                              notification_.detail.end(), '\n')) +
                         1;
-    send("✅ К вашему профилю добавлены счета (" + std::to_string(notification_.count) + "):\n" +
-         text::escape_lines(notification_.detail) +
-         (notification_.count > listed ? "\n… и ещё " + std::to_string(notification_.count - listed)
-                                       : std::string{}));
+    send(text::notifications::accounts_added(notification_.count, notification_.detail, listed));
   }
 
   void admin_drawn() {
-    send(std::string(notification_.kind == NotificationKind::kAdminDrawn
-                         ? "🎲 Проведён розыгрыш #"
-                         : "🔁 Переигран розыгрыш #") +
-         lottery_id() + " " + text::title(notification_.lottery_title) + ": победителей — " +
-         std::to_string(notification_.count) +
-         (notification_.detail.empty()
-              ? ""
-              : ", не разыграны места: " + text::escape(notification_.detail)) +
-         ".\nСтатус: /winner_status " + lottery_id());
+    send(notification_.kind == NotificationKind::kAdminDrawn
+             ? text::notifications::admin_drawn(lottery_id(), notification_.lottery_title,
+                                                notification_.count, notification_.detail)
+             : text::notifications::admin_redrawn(lottery_id(), notification_.lottery_title,
+                                                  notification_.count, notification_.detail));
   }
 
   void draw_progress() {
     if (!notification_.lottery) return;
     const DeliveryProgress progress =
         transaction().outbox().progress(*notification_.lottery, NotificationKind::kWinnerDrawn);
-    std::string html = "📨 Уведомления победителям розыгрыша #" + lottery_id() + " " +
-                       text::title(notification_.lottery_title) + ": " +
-                       std::to_string(progress.sent) + "/" + std::to_string(progress.total);
-    if (progress.failed > 0) html += ", не доставлено: " + std::to_string(progress.failed);
-    if (progress.sent + progress.failed >= progress.total) html += " — готово ✅";
-    send(html);
+    send(text::notifications::draw_progress(lottery_id(), notification_.lottery_title, progress));
   }
 
   void winners_export() {
@@ -196,9 +176,7 @@ class Renderer {
     for (const WinnerExportRow& row : *rows) add_line(row);
     messages_.push_back(OutgoingMessage{
         notification_.chat,
-        "📄 Победители розыгрыша #" + lottery_id() + " " + text::title(notification_.lottery_title) +
-            ": " + text::plural(static_cast<long long>(rows->size()), "строка", "строки", "строк") +
-            ".",
+        text::notifications::winners_file(lottery_id(), notification_.lottery_title, rows->size()),
         {},
         std::nullopt,
         Document{"winners-" + lottery_id() + ".csv", std::move(csv)}});

@@ -94,6 +94,18 @@ std::string window(std::chrono::seconds length) {
   return plural(seconds, "секунда", "секунды", "секунд");
 }
 
+std::string private_chat_only(std::string_view bot_username) {
+  return "Я работаю в личных сообщениях: напишите мне @" + escape(bot_username) + ".";
+}
+
+std::string usage(std::string_view command_usage) {
+  return "Использование: " + escape(command_usage);
+}
+
+std::string try_again(std::string_view refusal) {
+  return std::string(refusal) + " Попробуйте ещё раз или /cancel.";
+}
+
 std::string title(std::string_view lottery_title) { return "«" + escape(lottery_title) + "»"; }
 
 std::string place_and_prize(int place, std::string_view prize) {

@@ -1,6 +1,9 @@
 #pragma once
 
-// The bot's Russian: every text a client or an admin reads, in one place.
+// The bot's Russian: every text a client or an admin reads lives in the texts files, so the
+// handlers hold no words. This one has the general texts and the formatting the others
+// share; texts_<area>.hpp each area's own (accounts, claims, lotteries, notifications,
+// registration, reports). messages.hpp builds the messages handlers and notifications share.
 
 #include <string>
 #include <string_view>
@@ -17,7 +20,22 @@ namespace lottery::chat::text {
 
 // The registration keyboard's buttons (and what typing «пропустить» means).
 inline constexpr std::string_view kSkip = "Пропустить";
+inline constexpr std::string_view kSkipTyped = "пропустить";
 inline constexpr std::string_view kShareContact = "📱 Поделиться номером";
+// The button under a winner message.
+inline constexpr std::string_view kConfirmWin = "✅ Подтвердить выигрыш";
+
+// The general answers of the chat, whatever the area.
+inline constexpr std::string_view kUnknownCommand = "Неизвестная команда. Список команд: /help";
+inline constexpr std::string_view kNotUnderstood = "Не понимаю. Список команд: /help";
+inline constexpr std::string_view kButtonExpired = "Эта кнопка больше не действует.";
+
+// "Я работаю в личных сообщениях: напишите мне @lottery_bot."
+[[nodiscard]] std::string private_chat_only(std::string_view bot_username);
+// "Использование: /redraw ID_РОЗЫГРЫША"
+[[nodiscard]] std::string usage(std::string_view command_usage);
+// "Срок — целое число часов от 1 до 720. Попробуйте ещё раз или /cancel."
+[[nodiscard]] std::string try_again(std::string_view refusal);
 
 // Escapes user-provided text for Telegram's HTML parse mode.
 [[nodiscard]] std::string escape(std::string_view text);
