@@ -1,154 +1,16 @@
-#include "lottery/chat/chat_bot.hpp"
+// The conversations through ChatBot::handle: registration, commands, buttons, the texts,
+// and what no input may do.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <map>
-#include <regex>
-#include <set>
-
-#include "command_table.hpp"
-#include "fakes/fake_clock.hpp"
-#include "fakes/memory_store.hpp"
-#include "fakes/seeded_random.hpp"
-#include "lottery/chat/markup.hpp"
-#include "lottery/core/account_service.hpp"
-#include "lottery/ports/storage_error.hpp"
-#include "texts.hpp"
+#include "chat_test_fixture.hpp"
 
 namespace lottery::chat {
 namespace {
 
-using testing::FakeClock;
 using ::testing::HasSubstr;
-using testing::MemoryStore;
 using ::testing::Not;
-
-constexpr std::int64_t kAdmin = 9000;
-constexpr std::int64_t kAnna = 1;
-constexpr std::int64_t kBoris = 2;
-constexpr ChatId kAnnounce{-100777};
-
-// Characters of UTF-8 text.
-std::size_t characters(const std::string& text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
-class ChatTest : public ::testing::Test {
- protected:
-  ChatTest() {
-    settings_.admins = {TelegramUserId{kAdmin}};
-    settings_.announce_chat = kAnnounce;
-    bot_ = make_bot();
-  }
-
-  std::unique_ptr<ChatBot> make_bot() {
-    return std::make_unique<ChatBot>(
-        Dependencies{store_, clock_, random_, draw_randomness_, settings_},
-        ChatSettings{"club_lottery_bot", "@club_admin"});
-  }
-
-  ChatUser user(std::int64_t id) const {
-    if (const auto named = names_.find(id); named != names_.end()) {
-      return ChatUser{TelegramUserId{id}, "user" + std::to_string(id), named->second};
-    }
-    return ChatUser{TelegramUserId{id}, "user" + std::to_string(id),
-                    id == kAnna ? "Анна" : "Борис"};
-  }
-  std::map<std::int64_t, std::string> names_;  // first names other than the usual
-
-  // Everything queued since the last call, rendered as Telegram would get it, and
-  // marked sent (as message ids 1000 + notification id).
-  std::vector<OutgoingMessage> deliver() {
-    std::vector<OutgoingMessage> delivered;
-    while (true) {
-      // One at a time: the oldest unsent message overall, so the order is the queue's.
-      std::vector<Notification> pending;
-      {
-        auto transaction = store_.begin();
-        pending = transaction->outbox().pending(1, clock_.now(), "test", {});
-      }
-      if (pending.empty()) break;
-      const Notification& notification = pending.front();
-      for (auto& message : bot_->render(notification)) delivered.push_back(std::move(message));
-      auto transaction = store_.begin();
-      transaction->outbox().mark_sent(notification.id, clock_.now(),
-                                      1000 + notification.id.value());
-      transaction->commit();
-    }
-    return delivered;
-  }
-
-  std::vector<OutgoingMessage> say(std::int64_t from, const std::string& text,
-                                   std::optional<SharedContact> contact = {},
-                                   bool is_private = true) {
-    IncomingMessage message{is_private ? private_chat_of(TelegramUserId{from}) : ChatId{-42},
-                            is_private,
-                            user(from),
-                            next_update_,
-                            text,
-                            contact};
-    const auto outcome = bot_->handle(next_update_++, message);
-    EXPECT_TRUE(outcome) << to_string(outcome.error().code);
-    return deliver();
-  }
-
-  // The one reply to `from` of what `text` produced.
-  std::string reply_to(std::int64_t from, const std::string& text) {
-    const auto messages = say(from, text);
-    std::string joined;
-    for (const auto& message : messages) {
-      if (message.chat == private_chat_of(TelegramUserId{from})) joined += message.html + "\n";
-    }
-    return joined;
-  }
-
-  ButtonAnswer press(std::int64_t from, const std::string& data, std::int64_t message_id = 77) {
-    ButtonPress button{"query-" + std::to_string(next_update_), user(from),
-                       private_chat_of(TelegramUserId{from}), message_id, data};
-    const auto outcome = bot_->handle(next_update_++, button);
-    EXPECT_TRUE(outcome);
-    last_press_messages_ = deliver();
-    return outcome->answer.value_or(ButtonAnswer{});
-  }
-
-  void register_client(std::int64_t id, const std::string& card) {
-    say(id, "/start");
-    say(id, card);
-    say(id, "Пропустить");
-  }
-
-  std::string code_of(std::int64_t id) {
-    auto transaction = store_.begin();
-    return transaction->users().find_by_telegram_id(TelegramUserId{id})->verification_code->str();
-  }
-
-  // A one-place lottery with Anna's only account enrolled, drawn: returns the winner
-  // message sent to her.
-  OutgoingMessage anna_wins() {
-    register_client(kAnna, "2223");
-    say(kAdmin, "/add_account 2223 11-22-33-44-55-66-77");
-    say(kAdmin, "/new_lottery Новогодний розыгрыш");
-    say(kAdmin, "1 iPhone 15");
-    say(kAdmin, "/enroll 1 all");
-    for (const auto& message : say(kAdmin, "/draw 1")) {
-      if (message.chat == private_chat_of(TelegramUserId{kAnna})) return message;
-    }
-    ADD_FAILURE() << "no winner message";
-    return {};
-  }
-
-  MemoryStore store_;
-  FakeClock clock_;
-  testing::SeededRandom random_{5};
-  testing::SeededDrawRandomness draw_randomness_;
-  Settings settings_;
-  std::unique_ptr<ChatBot> bot_;
-  std::int64_t next_update_{1};
-  std::vector<OutgoingMessage> last_press_messages_;
-};
 
 TEST_F(ChatTest, RegistersAClientStepByStep) {
   EXPECT_THAT(reply_to(kAnna, "/start"), HasSubstr("введите номер вашей клубной карты"));
@@ -365,103 +227,6 @@ TEST_F(ChatTest, ADrawPublishesWhatItsCheckNeeds) {
   EXPECT_THAT(reply_to(kAnna, "/lottery_info x"), HasSubstr("Использование: /lottery_info"));
 }
 
-TEST_F(ChatTest, AnAdminVerifiesByCode) {
-  anna_wins();
-  const std::string reply = reply_to(kAdmin, "/verify_winner " + code_of(kAnna) + " 1");
-  EXPECT_THAT(reply, HasSubstr("Выигрыш подтвержден"));
-  EXPECT_THAT(reply_to(kAdmin, "/winner_status 1"), HasSubstr("✅ Подтвержден"));
-}
-
-TEST_F(ChatTest, TheResultsArePostedAndARedrawEditsThePost) {
-  register_client(kAnna, "2223");
-  say(kAdmin, "/new_lottery Лето");
-  say(kAdmin, "1 Велосипед");
-  say(kAdmin, "/add_account 2223 11-22-33-44-55-66-77");
-  say(kAdmin, "/enroll 1 11-22-33-44-55-66-77");
-  const auto drawn = say(kAdmin, "/draw 1");
-  const auto post = std::find_if(drawn.begin(), drawn.end(),
-                                 [](const auto& message) { return message.chat == kAnnounce; });
-  ASSERT_NE(post, drawn.end());
-  EXPECT_THAT(post->html, HasSubstr("Итоги розыгрыша «Лето»"));
-  EXPECT_THAT(post->html, HasSubstr("1 место — Велосипед: Анна"));
-  EXPECT_FALSE(post->edit_message_id);
-
-  say(kAdmin, "/add_accounts");
-  say(kAdmin, "99-99-99-99-99-99-99");
-  clock_.advance(std::chrono::hours{25});
-  const auto redrawn = say(kAdmin, "/redraw 1");
-  const auto edit = std::find_if(redrawn.begin(), redrawn.end(),
-                                 [](const auto& message) { return message.chat == kAnnounce; });
-  ASSERT_NE(edit, redrawn.end());
-  EXPECT_TRUE(edit->edit_message_id.has_value());
-}
-
-TEST_F(ChatTest, AnOwnerlessWinnerIsAnnouncedByAccountNumber) {
-  say(kAdmin, "/new_lottery Осень");
-  say(kAdmin, "1 Чайник");
-  say(kAdmin, "/add_accounts");
-  say(kAdmin, "11-22-33-44-55-66-77");
-  const auto answer = press(kAdmin, "add_accounts:1");
-  EXPECT_EQ(answer.text, "Готово");
-  ASSERT_FALSE(last_press_messages_.empty());
-  EXPECT_THAT(last_press_messages_[0].html, HasSubstr("без владельца 1"));
-  const auto drawn = say(kAdmin, "/draw 1");
-  const auto post = std::find_if(drawn.begin(), drawn.end(),
-                                 [](const auto& message) { return message.chat == kAnnounce; });
-  ASSERT_NE(post, drawn.end());
-  EXPECT_THAT(post->html, HasSubstr("Счет 11-22-33-44-55-66-77 выиграл!"));
-}
-
-TEST_F(ChatTest, BulkAddingReportsLineNumbers) {
-  register_client(kAnna, "2223");
-  say(kAdmin, "/add_accounts");
-  const auto choose = say(kAdmin, "2223 11-22-33-44-55-66-77\nмусор\n33-44-55-66-77-88-99");
-  ASSERT_EQ(choose.size(), 1U);
-  ASSERT_EQ(choose[0].markup.kind, Markup::Kind::kInline);
-  EXPECT_EQ(choose[0].markup.inline_rows.back().at(0).data, "add_accounts:none");
-  press(kAdmin, "add_accounts:none");
-  // The admin's report (a reply, sent first) and Anna's notice of her new account.
-  std::string report;
-  for (const auto& message : last_press_messages_) {
-    if (message.chat == private_chat_of(TelegramUserId{kAdmin})) report = message.html;
-  }
-  EXPECT_THAT(report, HasSubstr("добавлено 1, без владельца 1"));
-  EXPECT_THAT(report, HasSubstr("Строка 2 («мусор»)"));
-  EXPECT_THAT(press(kAdmin, "add_accounts:none").text, HasSubstr("уже обработан"));
-}
-
-TEST_F(ChatTest, AnImportTellsAClientOfAllTheirNewAccountsInOneMessage) {
-  register_client(kAnna, "2223");
-  std::vector<ImportLine> lines;
-  for (const char* number : {"11-22-33-44-55-66-77", "22-33-44-55-66-77-88"}) {
-    lines.push_back(
-        ImportLine{lines.size() + 1, std::string("2223,") + number,
-                   AccountImportRow{*AccountNumber::parse(number), *ClubCard::parse("2223")}});
-  }
-  AccountService accounts(Dependencies{store_, clock_, random_, draw_randomness_, settings_});
-  ASSERT_TRUE(accounts.import_accounts(Requester::system(), lines, std::nullopt));
-  const auto messages = deliver();
-  ASSERT_EQ(messages.size(), 1U);
-  EXPECT_EQ(messages[0].chat, private_chat_of(TelegramUserId{kAnna}));
-  EXPECT_EQ(messages[0].html,
-            "✅ К вашему профилю добавлены счета (2):\n11-22-33-44-55-66-77\n"
-            "22-33-44-55-66-77-88");
-
-  // Twenty numbers are listed; the rest are counted.
-  lines.clear();
-  for (int n = 10; n < 32; ++n) {
-    const std::string number = "33-44-55-66-77-88-" + std::to_string(n);
-    lines.push_back(
-        ImportLine{lines.size() + 1, "2223," + number,
-                   AccountImportRow{*AccountNumber::parse(number), *ClubCard::parse("2223")}});
-  }
-  ASSERT_TRUE(accounts.import_accounts(Requester::system(), lines, std::nullopt));
-  const auto many = deliver();
-  ASSERT_EQ(many.size(), 1U);
-  EXPECT_THAT(many[0].html, HasSubstr("добавлены счета (22):\n33-44-55-66-77-88-10\n"));
-  EXPECT_THAT(many[0].html, HasSubstr("\n33-44-55-66-77-88-29\n… и ещё 2"));
-}
-
 TEST_F(ChatTest, ARedeliveredUpdateIsDoneOnce) {
   say(kAnna, "/start");
   IncomingMessage card{private_chat_of(TelegramUserId{kAnna}), true, user(kAnna), 9, "2223", {}};
@@ -558,6 +323,7 @@ TEST_F(ChatTest, AddAccountNamesTheCardHolder) {
 
 // Every text an error becomes is Russian: the core's few fixed English words are
 // translated, and Telegram's error descriptions are never shown.
+
 TEST(Texts, EveryErrorTextIsRussian) {
   const auto english_in = [](std::string text) {
     // Commands (with their word «all»), @contacts, HTML tags and Telegram's name are

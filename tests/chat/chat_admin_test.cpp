@@ -1,0 +1,113 @@
+// The admins' conversations: verifying, results posts, accounts added one by one and
+// in bulk.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "chat_test_fixture.hpp"
+
+namespace lottery::chat {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST_F(ChatTest, AnAdminVerifiesByCode) {
+  anna_wins();
+  const std::string reply = reply_to(kAdmin, "/verify_winner " + code_of(kAnna) + " 1");
+  EXPECT_THAT(reply, HasSubstr("Выигрыш подтвержден"));
+  EXPECT_THAT(reply_to(kAdmin, "/winner_status 1"), HasSubstr("✅ Подтвержден"));
+}
+
+TEST_F(ChatTest, TheResultsArePostedAndARedrawEditsThePost) {
+  register_client(kAnna, "2223");
+  say(kAdmin, "/new_lottery Лето");
+  say(kAdmin, "1 Велосипед");
+  say(kAdmin, "/add_account 2223 11-22-33-44-55-66-77");
+  say(kAdmin, "/enroll 1 11-22-33-44-55-66-77");
+  const auto drawn = say(kAdmin, "/draw 1");
+  const auto post = std::find_if(drawn.begin(), drawn.end(),
+                                 [](const auto& message) { return message.chat == kAnnounce; });
+  ASSERT_NE(post, drawn.end());
+  EXPECT_THAT(post->html, HasSubstr("Итоги розыгрыша «Лето»"));
+  EXPECT_THAT(post->html, HasSubstr("1 место — Велосипед: Анна"));
+  EXPECT_FALSE(post->edit_message_id);
+
+  say(kAdmin, "/add_accounts");
+  say(kAdmin, "99-99-99-99-99-99-99");
+  clock_.advance(std::chrono::hours{25});
+  const auto redrawn = say(kAdmin, "/redraw 1");
+  const auto edit = std::find_if(redrawn.begin(), redrawn.end(),
+                                 [](const auto& message) { return message.chat == kAnnounce; });
+  ASSERT_NE(edit, redrawn.end());
+  EXPECT_TRUE(edit->edit_message_id.has_value());
+}
+
+TEST_F(ChatTest, AnOwnerlessWinnerIsAnnouncedByAccountNumber) {
+  say(kAdmin, "/new_lottery Осень");
+  say(kAdmin, "1 Чайник");
+  say(kAdmin, "/add_accounts");
+  say(kAdmin, "11-22-33-44-55-66-77");
+  const auto answer = press(kAdmin, "add_accounts:1");
+  EXPECT_EQ(answer.text, "Готово");
+  ASSERT_FALSE(last_press_messages_.empty());
+  EXPECT_THAT(last_press_messages_[0].html, HasSubstr("без владельца 1"));
+  const auto drawn = say(kAdmin, "/draw 1");
+  const auto post = std::find_if(drawn.begin(), drawn.end(),
+                                 [](const auto& message) { return message.chat == kAnnounce; });
+  ASSERT_NE(post, drawn.end());
+  EXPECT_THAT(post->html, HasSubstr("Счет 11-22-33-44-55-66-77 выиграл!"));
+}
+
+TEST_F(ChatTest, BulkAddingReportsLineNumbers) {
+  register_client(kAnna, "2223");
+  say(kAdmin, "/add_accounts");
+  const auto choose = say(kAdmin, "2223 11-22-33-44-55-66-77\nмусор\n33-44-55-66-77-88-99");
+  ASSERT_EQ(choose.size(), 1U);
+  ASSERT_EQ(choose[0].markup.kind, Markup::Kind::kInline);
+  EXPECT_EQ(choose[0].markup.inline_rows.back().at(0).data, "add_accounts:none");
+  press(kAdmin, "add_accounts:none");
+  // The admin's report (a reply, sent first) and Anna's notice of her new account.
+  std::string report;
+  for (const auto& message : last_press_messages_) {
+    if (message.chat == private_chat_of(TelegramUserId{kAdmin})) report = message.html;
+  }
+  EXPECT_THAT(report, HasSubstr("добавлено 1, без владельца 1"));
+  EXPECT_THAT(report, HasSubstr("Строка 2 («мусор»)"));
+  EXPECT_THAT(press(kAdmin, "add_accounts:none").text, HasSubstr("уже обработан"));
+}
+
+TEST_F(ChatTest, AnImportTellsAClientOfAllTheirNewAccountsInOneMessage) {
+  register_client(kAnna, "2223");
+  std::vector<ImportLine> lines;
+  for (const char* number : {"11-22-33-44-55-66-77", "22-33-44-55-66-77-88"}) {
+    lines.push_back(
+        ImportLine{lines.size() + 1, std::string("2223,") + number,
+                   AccountImportRow{*AccountNumber::parse(number), *ClubCard::parse("2223")}});
+  }
+  AccountService accounts(Dependencies{store_, clock_, random_, draw_randomness_, settings_});
+  ASSERT_TRUE(accounts.import_accounts(Requester::system(), lines, std::nullopt));
+  const auto messages = deliver();
+  ASSERT_EQ(messages.size(), 1U);
+  EXPECT_EQ(messages[0].chat, private_chat_of(TelegramUserId{kAnna}));
+  EXPECT_EQ(messages[0].html,
+            "✅ К вашему профилю добавлены счета (2):\n11-22-33-44-55-66-77\n"
+            "22-33-44-55-66-77-88");
+
+  // Twenty numbers are listed; the rest are counted.
+  lines.clear();
+  for (int n = 10; n < 32; ++n) {
+    const std::string number = "33-44-55-66-77-88-" + std::to_string(n);
+    lines.push_back(
+        ImportLine{lines.size() + 1, "2223," + number,
+                   AccountImportRow{*AccountNumber::parse(number), *ClubCard::parse("2223")}});
+  }
+  ASSERT_TRUE(accounts.import_accounts(Requester::system(), lines, std::nullopt));
+  const auto many = deliver();
+  ASSERT_EQ(many.size(), 1U);
+  EXPECT_THAT(many[0].html, HasSubstr("добавлены счета (22):\n33-44-55-66-77-88-10\n"));
+  EXPECT_THAT(many[0].html, HasSubstr("\n33-44-55-66-77-88-29\n… и ещё 2"));
+}
+
+}  // namespace
+}  // namespace lottery::chat
