@@ -209,6 +209,30 @@ Parsed read_club(const Values& values, Config& config) {
   return {};
 }
 
+// LISTEN: an IP address (or localhost) and a port.
+Parsed read_listen(const std::string& listen, Config& config) {
+  const auto colon = listen.rfind(':');
+  const auto port = colon == std::string::npos
+                        ? std::nullopt
+                        : parse_integer<std::uint16_t>(listen.substr(colon + 1));
+  if (!port || *port == 0 || colon == 0) {
+    return bad("LISTEN", "must be IP:port with a port from 1 to 65535, e.g. 0.0.0.0:8080");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host == "localhost") host = "127.0.0.1";
+  if (!is_ip_address(host)) {
+    return bad("LISTEN",
+               "«" + host + "» is not an IP address (e.g. 0.0.0.0:8080 or 127.0.0.1:8080)");
+  }
+  config.listen_host = host;
+  config.listen_port = *port;
+  config.listen_set = true;
+  return {};
+}
+
 // BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, LISTEN, MAX_CONNECTIONS.
 Parsed read_http(const Values& values, Config& config) {
   const auto get = [&](const char* variable) { return value_of(values, variable); };
@@ -231,25 +255,7 @@ Parsed read_http(const Values& values, Config& config) {
     config.webhook_secret = *secret;
   }
   if (const auto* listen = get("LISTEN")) {
-    const auto colon = listen->rfind(':');
-    const auto port = colon == std::string::npos
-                          ? std::nullopt
-                          : parse_integer<std::uint16_t>(listen->substr(colon + 1));
-    if (!port || *port == 0 || colon == 0) {
-      return bad("LISTEN", "must be IP:port with a port from 1 to 65535, e.g. 0.0.0.0:8080");
-    }
-    std::string host = listen->substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-      host = host.substr(1, host.size() - 2);
-    }
-    if (host == "localhost") host = "127.0.0.1";
-    if (!is_ip_address(host)) {
-      return bad("LISTEN",
-                 "«" + host + "» is not an IP address (e.g. 0.0.0.0:8080 or 127.0.0.1:8080)");
-    }
-    config.listen_host = host;
-    config.listen_port = *port;
-    config.listen_set = true;
+    if (auto refused = read_listen(*listen, config); !refused) return refused;
   }
   if (const auto* connections = get("MAX_CONNECTIONS")) {
     const auto parsed = parse_integer<std::size_t>(*connections);

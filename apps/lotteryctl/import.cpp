@@ -188,18 +188,13 @@ std::optional<int> import_batch(AccountService& accounts, ParsedBatch& parsed,
   return kFailed;
 }
 
-int import_accounts(db::Database& database, const std::string& path,
-                    std::optional<LotteryId> lottery) {
-  std::uint64_t size = 0;
-  const int fd = open_import_file(path, size);
-  if (fd < 0) return kFailed;
-  ImportReader reader(fd);
-  if (!require_current_schema(database)) return kFailed;
-
-  ImportTotals total;
+// Reads, checks and imports every batch of the file; the exit code when it stopped
+// early, nothing when every batch went in (refused lines included).
+std::optional<int> import_batches(db::Database& database, ImportReader& reader,
+                                  const std::string& path, std::optional<LotteryId> lottery,
+                                  const Progress& progress, ImportTotals& total) {
   SystemPorts ports;
   AccountService accounts(ports.dependencies(database));
-  const Progress progress(size);
   progress.update(0);
   const auto read_next = [&] {
     return std::async(std::launch::async, parse_batch, std::ref(reader));
@@ -224,6 +219,22 @@ int import_accounts(db::Database& database, const std::string& path,
               << "\nЗагруженные до ошибки счета остаются; повторный запуск продолжит (они будут "
               << "в «уже были»).\n";
     return kFailed;
+  }
+  return std::nullopt;
+}
+
+int import_accounts(db::Database& database, const std::string& path,
+                    std::optional<LotteryId> lottery) {
+  std::uint64_t size = 0;
+  const int fd = open_import_file(path, size);
+  if (fd < 0) return kFailed;
+  ImportReader reader(fd);
+  if (!require_current_schema(database)) return kFailed;
+
+  ImportTotals total;
+  const Progress progress(size);
+  if (const auto stopped = import_batches(database, reader, path, lottery, progress, total)) {
+    return *stopped;
   }
   progress.finish();
   print_import_report(path, total, lottery);

@@ -28,6 +28,25 @@ bool inside_trigger_body(const std::string& statement) {
   return head.size() < 3 || head.compare(head.size() - 3, 3, "END") != 0;
 }
 
+// Copies the quoted literal that starts at `start` into `out`; '' is an escaped quote
+// and stays inside. Returns the position after the closing quote.
+std::size_t copy_quoted(std::string_view script, std::size_t start, std::string& out) {
+  std::size_t i = start;
+  out.push_back(script[i++]);
+  while (i < script.size()) {
+    out.push_back(script[i]);
+    if (script[i] == '\'') {
+      if (i + 1 < script.size() && script[i + 1] == '\'') {
+        out.push_back(script[++i]);
+      } else {
+        return i + 1;
+      }
+    }
+    ++i;
+  }
+  return i;
+}
+
 }  // namespace
 
 std::vector<std::string> split_sql_script(std::string_view script) {
@@ -46,21 +65,7 @@ std::vector<std::string> split_sql_script(std::string_view script) {
       continue;
     }
     if (c == '\'') {
-      // A quoted literal; '' is an escaped quote and stays inside.
-      current.push_back(c);
-      ++i;
-      while (i < script.size()) {
-        current.push_back(script[i]);
-        if (script[i] == '\'') {
-          if (i + 1 < script.size() && script[i + 1] == '\'') {
-            current.push_back(script[++i]);
-          } else {
-            ++i;
-            break;
-          }
-        }
-        ++i;
-      }
+      i = copy_quoted(script, i, current);
       continue;
     }
     if (c == '$') {
