@@ -3,8 +3,9 @@
 // Every storage contract suite; a backend's test file includes this once and says
 // LOTTERY_INSTANTIATE_CONTRACTS(Name, BackendType).
 
+#include "audit_report_store_contract.hpp"
 #include "lottery_entry_contract.hpp"
-#include "outbox_audit_report_contract.hpp"
+#include "outbox_contract.hpp"
 #include "user_account_contract.hpp"
 #include "winner_contract.hpp"
 

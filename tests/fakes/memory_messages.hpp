@@ -93,7 +93,7 @@ class MemoryOutbox : public Outbox {
     for (const Notification& notification : writes_.state().outbox) {
       Delivery& delivery = writes_.state().deliveries.at(notification.id.value());
       if (notification.chat != chat || !is_reply(notification.kind) || delivery.sent_at ||
-          delivery.failed_at) {
+          delivery.failed_at || (delivery.leased_until && *delivery.leased_until > at)) {
         continue;
       }
       delivery.failed_at = at;

@@ -293,7 +293,8 @@ class SqlOutbox : public Outbox {
           (session_.prepare
                << "UPDATE outbox SET failed_at = lottery_ts(:at), failure = :why, "
                   "leased_by = NULL, leased_until = NULL WHERE chat_id = :chat "
-                  "AND kind IN ('reply', 'reply_edit') AND sent_at IS NULL AND failed_at IS NULL",
+                  "AND kind IN ('reply', 'reply_edit') AND sent_at IS NULL AND failed_at IS NULL "
+                  "AND (leased_until IS NULL OR leased_until <= lottery_ts(:at))",
            use(when, "at"), use(why, "why"), use(chat_id, "chat"));
       statement.execute(true);
       return static_cast<std::size_t>(statement.get_affected_rows());

@@ -63,7 +63,8 @@ class Outbox {
   // Gives up on it for good (blocked by the user, refused as malformed).
   virtual void mark_failed(NotificationId id, Instant at, const std::string& reason) = 0;
   // Gives up every unsent reply (kReply, kReplyEdit) to `chat`, which cannot be written
-  // to (the user blocked the bot); returns how many.
+  // to (the user blocked the bot); returns how many. A reply leased to a sender (of any
+  // instance) until after `at` is left to that sender, which will meet the same refusal.
   virtual std::size_t fail_replies(ChatId chat, Instant at, const std::string& reason) = 0;
   // Whether a warning that `chat` cannot be written to (kAdminUndeliverable, its chat
   // in `count`) about `winner` (or about no win) was queued at or after `since`.
