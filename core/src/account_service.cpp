@@ -40,26 +40,36 @@ Notification accounts_added(std::span<const AccountNumber> numbers, Instant now)
   return notification;
 }
 
-// Hands the pending wins of a just-linked account to its owner (R-UNOWNED-1): the
-// owner gets the normal winner message with the time that is left.
-std::vector<Winner> link_pending_wins(Transaction& transaction, const Account& account,
-                                      const User& owner, Instant now, const Actor& actor) {
-  std::vector<Winner> linked;
-  for (Winner win : transaction.winners().pending_by_account(account.id)) {
-    transaction.winners().set_user(win.id, owner.id);
-    win.user = owner.id;
-    detail::audit(transaction, now, actor, AuditAction::kWinLinked, win.lottery, win.id,
-                  "user " + std::to_string(owner.id.value()));
+}  // namespace
+
+namespace detail {
+
+std::vector<Winner> hand_open_wins(Transaction& transaction, const Account& account,
+                                   const User& owner, Instant now, const Actor& actor) {
+  std::vector<Winner> handed;
+  for (Winner win : transaction.winners().open_by_account(account.id)) {
+    record_owner(transaction, win, owner, now, actor);
+    const auto lottery = transaction.lotteries().find(win.lottery);
+    const std::string title = lottery ? lottery->title : std::string{};
     if (win.is_confirmable(now)) {
-      const auto lottery = transaction.lotteries().find(win.lottery);
-      detail::notify_user(transaction, owner.id,
-                          detail::win_notification(NotificationKind::kWinnerDrawn, ChatId{}, win,
-                                                   lottery ? lottery->title : std::string{}, now));
+      notify_user(transaction, owner.id,
+                  win_notification(NotificationKind::kWinnerDrawn, ChatId{}, win, title, now));
+    } else {
+      // Expired before its owner was known: they learn of it, and that an admin can
+      // still renew it (/extend_claim) until it is redrawn.
+      Notification expired =
+          win_notification(NotificationKind::kWinExpired, ChatId{}, win, title, now);
+      expired.detail = std::string(kHandedOverDetail);
+      notify_user(transaction, owner.id, std::move(expired));
     }
-    linked.push_back(std::move(win));
+    handed.push_back(std::move(win));
   }
-  return linked;
+  return handed;
 }
+
+}  // namespace detail
+
+namespace {
 
 Result<AddAccountOutcome> add_account_in(Transaction& transaction,
                                          const std::optional<ClubCard>& card,
@@ -117,7 +127,7 @@ Result<AddAccountOutcome> add_account_in(Transaction& transaction,
   detail::audit(transaction, now, actor, AuditAction::kAccountLinked, std::nullopt, std::nullopt,
                 number.str() + card_text);
   detail::notify_user(transaction, holder->id, account_added(account, now));
-  auto linked = link_pending_wins(transaction, account, *holder, now, actor);
+  auto linked = detail::hand_open_wins(transaction, account, *holder, now, actor);
   return AddAccountOutcome{AddAccountResult::kLinked, account, holder, std::move(linked)};
 }
 

@@ -50,17 +50,15 @@ Result<ConfirmOutcome> ClaimService::confirm_by_button(TelegramUserId presser, W
           refused_presser = true;
           return fail(ErrorCode::kUnknownWinner, std::to_string(winner_id.value()));
         }
-        const auto account = transaction.accounts().find(win->account);
-        const auto user = transaction.users().find_by_telegram_id(presser);
-        const bool is_owner =
-            user && user->is_registered && account && account->owner && *account->owner == user->id;
-        if (!is_owner) {
+        const auto owner = detail::owner_of(transaction, *win);
+        if (!owner || owner->telegram_id != presser) {
           refused_presser = true;
           refused_lottery = win->lottery;
           return fail(ErrorCode::kNotYourWin, std::to_string(winner_id.value()));
         }
         if (win->status == WinStatus::kClaimed) return ConfirmOutcome{*win, true};
         if (!win->is_confirmable(now)) return tl::unexpected(unconfirmable(*win));
+        detail::record_owner(transaction, *win, *owner, now, actor);
         if (!transaction.winners().claim(win->id, now, ClaimMethod::kButton, std::nullopt)) {
           // A concurrent confirmation or expiry settled it first.
           auto current = transaction.winners().find(winner_id);
@@ -123,10 +121,14 @@ Result<VerifyOutcome> ClaimService::verify_by_code(const Requester& requester,
       return fail(ErrorCode::kUnknownCode, code.str());
     }
     if (!lottery) return tl::unexpected(lottery.error());
+    // R-OWNER-1: the wins of the accounts the code's holder owns now, whoever was
+    // recorded at the draw (an account linked or moved since).
     std::vector<Winner> wins;
-    for (Winner& win : transaction.winners().list_by_user(user->id)) {
-      if (win.lottery != lottery_id || win.status == WinStatus::kRedrawn) continue;
+    for (Winner& win : transaction.winners().list_by_lottery(lottery_id)) {
+      if (win.status == WinStatus::kRedrawn) continue;
       if (account && win.account_number != *account) continue;
+      const auto owner = detail::owner_of(transaction, win);
+      if (!owner || owner->id != user->id) continue;
       wins.push_back(std::move(win));
     }
     std::vector<Winner> pending;
@@ -142,6 +144,7 @@ Result<VerifyOutcome> ClaimService::verify_by_code(const Requester& requester,
     if (pending.size() > 1) return VerifyOutcome{std::nullopt, false, std::move(pending)};
     Winner win = std::move(pending.front());
     if (!win.is_confirmable(now)) return tl::unexpected(unconfirmable(win));
+    detail::record_owner(transaction, win, *user, now, *actor);
     if (!transaction.winners().claim(win.id, now, ClaimMethod::kAdminCode, actor->telegram_id)) {
       throw StorageError(StorageError::Kind::kConflict, "win changed during verification");
     }
@@ -190,8 +193,9 @@ Result<std::vector<Winner>> ClaimService::send_reminders() {
         for (Winner& win : transaction.winners().due_for_reminder(now, kBatchLimit)) {
           if (!transaction.winners().mark_reminded(win.id)) continue;
           win.reminded = true;
-          detail::audit(transaction, now, system, AuditAction::kWinReminded, win.lottery, win.id);
+          // Nobody to remind for an ownerless win: the public post stands for it.
           if (win.user) {
+            detail::audit(transaction, now, system, AuditAction::kWinReminded, win.lottery, win.id);
             detail::notify_user(
                 transaction, *win.user,
                 detail::win_notification(NotificationKind::kClaimReminder, ChatId{}, win,
@@ -227,12 +231,18 @@ Result<Winner> ClaimService::extend_claim(const Requester& requester, WinnerId w
     win->remind_at = detail::remind_time(now, win->deadline, deps_.settings.reminder_divisor);
     win->reminded = false;
     win->status = WinStatus::kPending;
-    if (!transaction.winners().extend(win->id, win->deadline, win->remind_at)) {
+    // A new window gets a new verification token: the expired one is not reused.
+    if (!transaction.winners().extend(win->id, win->deadline, win->remind_at,
+                                      detail::random_token(deps_.random))) {
       throw StorageError(StorageError::Kind::kConflict, "win changed during the extension");
     }
     detail::audit(
         transaction, now, *actor, AuditAction::kWinExtended, win->lottery, win->id,
         "hours " + std::to_string(std::chrono::duration_cast<std::chrono::hours>(length).count()));
+    // The account may have found its owner since the draw: they are the one told.
+    if (const auto owner = detail::owner_of(transaction, *win)) {
+      detail::record_owner(transaction, *win, *owner, now, *actor);
+    }
     if (win->user) {
       detail::notify_user(transaction, *win->user,
                           detail::win_notification(NotificationKind::kClaimExtended, ChatId{}, *win,

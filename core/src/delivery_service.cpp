@@ -11,6 +11,20 @@ constexpr auto kWarningInterval = std::chrono::hours{1};
 
 }  // namespace
 
+Result<void> DeliveryService::record_sent(const Notification& notification,
+                                          std::optional<std::int64_t> first_message_id) {
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<void> {
+    const Instant now = deps_.clock.now();
+    transaction.outbox().mark_sent(notification.id, now, first_message_id);
+    if (notification.kind == NotificationKind::kWinnerDrawn && notification.winner) {
+      detail::audit(transaction, now, Actor{ActorKind::kSystem, std::nullopt},
+                    AuditAction::kWinNotified, notification.lottery, notification.winner,
+                    "chat " + std::to_string(notification.chat.value()));
+    }
+    return {};
+  });
+}
+
 Result<void> DeliveryService::give_up(const Notification& notification, const std::string& reason,
                                       bool chat_unreachable) {
   return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<void> {

@@ -13,20 +13,6 @@ namespace {
 
 using detail::trim;
 
-// A token for the win's verification record: 128 random bits in hex.
-std::string random_token(RandomSource& random) {
-  std::array<std::uint8_t, 16> bytes{};
-  random.fill(bytes);
-  static constexpr std::string_view kHex = "0123456789abcdef";
-  std::string token;
-  token.reserve(bytes.size() * 2);
-  for (const std::uint8_t byte : bytes) {
-    token.push_back(kHex[byte >> 4]);
-    token.push_back(kHex[byte & 0x0f]);
-  }
-  return token;
-}
-
 // Titles and prizes are single lines of printable text.
 bool has_control_characters(std::string_view text) {
   return std::any_of(text.begin(), text.end(),
@@ -76,8 +62,8 @@ Winner store_win(Transaction& transaction, RandomSource& random, const Settings&
                 .deadline = deadline,
                 .remind_at = detail::remind_time(now, deadline, settings.reminder_divisor),
                 .created_at = now};
-  WinnerVerification verification{WinnerId{},      random_token(random), false,
-                                  winner.deadline, std::nullopt,         std::nullopt};
+  WinnerVerification verification{
+      WinnerId{}, detail::random_token(random), false, winner.deadline, std::nullopt, std::nullopt};
   winner.id = transaction.winners().insert(winner, verification);
   detail::audit(transaction, now, actor, AuditAction::kWinCreated, lottery.id, winner.id,
                 "place " + std::to_string(winner.place) + " round " + std::to_string(round) +

@@ -75,7 +75,7 @@ constexpr NameTable<NotificationKind, 17> kNotificationKinds{{
     {NotificationKind::kReplyEdit, "reply_edit"},
 }};
 
-constexpr NameTable<AuditAction, 21> kAuditActions{{
+constexpr NameTable<AuditAction, 22> kAuditActions{{
     {AuditAction::kUserRegistered, "user.registered"},
     {AuditAction::kAccountAdded, "account.added"},
     {AuditAction::kAccountLinked, "account.linked"},
@@ -97,6 +97,7 @@ constexpr NameTable<AuditAction, 21> kAuditActions{{
     {AuditAction::kPrizeHandedOver, "win.prize_handed_over"},
     {AuditAction::kMessageUndeliverable, "message.undeliverable"},
     {AuditAction::kVerificationFailed, "win.verification_failed"},
+    {AuditAction::kWinNotified, "win.notified"},
 }};
 
 constexpr NameTable<ErrorCode, 36> kErrorCodes{{

@@ -1,6 +1,8 @@
 #include "support.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 
 namespace lottery::detail {
 
@@ -21,6 +23,37 @@ Result<Lottery> load_lottery(Transaction& transaction, LotteryId lottery) {
   auto found = transaction.lotteries().find(lottery);
   if (!found) return fail(ErrorCode::kUnknownLottery, std::to_string(lottery.value()));
   return std::move(*found);
+}
+
+std::string random_token(RandomSource& random) {
+  std::array<std::uint8_t, 16> bytes{};
+  random.fill(bytes);
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  std::string token;
+  token.reserve(bytes.size() * 2);
+  for (const std::uint8_t byte : bytes) {
+    token.push_back(kHex[byte >> 4]);
+    token.push_back(kHex[byte & 0x0f]);
+  }
+  return token;
+}
+
+std::optional<User> owner_of(Transaction& transaction, const Winner& win) {
+  const auto account = transaction.accounts().find(win.account);
+  if (!account || !account->owner) return std::nullopt;
+  auto owner = transaction.users().find(*account->owner);
+  if (!owner || !owner->is_registered) return std::nullopt;
+  return owner;
+}
+
+bool record_owner(Transaction& transaction, Winner& win, const User& owner, Instant now,
+                  const Actor& actor) {
+  if (win.user == owner.id) return false;
+  transaction.winners().set_user(win.id, owner.id);
+  win.user = owner.id;
+  audit(transaction, now, actor, AuditAction::kWinLinked, win.lottery, win.id,
+        "user " + std::to_string(owner.id.value()));
+  return true;
 }
 
 Instant remind_time(Instant start, Instant deadline, int divisor) {

@@ -124,6 +124,26 @@ Result<Lottery> load_lottery(Transaction& transaction, LotteryId lottery);
 // When a still-pending winner is reminded: when 1/divisor of the window is left.
 Instant remind_time(Instant start, Instant deadline, int divisor);
 
+// R-UNOWNED-1: a just-linked (or moved) account's open wins go to its owner: a pending
+// one as the usual winner message with the time that is left, an expired one as a
+// message saying so and whom to contact. Returns them.
+std::vector<Winner> hand_open_wins(Transaction& transaction, const Account& account,
+                                   const User& owner, Instant now, const Actor& actor);
+
+// A token for a win's verification record: 128 random bits in hex. A renewed window
+// gets a new one (the notes: an expired token is generated again).
+std::string random_token(RandomSource& random);
+
+// R-OWNER-1, who a win belongs to: the registered owner of its account now (a win of an
+// ownerless account belongs to whoever the account is linked to later). Nothing for an
+// account without one.
+std::optional<User> owner_of(Transaction& transaction, const Winner& win);
+
+// Records `owner` as the win's user when it is not already (the account was linked or
+// moved since the draw); true when it changed.
+bool record_owner(Transaction& transaction, Winner& win, const User& owner, Instant now,
+                  const Actor& actor);
+
 }  // namespace lottery::detail
 
 namespace lottery::detail {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "chat_test_fixture.hpp"
+#include "lottery/core/claim_service.hpp"
 
 namespace lottery::chat {
 namespace {
@@ -107,6 +108,46 @@ TEST_F(ChatTest, AnImportTellsAClientOfAllTheirNewAccountsInOneMessage) {
   ASSERT_EQ(many.size(), 1U);
   EXPECT_THAT(many[0].html, HasSubstr("добавлены счета (22):\n33-44-55-66-77-88-10\n"));
   EXPECT_THAT(many[0].html, HasSubstr("\n33-44-55-66-77-88-29\n… и ещё 2"));
+}
+
+// Scenario 2 of the club's notes when the owner is found late: the ownerless win
+// expires, /extend_claim says nobody could be told, the owner registers and the account
+// is linked: they hear the win expired and whom to contact; the next /extend_claim
+// reaches them and their button confirms the win.
+TEST_F(ChatTest, AWinFoundByItsOwnerAfterExpiryIsToldAndCanBeRenewed) {
+  say(kAdmin, "/new_lottery Лето");
+  say(kAdmin, "1 Велосипед");
+  say(kAdmin, "/add_account 2223 11-22-33-44-55-66-77");
+  say(kAdmin, "/enroll 1 11-22-33-44-55-66-77");
+  say(kAdmin, "/draw 1");
+  const Dependencies deps{store_, clock_, random_, draw_randomness_, settings_};
+  clock_.advance(std::chrono::hours{25});
+  ASSERT_EQ(ClaimService(deps).expire_due()->size(), 1U);
+  EXPECT_THAT(reply_to(kAdmin, "/extend_claim 1 2"), HasSubstr("Уведомить некого"));
+  clock_.advance(std::chrono::hours{3});
+  ASSERT_EQ(ClaimService(deps).expire_due()->size(), 1U);
+
+  register_client(kAnna, "2223");
+  const auto linked = say(kAdmin, "/add_account 2223 11-22-33-44-55-66-77");
+  std::string to_anna;
+  for (const auto& message : linked) {
+    if (message.chat == private_chat_of(TelegramUserId{kAnna})) to_anna += message.html;
+  }
+  EXPECT_THAT(to_anna, HasSubstr("который теперь привязан к вам"));
+  EXPECT_THAT(to_anna, HasSubstr("@club_admin"));
+
+  const auto extended = say(kAdmin, "/extend_claim 1");
+  std::string extension_to_anna;
+  std::string answer_to_admin;
+  for (const auto& message : extended) {
+    if (message.chat == private_chat_of(TelegramUserId{kAnna})) {
+      extension_to_anna += message.html;
+    }
+    if (message.chat == private_chat_of(TelegramUserId{kAdmin})) answer_to_admin += message.html;
+  }
+  EXPECT_THAT(answer_to_admin, HasSubstr("Победитель получил уведомление"));
+  EXPECT_THAT(extension_to_anna, HasSubstr("продлён"));
+  EXPECT_THAT(press(kAnna, "confirm_win_1").text, HasSubstr("Выигрыш подтвержден"));
 }
 
 }  // namespace

@@ -96,21 +96,27 @@ TYPED_TEST_P(WinnerRepositoryContract, ExpiresRedrawsAndExtendsOnlyFromTheRightS
 
   const Instant new_deadline = kT0 + std::chrono::hours{48};
   const Instant new_remind = kT0 + std::chrono::hours{45};
-  EXPECT_TRUE(this->change(
-      [&](Transaction& t) { return t.winners().extend(id, new_deadline, new_remind); }));
+  EXPECT_TRUE(this->change([&](Transaction& t) {
+    return t.winners().extend(id, new_deadline, new_remind, "renewed-token");
+  }));
   Winner winner = this->stored(id);
   EXPECT_EQ(winner.status, WinStatus::kPending);
   EXPECT_EQ(winner.deadline, new_deadline);
   EXPECT_EQ(winner.remind_at, new_remind);
   EXPECT_FALSE(winner.reminded);
-  this->read(
-      [&](Transaction& t) { EXPECT_EQ(t.winners().verification(id)->expires_at, new_deadline); });
+  this->read([&](Transaction& t) {
+    const auto verification = t.winners().verification(id);
+    EXPECT_EQ(verification->expires_at, new_deadline);
+    EXPECT_EQ(verification->token, "renewed-token");  // the expired one is not reused
+    EXPECT_FALSE(verification->is_verified);
+  });
 
   EXPECT_TRUE(this->change([&](Transaction& t) { return t.winners().expire(id, new_deadline); }));
   EXPECT_TRUE(this->change([&](Transaction& t) { return t.winners().mark_redrawn(id); }));
   EXPECT_EQ(this->stored(id).status, WinStatus::kRedrawn);
-  EXPECT_FALSE(this->change(
-      [&](Transaction& t) { return t.winners().extend(id, new_deadline, new_remind); }));
+  EXPECT_FALSE(this->change([&](Transaction& t) {
+    return t.winners().extend(id, new_deadline, new_remind, "renewed-token");
+  }));
   EXPECT_FALSE(this->change([&](Transaction& t) { return t.winners().mark_redrawn(id); }));
 }
 
@@ -148,8 +154,8 @@ TYPED_TEST_P(WinnerRepositoryContract, ListsByLotteryUserAndAccount) {
     EXPECT_EQ(by_lottery[2].id, second_round);
     const auto by_user = t.winners().list_by_user(this->owner_);
     ASSERT_EQ(by_user.size(), 2U);
-    const auto pending = t.winners().pending_by_account(this->other_account_);
-    EXPECT_EQ(pending.size(), 2U);
+    const auto open = t.winners().open_by_account(this->other_account_);
+    EXPECT_EQ(open.size(), 2U);
     auto winning = t.winners().winning_accounts(this->lottery_);
     std::sort(winning.begin(), winning.end());
     EXPECT_EQ(winning, (std::vector<AccountId>{this->account_, this->other_account_}));
@@ -177,10 +183,36 @@ TYPED_TEST_P(WinnerRepositoryContract, FindsWinsDueForExpiryAndReminder) {
   });
 }
 
+// A linked account brings its owner the wins still open: pending, and expired but not
+// redrawn (an admin may extend them); never claimed or redrawn ones.
+TYPED_TEST_P(WinnerRepositoryContract, OpenWinsArePendingOrExpiredNotRedrawn) {
+  const WinnerId pending = this->add_pending(1, this->other_account_);
+  const WinnerId expired = this->add_pending(2, this->other_account_);
+  const WinnerId redrawn = this->add_pending(3, this->other_account_);
+  const WinnerId claimed = this->add_pending(4, this->other_account_);
+  const Instant deadline = kT0 + std::chrono::hours{24};
+  ASSERT_TRUE(this->change([&](Transaction& t) { return t.winners().expire(expired, deadline); }));
+  ASSERT_TRUE(this->change([&](Transaction& t) {
+    return t.winners().expire(redrawn, deadline) && t.winners().mark_redrawn(redrawn);
+  }));
+  ASSERT_TRUE(this->change([&](Transaction& t) {
+    return t.winners().claim(claimed, kT0, ClaimMethod::kButton, std::nullopt);
+  }));
+  this->read([&](Transaction& t) {
+    std::vector<WinnerId> open;
+    for (const Winner& win : t.winners().open_by_account(this->other_account_)) {
+      open.push_back(win.id);
+    }
+    EXPECT_EQ(open, (std::vector<WinnerId>{pending, expired}));
+    EXPECT_TRUE(t.winners().open_by_account(this->account_).empty());
+  });
+}
+
 REGISTER_TYPED_TEST_SUITE_P(WinnerRepositoryContract, StoresTheWinAndItsVerification,
                             ClaimsOnceWhilePendingAndBeforeTheDeadline, NoClaimAtOrAfterTheDeadline,
                             ExpiresRedrawsAndExtendsOnlyFromTheRightStates,
                             RemindersAndPrizeHandOverHappenOnce, ListsByLotteryUserAndAccount,
-                            FindsWinsDueForExpiryAndReminder);
+                            FindsWinsDueForExpiryAndReminder,
+                            OpenWinsArePendingOrExpiredNotRedrawn);
 
 }  // namespace lottery::contract

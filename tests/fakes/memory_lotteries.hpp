@@ -191,9 +191,10 @@ class MemoryWinners : public WinnerRepository {
     });
     return list;
   }
-  std::vector<Winner> pending_by_account(AccountId account) override {
+  std::vector<Winner> open_by_account(AccountId account) override {
     return select([&](const Winner& winner) {
-      return winner.account == account && winner.status == WinStatus::kPending;
+      return winner.account == account &&
+             (winner.status == WinStatus::kPending || winner.status == WinStatus::kExpired);
     });
   }
   std::vector<AccountId> winning_accounts(LotteryId lottery) override {
@@ -252,7 +253,7 @@ class MemoryWinners : public WinnerRepository {
     winner->status = WinStatus::kRedrawn;
     return true;
   }
-  bool extend(WinnerId id, Instant deadline, Instant remind_at) override {
+  bool extend(WinnerId id, Instant deadline, Instant remind_at, const std::string& token) override {
     writes_.before("winners.extend");
     Winner* winner = get(id);
     if (!winner ||
@@ -263,7 +264,12 @@ class MemoryWinners : public WinnerRepository {
     winner->deadline = deadline;
     winner->remind_at = remind_at;
     winner->reminded = false;
-    writes_.state().verifications[id.value()].expires_at = deadline;
+    WinnerVerification& verification = writes_.state().verifications[id.value()];
+    verification.token = token;
+    verification.is_verified = false;
+    verification.verified_at.reset();
+    verification.verified_by.reset();
+    verification.expires_at = deadline;
     return true;
   }
   bool mark_reminded(WinnerId id) override {

@@ -322,17 +322,87 @@ TEST_F(AccountServiceTest, LinkingAnOwnerlessWinnerHandsTheWinToTheOwner) {
   EXPECT_TRUE(claims().confirm_by_button(TelegramUserId{1}, drawn.winners[0].id));
 }
 
-TEST_F(AccountServiceTest, LinkingAfterTheDeadlineSendsNoWinnerMessage) {
+// Scenario 2 of the club's notes, the other order: the win expires (the expiry job ran)
+// before its owner is found. Linking tells the owner it expired and whom to contact;
+// /extend_claim then renews it with a new token and tells them; the owner's code and
+// button both work, as the account is theirs now (R-OWNER-1).
+TEST_F(AccountServiceTest, LinkingAfterExpiryTellsTheOwnerAndAnExtensionReachesThem) {
   const Lottery lottery = create_lottery(1);
   const Account ownerless = add_account(std::nullopt, "11-22-33-44-55-66-77");
   enrol(lottery.id, {ownerless});
-  ASSERT_TRUE(lotteries().draw(admin(), lottery.id));
+  const Winner win = lotteries().draw(admin(), lottery.id).value().winners.at(0);
+  const std::string first_token = store_.snapshot().verifications.at(win.id.value()).token;
   clock_.advance(std::chrono::hours{25});
-  register_user(1, "2223");
+  ASSERT_EQ(claims().expire_due()->size(), 1U);
+  // Nobody to tell yet: an extension says so by leaving the win without a user.
+  const auto unowned = claims().extend_claim(admin(), win.id, std::chrono::hours{2});
+  ASSERT_TRUE(unowned);
+  EXPECT_FALSE(unowned->user);
+  clock_.advance(std::chrono::hours{3});
+  ASSERT_EQ(claims().expire_due()->size(), 1U);
+
+  const User owner = register_user(1, "2223");
+  const auto linked = accounts().add_account(admin(), card("2223"), ownerless.number);
+  ASSERT_TRUE(linked);
+  ASSERT_EQ(linked->linked_wins.size(), 1U);
+  EXPECT_EQ(store_.snapshot().winners.at(win.id.value()).user, owner.id);
+  auto messages = outbox_of(ChatId{1});
+  ASSERT_EQ(messages.size(), 2U);
+  EXPECT_EQ(messages[0].kind, NotificationKind::kAccountAdded);
+  EXPECT_EQ(messages[1].kind, NotificationKind::kWinExpired);
+  EXPECT_EQ(messages[1].detail, kHandedOverDetail);
+  EXPECT_EQ(messages[1].winner, win.id);
+
+  const auto extended = claims().extend_claim(admin(), win.id, std::nullopt);
+  ASSERT_TRUE(extended);
+  EXPECT_EQ(extended->user, owner.id);
+  const WinnerVerification renewed = store_.snapshot().verifications.at(win.id.value());
+  EXPECT_NE(renewed.token, first_token);
+  EXPECT_EQ(renewed.expires_at, clock_.now() + std::chrono::hours{24});
+  messages = outbox_of(ChatId{1});
+  EXPECT_EQ(messages.back().kind, NotificationKind::kClaimExtended);
+
+  const auto verified =
+      claims().verify_by_code(admin(), *owner.verification_code, lottery.id, std::nullopt);
+  ASSERT_TRUE(verified) << to_string(verified.error().code);
+  ASSERT_TRUE(verified->confirmed);
+  EXPECT_EQ(verified->confirmed->id, win.id);
+}
+
+// The owner's code confirms a win of an account linked after the draw even when nothing
+// recorded the owner on the win yet, exactly as the owner's button would (R-OWNER-1).
+TEST_F(AccountServiceTest, TheCodeAndTheButtonAgreeOnWhoOwnsAWin) {
+  const Lottery lottery = create_lottery(1);
+  const Account ownerless = add_account(std::nullopt, "11-22-33-44-55-66-77");
+  enrol(lottery.id, {ownerless});
+  const Winner win = lotteries().draw(admin(), lottery.id).value().winners.at(0);
+  const User owner = register_user(1, "2223");
+  const User stranger = register_user(2, "4445");
   ASSERT_TRUE(accounts().add_account(admin(), card("2223"), ownerless.number));
-  for (const auto& message : outbox_of(ChatId{1})) {
-    EXPECT_NE(message.kind, NotificationKind::kWinnerDrawn);
-  }
+  EXPECT_EQ(claims()
+                .verify_by_code(admin(), *stranger.verification_code, lottery.id, std::nullopt)
+                .error()
+                .code,
+            ErrorCode::kNoPendingWin);
+  EXPECT_EQ(claims().confirm_by_button(TelegramUserId{2}, win.id).error().code,
+            ErrorCode::kNotYourWin);
+  const auto verified =
+      claims().verify_by_code(admin(), *owner.verification_code, lottery.id, std::nullopt);
+  ASSERT_TRUE(verified);
+  EXPECT_EQ(store_.snapshot().winners.at(win.id.value()).status, WinStatus::kClaimed);
+  EXPECT_EQ(store_.snapshot().winners.at(win.id.value()).user, owner.id);
+}
+
+// A reminder for an ownerless win reaches nobody, so the audit does not say it did.
+TEST_F(AccountServiceTest, NoReminderIsAuditedForAnOwnerlessWin) {
+  const Lottery lottery = create_lottery(1);
+  enrol(lottery.id, {add_account(std::nullopt, "11-22-33-44-55-66-77")});
+  ASSERT_TRUE(lotteries().draw(admin(), lottery.id));
+  clock_.advance(std::chrono::hours{19});
+  ASSERT_TRUE(claims().send_reminders());
+  const auto actions = audit_actions();
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), AuditAction::kWinReminded), 0);
+  EXPECT_TRUE(outbox_of_kind(NotificationKind::kClaimReminder).empty());
 }
 
 }  // namespace

@@ -299,5 +299,27 @@ TEST_F(DeliveryTest, GivingUpOnAWinnerMessageTellsTheAdminsAndAuditsIt) {
   EXPECT_EQ(outbox_of_kind(NotificationKind::kAdminUndeliverable).size(), 1U);
 }
 
+// R-AUDIT-1: the audit says when the winner message reached Telegram; other messages
+// leave no audit event.
+TEST_F(DeliveryTest, AWinnerMessageAcceptedByTelegramIsAuditedAsNotified) {
+  register_user(1, "2223");
+  const Lottery lottery = create_lottery(1);
+  enrol(lottery.id, {add_account("2223", "11-22-33-44-55-66-77")});
+  const auto win = lotteries().draw(admin(), lottery.id).value().winners.at(0);
+  const Notification message = outbox_of_kind(NotificationKind::kWinnerDrawn).at(0);
+  const auto before = store_.snapshot().audit.size();
+  ASSERT_TRUE(DeliveryService(deps()).record_sent(message, 777));
+  const auto events = store_.snapshot().audit;
+  ASSERT_EQ(events.size(), before + 1);
+  EXPECT_EQ(events.back().action, AuditAction::kWinNotified);
+  EXPECT_EQ(events.back().winner, win.id);
+  EXPECT_EQ(events.back().lottery, lottery.id);
+  EXPECT_TRUE(store_.snapshot().deliveries.at(message.id.value()).sent_at);
+
+  const Notification admins = outbox_of_kind(NotificationKind::kAdminDrawn).at(0);
+  ASSERT_TRUE(DeliveryService(deps()).record_sent(admins, std::nullopt));
+  EXPECT_EQ(store_.snapshot().audit.size(), before + 1);
+}
+
 }  // namespace
 }  // namespace lottery::testing

@@ -152,8 +152,9 @@ void extend_claim(const CommandCall& call, Conversation& conversation) {
   }
   const auto extended = conversation.checked(
       ClaimService(conversation.deps).extend_claim(conversation.requester(), *winner, hours));
-  conversation.reply(extended ? text::claims::extended(*winner, extended->deadline)
-                              : conversation.error_text(extended.error()));
+  conversation.reply(
+      extended ? text::claims::extended(*winner, extended->deadline, extended->user.has_value())
+               : conversation.error_text(extended.error()));
 }
 
 void prize_given(const CommandCall& call, Conversation& conversation) {

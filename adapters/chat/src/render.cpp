@@ -31,7 +31,11 @@ class Renderer {
         send(text::notifications::win_confirmed(about()));
         break;
       case NotificationKind::kWinExpired:
-        send(text::notifications::win_expired(about(), settings_.admin_contact));
+        send(notification_.detail == kHandedOverDetail
+                 ? text::notifications::handed_over_expired(
+                       notification_.account ? notification_.account->str() : std::string{},
+                       about(), settings_.admin_contact)
+                 : text::notifications::win_expired(about(), settings_.admin_contact));
         break;
       case NotificationKind::kClaimReminder:
       case NotificationKind::kClaimExtended:

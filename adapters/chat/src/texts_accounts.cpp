@@ -19,9 +19,10 @@ std::string added(const AddAccountOutcome& outcome, const ClubCard& card,
              text::escape(card.str()) + " " + account + ".";
     case AddAccountResult::kLinked:
       return "✅ Счет " + account + " привязан" + owner +
-             (outcome.linked_wins.empty() ? "."
-                                          : ". Ожидающие выигрыши по счету переданы клиенту: " +
-                                                std::to_string(outcome.linked_wins.size()) + ".");
+             (outcome.linked_wins.empty()
+                  ? "."
+                  : ". Неподтверждённые выигрыши по счету переданы клиенту: " +
+                        std::to_string(outcome.linked_wins.size()) + ".");
     case AddAccountResult::kReactivated:
       return "✅ Счет " + account + " снова активен.";
     case AddAccountResult::kAlreadyThere:

@@ -65,9 +65,13 @@ std::string verified_before(const Winner& win) {
   return verified_win("Этот выигрыш уже был подтвержден: ", win);
 }
 
-std::string extended(WinnerId winner, Instant deadline) {
+std::string extended(WinnerId winner, Instant deadline, bool winner_told) {
   return "✅ Срок подтверждения выигрыша #" + std::to_string(winner.value()) + " продлён до " +
-         text::moment(deadline) + ". Победитель получил уведомление.";
+         text::moment(deadline) +
+         (winner_told ? ". Победитель получил уведомление."
+                      : ". Уведомить некого: у счета нет владельца в боте, в силе публичное "
+                        "объявление. Когда владелец зарегистрируется, привяжите счет "
+                        "(/add_account КАРТА СЧЕТ) — он получит сообщение о выигрыше.");
 }
 
 std::string prize_given(WinnerId winner) {

@@ -36,8 +36,8 @@ inline constexpr std::string_view kConfirmed = "✅ Выигрыш подтве�
 // /prize_given 5"
 [[nodiscard]] std::string verified_before(const Winner& win);
 // "✅ Срок подтверждения выигрыша #5 продлён до 27.11.2026 10:00 UTC. Победитель получил
-// уведомление."
-[[nodiscard]] std::string extended(WinnerId winner, Instant deadline);
+// уведомление." or, when the account has no owner in the bot, that nobody could be told.
+[[nodiscard]] std::string extended(WinnerId winner, Instant deadline, bool winner_told);
 // "🎁 Приз по выигрышу #5 отмечен как вручённый."
 [[nodiscard]] std::string prize_given(WinnerId winner);
 

@@ -47,6 +47,15 @@ std::string win_expired(std::string_view about, std::string_view admin_contact) 
          message::contact_suffix(admin_contact) + ".";
 }
 
+std::string handed_over_expired(std::string_view account, std::string_view about,
+                                std::string_view admin_contact) {
+  return "⌛ По счету " + std::string(account) +
+         ", который теперь привязан к вам, был выигрыш: " + std::string(about) +
+         ".\nСрок его подтверждения истек, пока счет был без владельца. Чтобы продлить срок, "
+         "свяжитесь с администратором" +
+         message::contact_suffix(admin_contact) + ".";
+}
+
 std::string claim_reminder(std::string_view about, Duration left, Instant deadline) {
   return claim_deadline("⏰ Напоминание: подтвердите выигрыш — ", about, left, deadline);
 }

@@ -25,6 +25,11 @@ namespace lottery::chat::text::notifications {
 // "⌛ Срок подтверждения выигрыша истек: «Новый год», ….\nЕсли это ошибка, свяжитесь с
 // администратором @admin."
 [[nodiscard]] std::string win_expired(std::string_view about, std::string_view admin_contact);
+// "⌛ По счету 11-22-…, который теперь привязан к вам, был выигрыш: «Новый год», …. Срок
+// его подтверждения истек, пока счет был без владельца. Чтобы продлить срок, свяжитесь с
+// администратором @admin."
+[[nodiscard]] std::string handed_over_expired(std::string_view account, std::string_view about,
+                                              std::string_view admin_contact);
 // "⏰ Напоминание: подтвердите выигрыш — «Новый год», ….\nОсталось 5 ч (до 27.11.2026 10:00
 // UTC)."
 [[nodiscard]] std::string claim_reminder(std::string_view about, Duration left, Instant deadline);

@@ -138,11 +138,11 @@ class SqlWinners : public WinnerRepository {
         key);
   }
 
-  std::vector<Winner> pending_by_account(AccountId account) override {
+  std::vector<Winner> open_by_account(AccountId account) override {
     long long key = account.value();
-    return select(
-        std::string(kWinnerColumns) + "WHERE account_id = :key AND status = 'pending' ORDER BY id",
-        key);
+    return select(std::string(kWinnerColumns) +
+                      "WHERE account_id = :key AND status IN ('pending', 'expired') ORDER BY id",
+                  key);
   }
 
   std::vector<AccountId> winning_accounts(LotteryId lottery) override {
@@ -236,7 +236,7 @@ class SqlWinners : public WinnerRepository {
     });
   }
 
-  bool extend(WinnerId id, Instant deadline, Instant remind_at) override {
+  bool extend(WinnerId id, Instant deadline, Instant remind_at, const std::string& token) override {
     return guarded([&] {
       long long key = id.value();
       long long until = micros(deadline);
@@ -249,9 +249,11 @@ class SqlWinners : public WinnerRepository {
                    use(until, "until"), use(remind, "remind"), use(key, "id"))) {
         return false;
       }
-      session_ << "UPDATE winner_verifications SET expires_at = lottery_ts(:until) "
-                  "WHERE winner_id = :id",
-          use(until, "until"), use(key, "id");
+      std::string renewed = token;
+      session_ << "UPDATE winner_verifications SET expires_at = lottery_ts(:until), "
+                  "verification_token = :token, is_verified = FALSE, verified_at = NULL, "
+                  "verified_by = NULL WHERE winner_id = :id",
+          use(until, "until"), use(renewed, "token"), use(key, "id");
       return true;
     });
   }

@@ -251,9 +251,8 @@ void Sender::Impl::record_sent(const Notification& notification,
           ProgressPost{notification, *first_message_id, messages.front().html, now};
     }
   }
-  auto transaction = deps_.transactions.begin();
-  transaction->outbox().mark_sent(notification.id, now, first_message_id);
-  transaction->commit();
+  const auto recorded = DeliveryService(deps_).record_sent(notification, first_message_id);
+  if (!recorded) throw StorageError(StorageError::Kind::kUnavailable, recorded.error().detail);
   ++sent_;
 }
 

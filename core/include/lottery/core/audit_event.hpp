@@ -47,6 +47,7 @@ enum class AuditAction {
   kPrizeHandedOver,
   kMessageUndeliverable,
   kVerificationFailed,  // an admin's /verify_winner with a code that matched no win
+  kWinNotified,         // Telegram accepted the winner message (R-AUDIT-1)
 };
 
 [[nodiscard]] std::string_view to_string(AuditAction action);

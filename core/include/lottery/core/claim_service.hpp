@@ -47,8 +47,10 @@ class ClaimService {
   [[nodiscard]] Result<std::vector<Winner>> expire_due();
   // Reminds pending winners whose window is nearly over; returns the wins reminded.
   [[nodiscard]] Result<std::vector<Winner>> send_reminders();
-  // /extend_claim WINNER_ID [HOURS]: a fresh window for a pending or expired win that
-  // has not been redrawn; by default as long as the lottery's claim window.
+  // /extend_claim WINNER_ID [HOURS]: a fresh window (and verification token) for a
+  // pending or expired win that has not been redrawn; by default as long as the
+  // lottery's claim window. The account's owner, if it has one now, becomes the win's
+  // user and is told; the returned win has no user when nobody could be told.
   [[nodiscard]] Result<Winner> extend_claim(const Requester& requester, WinnerId winner,
                                             std::optional<std::chrono::hours> window);
   // /prize_given WINNER_ID: the claimed prize was handed over.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "lottery/core/dependencies.hpp"
@@ -20,6 +22,10 @@ class DeliveryService {
   // the admins. When the chat
   // cannot be written to at all (`chat_unreachable`, a 403), its queued replies are
   // given up with it.
+  // Records that Telegram accepted the notification (`first_message_id`: the message
+  // it made, for edits later); a winner message is audited as win.notified.
+  [[nodiscard]] Result<void> record_sent(const Notification& notification,
+                                         std::optional<std::int64_t> first_message_id);
   [[nodiscard]] Result<void> give_up(const Notification& notification, const std::string& reason,
                                      bool chat_unreachable = false);
 

@@ -16,7 +16,8 @@ namespace lottery {
 enum class NotificationKind {
   kWinnerDrawn,         // to the winner: lottery, winner, place, prize, account, deadline
   kWinConfirmed,        // to the winner: lottery, winner, place, prize, account, method
-  kWinExpired,          // to the winner: lottery, winner, place, prize, account
+  kWinExpired,          // to the winner: lottery, winner, place, prize, account, detail
+                        // (kHandedOverDetail: it expired before the account was theirs)
   kClaimReminder,       // to the winner: lottery, winner, place, prize, account, deadline
   kClaimExtended,       // to the winner: lottery, winner, place, prize, account, deadline
   kAccountAdded,        // to the owner: account
@@ -34,6 +35,10 @@ enum class NotificationKind {
   kReply,
   kReplyEdit,
 };
+
+// The detail of a kWinExpired for a win that expired while its account had no owner, told
+// to the owner when the account is linked to them.
+inline constexpr std::string_view kHandedOverDetail = "handed_over";
 
 [[nodiscard]] std::string_view to_string(NotificationKind kind);
 // A message about a win, to its winner: its loss must reach an admin.

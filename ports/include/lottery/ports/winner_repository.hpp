@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "lottery/core/ids.hpp"
@@ -28,8 +29,9 @@ class WinnerRepository {
   [[nodiscard]] virtual std::vector<Winner> list_by_lottery(LotteryId lottery) = 0;
   // Every win of the user, newest first.
   [[nodiscard]] virtual std::vector<Winner> list_by_user(UserId user) = 0;
-  // The account's wins that are still pending, in any lottery.
-  [[nodiscard]] virtual std::vector<Winner> pending_by_account(AccountId account) = 0;
+  // The account's wins still open, in any lottery, oldest first: pending, or expired
+  // and not redrawn (an admin may still extend them).
+  [[nodiscard]] virtual std::vector<Winner> open_by_account(AccountId account) = 0;
   // The accounts that have won in this lottery, in any round and any state.
   [[nodiscard]] virtual std::vector<AccountId> winning_accounts(LotteryId lottery) = 0;
   // Pending wins whose deadline is at or before `now`, oldest deadline first.
@@ -45,14 +47,15 @@ class WinnerRepository {
   [[nodiscard]] virtual bool expire(WinnerId id, Instant now) = 0;
   // expired -> redrawn.
   [[nodiscard]] virtual bool mark_redrawn(WinnerId id) = 0;
-  // pending or expired -> pending with a new deadline (and verification expiry) and
-  // reminder time, not reminded yet.
-  [[nodiscard]] virtual bool extend(WinnerId id, Instant deadline, Instant remind_at) = 0;
+  // pending or expired -> pending with a new deadline and reminder time, not reminded
+  // yet; its verification renewed: the new token, unverified, expiring at the deadline.
+  [[nodiscard]] virtual bool extend(WinnerId id, Instant deadline, Instant remind_at,
+                                    const std::string& token) = 0;
   // Records the reminder, only if pending and not reminded yet.
   [[nodiscard]] virtual bool mark_reminded(WinnerId id) = 0;
   // Records the prize as handed over, only if claimed and not handed over yet.
   [[nodiscard]] virtual bool mark_prize_given(WinnerId id, Instant at) = 0;
-  // Sets the winning user (an ownerless account linked to its owner later).
+  // Sets the winning user: the owner of the win's account (linked or moved later).
   virtual void set_user(WinnerId id, UserId user) = 0;
 };
 
