@@ -39,9 +39,9 @@ constexpr std::array<Command, 8> kCommands{{
      run_clear_db},
     {"report",
      "  report ОТЧЁТ [--csv]        отчёт таблицей или в CSV:\n"
-     "      winners-by-card         победители по клубным картам\n"
-     "      top-accounts            счета с наибольшим числом участий\n"
-     "      unclaimed               невостребованные выигрыши старше срока подтверждения\n",
+     "      winners-by-card         победители по клубным картам (без карты — «Нет данных»)\n"
+     "      top-accounts [--limit N] счета с наибольшим числом участий (все или первые N)\n"
+     "      unclaimed               невостребованные выигрыши, у которых истек их срок\n",
      run_report},
     {"export",
      "  export entries ID           список участников розыгрыша в CSV (ordinal,account_number):\n"

@@ -16,13 +16,25 @@ namespace {
 
 std::string card_text(const std::optional<ClubCard>& card) { return card ? card->str() : "—"; }
 
+// A positive count of at most nine digits; nothing for anything else.
+std::optional<std::size_t> parse_count(const std::string& text) {
+  std::size_t value = 0;
+  if (text.empty() || text.size() > 9) return std::nullopt;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return value;
+}
+
 Table winners_by_card(const Stats& stats) {
   Table table;
   table.header = {"Клубная карта", "Имя", "Выигрышей", "Подтверждено"};
   table.numeric = {false, false, true, true};
   for (const auto& row : stats.winners_by_card) {
-    table.rows.push_back({row.club_card.str(), row.first_name, std::to_string(row.total_wins),
-                          std::to_string(row.claimed_wins)});
+    // The notes' «Нет данных»: wins without a card (ownerless accounts').
+    table.rows.push_back({row.club_card ? row.club_card->str() : "Нет данных", row.first_name,
+                          std::to_string(row.total_wins), std::to_string(row.claimed_wins)});
   }
   return table;
 }
@@ -40,12 +52,12 @@ Table top_accounts(const Stats& stats) {
 
 Table unclaimed(const Stats& stats) {
   Table table;
-  table.header = {"Розыгрыш", "Место", "Приз", "Счёт", "Клубная карта"};
-  table.numeric = {false, true, false, false, false};
+  table.header = {"Розыгрыш", "Место", "Приз", "Счёт", "Клубная карта", "Срок (UTC)"};
+  table.numeric = {false, true, false, false, false, false};
   for (const auto& row : stats.unclaimed) {
     table.rows.push_back({"#" + std::to_string(row.lottery.value()) + " " + row.lottery_title,
                           std::to_string(row.place), row.prize, row.account.str(),
-                          card_text(row.club_card)});
+                          card_text(row.club_card), iso_time(row.deadline)});
   }
   return table;
 }
@@ -67,11 +79,12 @@ const Report* find_report(std::string_view name) {
   return found == kReports.end() ? nullptr : &*found;
 }
 
-int report(db::Database& database, const Report& which, bool csv) {
+int report(db::Database& database, const Report& which, bool csv,
+           std::optional<std::size_t> limit) {
   if (!require_current_schema(database)) return kFailed;
   SystemPorts ports;
   QueryService queries(ports.dependencies(database));
-  const auto stats = queries.stats(Requester::system());
+  const auto stats = queries.stats(Requester::system(), limit);
   if (!stats) throw StorageError(StorageError::Kind::kUnavailable, stats.error().detail);
   return print_table(which.table(*stats), csv);
 }
@@ -150,11 +163,19 @@ int export_winners(db::Database& database, LotteryId id, bool json) {
 }  // namespace
 
 int run_report(const Invocation& invocation) {
+  const auto& arguments = invocation.arguments;
   bool csv = false;
+  std::optional<std::size_t> limit;
   std::string which;
-  for (const auto& argument : invocation.arguments) {
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    const std::string& argument = arguments[i];
     if (argument == "--csv") {
       csv = true;
+    } else if (argument == "--limit") {
+      const auto count = i + 1 < arguments.size() ? parse_count(arguments[i + 1]) : std::nullopt;
+      if (!count || *count == 0) return usage_error("report: --limit: ожидается число счетов");
+      limit = *count;
+      ++i;
     } else if (which.empty() && argument.rfind('-', 0) != 0) {
       which = argument;
     } else {
@@ -166,8 +187,11 @@ int run_report(const Invocation& invocation) {
     return usage_error(which.empty() ? "report: укажите отчёт"
                                      : "report: нет отчёта «" + which + "»");
   }
+  if (limit && found->name != "top-accounts") {
+    return usage_error("report: --limit — только для top-accounts");
+  }
   const auto database = open_database(invocation);
-  return report(*database, *found, csv);
+  return report(*database, *found, csv, limit);
 }
 
 int run_export(const Invocation& invocation) {

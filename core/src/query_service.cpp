@@ -156,13 +156,14 @@ Result<LotteryInfo> QueryService::lottery_info(LotteryId lottery) {
   });
 }
 
-Result<Stats> QueryService::stats(const Requester& requester) {
+Result<Stats> QueryService::stats(const Requester& requester,
+                                  std::optional<std::size_t> top_accounts) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
   return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<Stats> {
     return Stats{transaction.reports().winners_by_card(),
-                 transaction.reports().top_accounts(kTopAccounts),
-                 transaction.reports().unclaimed_past_window(deps_.clock.now())};
+                 transaction.reports().top_accounts(top_accounts),
+                 transaction.reports().unclaimed_past_deadline(deps_.clock.now())};
   });
 }
 

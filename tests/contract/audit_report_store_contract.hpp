@@ -54,6 +54,9 @@ template <class Backend>
 class ReportQueriesContract : public ContractTest<Backend> {};
 TYPED_TEST_SUITE_P(ReportQueriesContract);
 
+// The three reports of the club's notes on data whose answers are counted by hand:
+// Anna has two wins (one claimed), Boris none, an ownerless account one; Anna's account
+// is in both lotteries, the other two in the first only.
 TYPED_TEST_P(ReportQueriesContract, AnswersTheThreeReports) {
   const UserId anna = this->add_user(1, "2223");
   const UserId boris = this->add_user(2, "1111");
@@ -70,36 +73,54 @@ TYPED_TEST_P(ReportQueriesContract, AnswersTheThreeReports) {
   });
   const WinnerId anna_first =
       this->add_winner(this->make_winner(first, mine, "11-00-00-00-00-00-00", anna, 1));
-  this->add_winner(this->make_winner(first, ownerless, "33-00-00-00-00-00-00", std::nullopt, 2));
-  this->add_winner(this->make_winner(second, mine, "11-00-00-00-00-00-00", anna, 1));
+  const WinnerId nobodys = this->add_winner(
+      this->make_winner(first, ownerless, "33-00-00-00-00-00-00", std::nullopt, 2));
+  const WinnerId anna_second =
+      this->add_winner(this->make_winner(second, mine, "11-00-00-00-00-00-00", anna, 1));
   EXPECT_TRUE(this->committed([&](Transaction& transaction) {
     return transaction.winners().claim(anna_first, kT0, ClaimMethod::kButton, std::nullopt);
   }));
 
   this->read([&](Transaction& transaction) {
-    const auto by_card = transaction.reports().winners_by_card();
-    ASSERT_EQ(by_card.size(), 1U);
-    EXPECT_EQ(by_card[0], (WinnersByCardRow{card("2223"), "Имя 1", 2, 1}));
+    // The notes count wins without a card under «Нет данных»: here the ownerless one.
+    EXPECT_EQ(
+        transaction.reports().winners_by_card(),
+        (std::vector<WinnersByCardRow>{{card("2223"), "Имя 1", 2, 1}, {std::nullopt, "", 1, 0}}));
 
-    const auto top = transaction.reports().top_accounts(2);
-    ASSERT_EQ(top.size(), 2U);
-    EXPECT_EQ(top[0], (TopAccountRow{number("11-00-00-00-00-00-00"), card("2223"), 2}));
-    EXPECT_EQ(top[1], (TopAccountRow{number("22-00-00-00-00-00-00"), card("1111"), 1}));
-    const auto all = transaction.reports().top_accounts(10);
-    ASSERT_EQ(all.size(), 3U);
-    EXPECT_EQ(all[2].club_card, std::nullopt);
+    const std::vector<TopAccountRow> all{{number("11-00-00-00-00-00-00"), card("2223"), 2},
+                                         {number("22-00-00-00-00-00-00"), card("1111"), 1},
+                                         {number("33-00-00-00-00-00-00"), std::nullopt, 1}};
+    EXPECT_EQ(transaction.reports().top_accounts(std::nullopt), all);
+    EXPECT_EQ(transaction.reports().top_accounts(2), (std::vector<TopAccountRow>{all[0], all[1]}));
 
-    EXPECT_TRUE(transaction.reports().unclaimed_past_window(kT0 + std::chrono::hours{24}).empty());
+    // Both open wins are due at kT0 + 24 h, the claimed one never.
+    EXPECT_TRUE(transaction.reports()
+                    .unclaimed_past_deadline(kT0 + std::chrono::hours{24} - std::chrono::seconds{1})
+                    .empty());
+    std::vector<WinnerId> due;
+    for (const auto& row :
+         transaction.reports().unclaimed_past_deadline(kT0 + std::chrono::hours{24})) {
+      due.push_back(row.winner);
+    }
+    EXPECT_EQ(due, (std::vector<WinnerId>{nobodys, anna_second}));
+  });
+
+  // An extended win is judged by its own new deadline, not by its draw's time.
+  ASSERT_TRUE(this->committed([&](Transaction& transaction) {
+    return transaction.winners().extend(anna_second, kT0 + std::chrono::hours{48},
+                                        kT0 + std::chrono::hours{42}, "token");
+  }));
+  this->read([&](Transaction& transaction) {
     const auto unclaimed =
-        transaction.reports().unclaimed_past_window(kT0 + std::chrono::hours{25});
-    ASSERT_EQ(unclaimed.size(), 2U);
-    for (const auto& row : unclaimed) EXPECT_NE(row.winner, anna_first);
-    const auto ownerless_row = std::find_if(unclaimed.begin(), unclaimed.end(),
-                                            [](const auto& row) { return !row.club_card; });
-    ASSERT_NE(ownerless_row, unclaimed.end());
-    EXPECT_EQ(ownerless_row->lottery_title, "Первый");
-    EXPECT_EQ(ownerless_row->place, 2);
-    EXPECT_EQ(ownerless_row->account.str(), "33-00-00-00-00-00-00");
+        transaction.reports().unclaimed_past_deadline(kT0 + std::chrono::hours{25});
+    ASSERT_EQ(unclaimed.size(), 1U);
+    const UnclaimedRow& row = unclaimed[0];
+    EXPECT_EQ(row.winner, nobodys);
+    EXPECT_EQ(row.lottery_title, "Первый");
+    EXPECT_EQ(row.place, 2);
+    EXPECT_EQ(row.account.str(), "33-00-00-00-00-00-00");
+    EXPECT_EQ(row.club_card, std::nullopt);
+    EXPECT_EQ(row.deadline, kT0 + std::chrono::hours{24});
   });
 }
 

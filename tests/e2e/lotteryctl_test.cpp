@@ -83,7 +83,8 @@ TEST_P(LotteryctlOnDatabase, PrintsTheReportsAsTables) {
   EXPECT_EQ(winners.out,
             "Клубная карта  Имя   Выигрышей  Подтверждено\n"
             "─────────────  ────  ─────────  ────────────\n"
-            "2223           Анна          1             1\n");
+            "2223           Анна          1             1\n"
+            "Нет данных                   1             0\n");  // the ownerless win
 
   const auto top = lotteryctl({"report", "top-accounts"}, environment_for(*db));
   EXPECT_EQ(top.exit_code, 0) << top.err;
@@ -92,6 +93,15 @@ TEST_P(LotteryctlOnDatabase, PrintsTheReportsAsTables) {
             "────────────────────  ─────────────  ───────\n"
             "11-22-33-44-55-66-77  2223                 2\n"
             "99-99-99-99-99-99-99  —                    1\n");
+  const auto first = lotteryctl({"report", "top-accounts", "--limit", "1"}, environment_for(*db));
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("11-22-33-44-55-66-77"));
+  EXPECT_THAT(first.out, Not(HasSubstr("99-99-99-99-99-99-99")));
+  const auto misplaced = lotteryctl({"report", "unclaimed", "--limit", "1"}, environment_for(*db));
+  EXPECT_EQ(misplaced.exit_code, 2);
+  EXPECT_THAT(misplaced.err, HasSubstr("только для top-accounts"));
+  const auto zero = lotteryctl({"report", "top-accounts", "--limit", "0"}, environment_for(*db));
+  EXPECT_EQ(zero.exit_code, 2);
 
   const auto unclaimed = lotteryctl({"report", "unclaimed"}, environment_for(*db));
   EXPECT_EQ(unclaimed.exit_code, 0) << unclaimed.err;
@@ -105,10 +115,14 @@ TEST_P(LotteryctlOnDatabase, PrintsTheReportsAsCsv) {
   const auto unclaimed = lotteryctl({"report", "unclaimed", "--csv"}, environment_for(*db));
   EXPECT_EQ(unclaimed.exit_code, 0) << unclaimed.err;
   EXPECT_EQ(unclaimed.out,
-            "Розыгрыш,Место,Приз,Счёт,Клубная карта\r\n"
-            "#2 Лето,1,Велосипед,99-99-99-99-99-99-99,—\r\n");
+            "Розыгрыш,Место,Приз,Счёт,Клубная карта,Срок (UTC)\r\n"
+            "#2 Лето,1,Велосипед,99-99-99-99-99-99-99,—,2026-01-02T10:00:00Z\r\n");
   const auto winners = lotteryctl({"report", "--csv", "winners-by-card"}, environment_for(*db));
-  EXPECT_EQ(winners.out, "Клубная карта,Имя,Выигрышей,Подтверждено\r\n2223,Анна,1,1\r\n");
+  EXPECT_EQ(winners.out,
+            "Клубная карта,Имя,Выигрышей,Подтверждено\r\n2223,Анна,1,1\r\nНет данных,,1,0\r\n");
+  const auto top =
+      lotteryctl({"report", "top-accounts", "--csv", "--limit", "1"}, environment_for(*db));
+  EXPECT_EQ(top.out, "Счёт,Клубная карта,Участий\r\n11-22-33-44-55-66-77,2223,2\r\n");
 }
 
 TEST_P(LotteryctlOnDatabase, ClearDbNeverRunsSilently) {

@@ -313,23 +313,27 @@ class MemoryReports : public ReportQueries {
   explicit MemoryReports(Writes& writes) : writes_(writes) {}
 
   std::vector<WinnersByCardRow> winners_by_card() override {
-    std::vector<WinnersByCardRow> rows;
-    for (const auto& [id, user] : writes_.state().users) {
-      if (!user.club_card) continue;
-      WinnersByCardRow row{*user.club_card, user.first_name, 0, 0};
-      for (const auto& [winner_id, winner] : writes_.state().winners) {
-        if (winner.user != user.id) continue;
-        ++row.total_wins;
-        if (winner.is_claimed()) ++row.claimed_wins;
+    std::map<std::optional<UserId>, WinnersByCardRow> by_user;
+    for (const auto& [winner_id, winner] : writes_.state().winners) {
+      auto [row, added] = by_user.try_emplace(winner.user);
+      if (added && winner.user) {
+        const User& user = writes_.state().users.at(winner.user->value());
+        row->second.club_card = user.club_card;
+        row->second.first_name = user.first_name;
       }
-      if (row.total_wins > 0) rows.push_back(row);
+      ++row->second.total_wins;
+      if (winner.is_claimed()) ++row->second.claimed_wins;
     }
-    std::sort(rows.begin(), rows.end(),
-              [](const auto& a, const auto& b) { return a.club_card < b.club_card; });
+    std::vector<WinnersByCardRow> rows;
+    for (auto& [user, row] : by_user) rows.push_back(std::move(row));
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      if (a.club_card.has_value() != b.club_card.has_value()) return a.club_card.has_value();
+      return a.club_card && *a.club_card < *b.club_card;
+    });
     return rows;
   }
 
-  std::vector<TopAccountRow> top_accounts(std::size_t limit) override {
+  std::vector<TopAccountRow> top_accounts(std::optional<std::size_t> limit) override {
     std::map<AccountId, std::int64_t> counts;
     for (const auto& [lottery, list] : writes_.state().entries) {
       for (const AccountId account : list) ++counts[account];
@@ -345,24 +349,24 @@ class MemoryReports : public ReportQueries {
       return a.participations != b.participations ? a.participations > b.participations
                                                   : a.account < b.account;
     });
-    if (rows.size() > limit)
-      rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(limit), rows.end());
+    if (limit && rows.size() > *limit)
+      rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(*limit), rows.end());
     return rows;
   }
 
-  std::vector<UnclaimedRow> unclaimed_past_window(Instant now) override {
+  std::vector<UnclaimedRow> unclaimed_past_deadline(Instant now) override {
     std::vector<UnclaimedRow> rows;
     for (const auto& [id, winner] : writes_.state().winners) {
       if (winner.status != WinStatus::kPending && winner.status != WinStatus::kExpired) continue;
+      if (winner.deadline > now) continue;
       const Lottery& lottery = writes_.state().lotteries.at(winner.lottery.value());
-      if (!(winner.created_at + lottery.claim_window < now)) continue;
       std::optional<ClubCard> card;
       if (winner.user) card = writes_.state().users.at(winner.user->value()).club_card;
       rows.push_back(UnclaimedRow{lottery.id, lottery.title, winner.id, winner.place, winner.prize,
-                                  winner.account_number, card, winner.created_at});
+                                  winner.account_number, card, winner.created_at, winner.deadline});
     }
     std::stable_sort(rows.begin(), rows.end(),
-                     [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
+                     [](const auto& a, const auto& b) { return a.deadline < b.deadline; });
     return rows;
   }
 

@@ -7,13 +7,17 @@
 namespace lottery::chat::handlers {
 
 void stats(const CommandCall& /*call*/, Conversation& conversation) {
-  const auto stats =
-      conversation.checked(QueryService(conversation.deps).stats(conversation.requester()));
+  // One more than shown tells whether the list goes on (lotteryctl prints all of it).
+  constexpr std::size_t kTopAccountsShown = 20;
+  auto stats = conversation.checked(
+      QueryService(conversation.deps).stats(conversation.requester(), kTopAccountsShown + 1));
   if (!stats) {
     conversation.reply_error(stats.error());
     return;
   }
-  conversation.reply(text::reports::stats(*stats));
+  const bool more = stats->top_accounts.size() > kTopAccountsShown;
+  if (more) stats->top_accounts.pop_back();
+  conversation.reply(text::reports::stats(*stats, more));
 }
 
 // The winners as a CSV file; made when it is sent, so it shows the latest statuses.

@@ -6,16 +6,17 @@ namespace lottery::chat::text::reports {
 namespace {
 
 std::string card_or_dash(const std::optional<ClubCard>& card) {
-  return card ? text::escape(card->str()) : "—";
+  return card ? text::escape(card->str()) : std::string("—");
 }
 
 }  // namespace
 
-std::string stats(const Stats& stats) {
+std::string stats(const Stats& stats, bool more_accounts) {
   std::string html = "📊 <b>Победители по клубным картам</b>\n";
   if (stats.winners_by_card.empty()) html += "нет\n";
   for (const auto& row : stats.winners_by_card) {
-    html += text::escape(row.club_card.str()) + " " + text::escape(row.first_name) +
+    html += (row.club_card ? text::escape(row.club_card->str()) + " " + text::escape(row.first_name)
+                           : std::string(kNoData)) +
             ": выигрышей " + std::to_string(row.total_wins) + ", подтверждено " +
             std::to_string(row.claimed_wins) + "\n";
   }
@@ -25,12 +26,14 @@ std::string stats(const Stats& stats) {
     html += row.account.str() + " (КК " + card_or_dash(row.club_card) +
             "): " + std::to_string(row.participations) + "\n";
   }
+  if (more_accounts) html += "… полный список: lotteryctl report top-accounts\n";
   html += "\n📊 <b>Невостребованные выигрыши старше срока</b>\n";
   if (stats.unclaimed.empty()) html += "нет\n";
   for (const auto& row : stats.unclaimed) {
     html += "#" + std::to_string(row.lottery.value()) + " " + text::title(row.lottery_title) +
             ", " + text::place_and_prize(row.place, row.prize) + ", счет " + row.account.str() +
-            " (КК " + card_or_dash(row.club_card) + ")\n";
+            " (КК " + card_or_dash(row.club_card) + "), срок истек " + text::moment(row.deadline) +
+            "\n";
   }
   return html;
 }

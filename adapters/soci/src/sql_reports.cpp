@@ -1,6 +1,7 @@
 // The Reports port on SOCI (PostgreSQL and SQLite).
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -28,24 +29,29 @@ class SqlReports : public ReportQueries {
   std::vector<WinnersByCardRow> winners_by_card() override {
     return guarded([&] {
       std::vector<WinnersByCardRow> report;
+      // The notes' query, with the wins of no user kept as one row without a card.
       Rows rows(session_,
                 "SELECT u.club_card_number AS club_card_number, u.first_name AS first_name, "
                 "count(w.id) AS wins, count(CASE WHEN w.status = 'claimed' THEN 1 END) AS claimed "
-                "FROM users u JOIN winners w ON w.user_id = u.id "
-                "WHERE u.club_card_number IS NOT NULL "
-                "GROUP BY u.id, u.club_card_number, u.first_name ORDER BY u.club_card_number");
+                "FROM winners w LEFT JOIN users u ON u.id = w.user_id "
+                "GROUP BY u.id, u.club_card_number, u.first_name "
+                "ORDER BY u.club_card_number IS NULL, u.club_card_number, u.id");
       for (const auto& row : rows) {
-        report.push_back(WinnersByCardRow{
-            must(ClubCard::from_storage(text(row, "club_card_number")), "card"),
-            text(row, "first_name"), integer(row, "wins"), integer(row, "claimed")});
+        std::optional<ClubCard> card;
+        if (const auto value = optional_text(row, "club_card_number")) {
+          card = must(ClubCard::from_storage(*value), "card");
+        }
+        report.push_back(WinnersByCardRow{card, text(row, "first_name"), integer(row, "wins"),
+                                          integer(row, "claimed")});
       }
       return report;
     });
   }
 
-  std::vector<TopAccountRow> top_accounts(std::size_t limit) override {
+  std::vector<TopAccountRow> top_accounts(std::optional<std::size_t> limit) override {
     return guarded([&] {
-      long long most = static_cast<long long>(limit);
+      long long most = limit ? static_cast<long long>(*limit)
+                             : std::numeric_limits<long long>::max();  // no LIMIT ALL in SQLite
       std::vector<TopAccountRow> report;
       Rows rows(
           session_,
@@ -68,19 +74,19 @@ class SqlReports : public ReportQueries {
     });
   }
 
-  std::vector<UnclaimedRow> unclaimed_past_window(Instant now) override {
+  std::vector<UnclaimedRow> unclaimed_past_deadline(Instant now) override {
     return guarded([&] {
       long long at = micros(now);
       std::vector<UnclaimedRow> report;
       Rows rows(session_,
                 "SELECT l.id AS lottery_id, l.title AS title, w.id AS winner_id, w.place AS place, "
                 "w.prize AS prize, w.account_number AS account_number, "
-                "u.club_card_number AS club_card_number, lottery_us(w.created_at) AS drawn_at_us "
+                "u.club_card_number AS club_card_number, lottery_us(w.created_at) AS drawn_at_us, "
+                "lottery_us(w.deadline) AS deadline_us "
                 "FROM winners w JOIN lotteries l ON l.id = w.lottery_id "
                 "LEFT JOIN users u ON u.id = w.user_id "
-                "WHERE w.status IN ('pending', 'expired') "
-                "AND lottery_us(w.created_at) + l.claim_window_seconds * 1000000 < :now "
-                "ORDER BY w.created_at, w.id",
+                "WHERE w.status IN ('pending', 'expired') AND w.deadline <= lottery_ts(:now) "
+                "ORDER BY w.deadline, w.id",
                 use(at, "now"));
       for (const auto& row : rows) {
         std::optional<ClubCard> card;
@@ -91,7 +97,7 @@ class SqlReports : public ReportQueries {
                          WinnerId{integer(row, "winner_id")},
                          static_cast<int>(integer(row, "place")), text(row, "prize"),
                          must(AccountNumber::parse(text(row, "account_number")), "account number"),
-                         card, instant(row, "drawn_at_us")});
+                         card, instant(row, "drawn_at_us"), instant(row, "deadline_us")});
       }
       return report;
     });

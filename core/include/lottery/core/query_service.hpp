@@ -105,10 +105,9 @@ class QueryService {
   [[nodiscard]] Result<LotteryWinners> unclaimed(const Requester& requester, LotteryId lottery);
   // The lottery and its number of entries, for anyone; kUnknownLottery when none.
   [[nodiscard]] Result<LotteryInfo> lottery_info(LotteryId lottery);
-  // The three reports of SPEC §6.
-  [[nodiscard]] Result<Stats> stats(const Requester& requester);
-
-  static constexpr std::size_t kTopAccounts = 20;
+  // The three reports of SPEC §6; the top accounts all, or the first `top_accounts`.
+  [[nodiscard]] Result<Stats> stats(const Requester& requester,
+                                    std::optional<std::size_t> top_accounts = std::nullopt);
 
  private:
   Dependencies deps_;

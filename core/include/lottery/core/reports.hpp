@@ -12,8 +12,10 @@
 namespace lottery {
 
 // SPEC §6, report 1.
+// Wins without a club card (an ownerless account's) are one row without a card, shown
+// as «Нет данных» as in the club's notes.
 struct WinnersByCardRow {
-  ClubCard club_card;
+  std::optional<ClubCard> club_card;
   std::string first_name;
   std::int64_t total_wins{0};
   std::int64_t claimed_wins{0};
@@ -38,6 +40,7 @@ struct UnclaimedRow {
   AccountNumber account;
   std::optional<ClubCard> club_card;
   Instant created_at;
+  Instant deadline;  // the win's own, as /extend_claim may have moved it
   friend bool operator==(const UnclaimedRow&, const UnclaimedRow&) = default;
 };
 
