@@ -153,10 +153,7 @@ int export_winners(db::Database& database, LotteryId id, bool json) {
     print_winners_json(id, exported->lottery_title, exported->rows);
     return kOk;
   }
-  Table table;
-  table.header.assign(kWinnerExportColumns.begin(), kWinnerExportColumns.end());
-  for (const WinnerExportRow& row : exported->rows) table.rows.emplace_back(row.begin(), row.end());
-  print_csv(std::cout, table);
+  std::cout << winner_export_csv(exported->rows);  // the same bytes as the chat's /export
   return kOk;
 }
 

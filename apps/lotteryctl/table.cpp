@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lottery/core/csv.hpp"
 #include "lottery/core/display_text.hpp"
 
 namespace lottery::ctl {
@@ -12,17 +13,6 @@ std::size_t display_width(const std::string& text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   }));
-}
-
-std::string csv_field(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
-  std::string quoted = "\"";
-  for (const char c : value) {
-    if (c == '"') quoted.push_back('"');
-    quoted.push_back(c);
-  }
-  quoted.push_back('"');
-  return quoted;
 }
 
 }  // namespace
@@ -62,15 +52,8 @@ void print_aligned(std::ostream& out, const Table& raw) {
 }
 
 void print_csv(std::ostream& out, const Table& table) {
-  const auto print_row = [&](const std::vector<std::string>& row) {
-    for (std::size_t column = 0; column < row.size(); ++column) {
-      if (column > 0) out << ',';
-      out << csv_field(row[column]);
-    }
-    out << "\r\n";
-  };
-  print_row(table.header);
-  for (const auto& row : table.rows) print_row(row);
+  out << csv_line(table.header);
+  for (const auto& row : table.rows) out << csv_line(row);
 }
 
 }  // namespace lottery::ctl

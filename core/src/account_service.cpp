@@ -172,7 +172,9 @@ struct ParsedLine {
 };
 
 // "CLUB_CARD ACCOUNT" or a bare account number (which may itself contain spaces).
-Result<ParsedLine> parse_line(std::string_view line) {
+Result<ParsedLine> parse_line(std::string_view untrimmed) {
+  // A refusal quotes the part it refuses without the spaces around it.
+  const std::string_view line = detail::trim(untrimmed);
   if (auto bare = AccountNumber::parse(line)) return ParsedLine{std::nullopt, *bare};
   const auto first_non_space = line.find_first_not_of(" \t");
   const auto separator = line.find_first_of(" \t", first_non_space);
@@ -180,7 +182,7 @@ Result<ParsedLine> parse_line(std::string_view line) {
     return tl::unexpected(AccountNumber::parse(line).error());
   auto card = ClubCard::parse(line.substr(0, separator));
   if (!card) return tl::unexpected(card.error());
-  auto number = AccountNumber::parse(line.substr(separator));
+  auto number = AccountNumber::parse(detail::trim(line.substr(separator)));
   if (!number) return tl::unexpected(number.error());
   return ParsedLine{*card, *number};
 }

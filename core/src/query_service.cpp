@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "lottery/core/csv.hpp"
 #include "support.hpp"
 
 namespace lottery {
@@ -93,6 +94,13 @@ Result<AuditTrail> audit_trail(Transaction& transaction, LotteryId lottery_id) {
   auto lottery = detail::load_lottery(transaction, lottery_id);
   if (!lottery) return tl::unexpected(lottery.error());
   return AuditTrail{std::move(lottery->title), transaction.audit().for_lottery(lottery_id)};
+}
+
+std::string winner_export_csv(const std::vector<WinnerExportRow>& rows) {
+  std::string csv(kCsvByteOrderMark);
+  csv += csv_line(kWinnerExportColumns);
+  for (const WinnerExportRow& row : rows) csv += csv_line(row);
+  return csv;
 }
 
 Result<MyAccount> QueryService::my_account(TelegramUserId telegram_id) {

@@ -376,6 +376,15 @@ TEST_F(ChatTest, TheCommandTableDrivesRoutingHelpAndMenus) {
   EXPECT_EQ(ChatBot::admin_commands().size(), listed);
   EXPECT_LT(ChatBot::client_commands().size(), listed);
   EXPECT_EQ(find_command("nonsense"), nullptr);
+  // The notes' client commands are all in the client's menu and /help.
+  const std::string client_help = reply_to(kAnna, "/help");
+  const auto menu = ChatBot::client_commands();
+  for (const char* command : {"/register", "/my_account", "/lottery_info", "/help"}) {
+    EXPECT_THAT(client_help, HasSubstr(command));
+    EXPECT_TRUE(std::any_of(menu.begin(), menu.end(), [&](const BotCommand& listed_command) {
+      return "/" + listed_command.name == command;
+    })) << command;
+  }
 }
 
 TEST(Markup, RoundTripsThroughItsEncoding) {

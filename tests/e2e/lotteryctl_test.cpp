@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "lotteryctl_support.hpp"
+#include "lottery/core/query_service.hpp"
 
 namespace lottery::testing {
 namespace {
@@ -167,6 +168,12 @@ TEST_P(LotteryctlOnDatabase, ExportsWinnersAndTheAuditTrail) {
   EXPECT_EQ(csv.exit_code, 0) << csv.err;
   EXPECT_THAT(csv.out, HasSubstr("place,round,prize,account,club_card,status,claimed_at"));
   EXPECT_THAT(csv.out, HasSubstr("1,1,Чайник,11-22-33-44-55-66-77,2223,claimed,"));
+  {
+    // Byte for byte the file the chat's /export sends.
+    auto transaction = db->begin();
+    EXPECT_EQ(csv.out, winner_export_csv(winner_export_rows(*transaction, LotteryId{1}).value()));
+    EXPECT_EQ(csv.out.rfind("\xEF\xBB\xBFplace,", 0), 0U);
+  }
   const auto json = lotteryctl({"export", "winners", "2", "--json"}, environment_for(*db));
   EXPECT_EQ(json.exit_code, 0) << json.err;
   EXPECT_THAT(json.out, HasSubstr("\"title\": \"Лето\""));

@@ -124,6 +124,7 @@ TEST_F(AccountServiceTest, BulkAddCountsEachOutcomeWithLineNumbers) {
   ASSERT_EQ(report->refused.size(), 3U);
   EXPECT_EQ(report->refused[0].line, 5U);
   EXPECT_EQ(report->refused[0].error.code, ErrorCode::kInvalidAccountNumber);
+  EXPECT_EQ(report->refused[0].error.detail, "12-34");  // not " 12-34"
   EXPECT_EQ(report->refused[1].line, 6U);
   EXPECT_EQ(report->refused[1].error.code, ErrorCode::kInvalidClubCard);
   EXPECT_EQ(report->refused[2].line, 7U);

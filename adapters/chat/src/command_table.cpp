@@ -15,7 +15,8 @@ namespace h = handlers;
 // The descriptions and usages are the texts people read (Russian).
 constexpr std::array kCommands{
     CommandEntry{"start", kEveryone, "/start", "начать, регистрация", &h::start},
-    CommandEntry{"register", kEveryone, "/register", "регистрация", &h::start, false},
+    // The notes list /register among the client's commands: shown, like /start.
+    CommandEntry{"register", kEveryone, "/register", "регистрация в боте", &h::start},
     CommandEntry{"my_account", kEveryone, "/my_account", "мой профиль, счета и выигрыши",
                  &h::my_account},
     CommandEntry{"help", kEveryone, "/help", "список команд", &h::help},

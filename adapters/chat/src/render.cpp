@@ -166,18 +166,7 @@ class Renderer {
     if (!notification_.lottery) return;
     const auto rows = winner_export_rows(transaction(), *notification_.lottery);
     if (!rows) return;  // the lottery is gone
-    // A byte order mark and CRLF: spreadsheets open it as UTF-8 with its columns.
-    std::string csv = "\xEF\xBB\xBF";
-    const auto add_line = [&csv](const auto& fields) {
-      bool first = true;
-      for (const auto& field : fields) {
-        csv += (first ? "" : ",") + text::csv_field(field);
-        first = false;
-      }
-      csv += "\r\n";
-    };
-    add_line(kWinnerExportColumns);
-    for (const WinnerExportRow& row : *rows) add_line(row);
+    std::string csv = winner_export_csv(*rows);
     messages_.push_back(OutgoingMessage{
         notification_.chat,
         text::notifications::winners_file(lottery_id(), notification_.lottery_title, rows->size()),

@@ -77,16 +77,6 @@ std::string plural(long long count, const char* one, const char* few, const char
   return std::to_string(count) + " " + word;
 }
 
-std::string csv_field(std::string_view value) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
-  std::string quoted = "\"";
-  for (const char c : value) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
 std::string window(std::chrono::seconds length) {
   const long long seconds = length.count();
   if (seconds % 3600 == 0) return plural(seconds / 3600, "час", "часа", "часов");

@@ -44,8 +44,6 @@ inline constexpr std::string_view kButtonExpired = "Эта кнопка боль
 [[nodiscard]] std::string remaining(Duration left);
 // "27.11.2026 10:00 UTC"
 [[nodiscard]] std::string moment(Instant at);
-// A CSV field, quoted when it holds a comma, a quote or a line break.
-[[nodiscard]] std::string csv_field(std::string_view value);
 // The Russian plural of a count: "1 час", "2 часа", "5 часов".
 [[nodiscard]] std::string plural(long long count, const char* one, const char* few,
                                  const char* many);

@@ -73,6 +73,9 @@ struct WinnerExport {
   std::vector<WinnerExportRow> rows;
 };
 [[nodiscard]] Result<WinnerExport> winner_export(Transaction& transaction, LotteryId lottery);
+// The winners' export as a CSV file (a byte order mark, the header, CRLF lines): the
+// same bytes from the chat's /export and `lotteryctl export winners --csv`.
+[[nodiscard]] std::string winner_export_csv(const std::vector<WinnerExportRow>& rows);
 
 // A lottery's draw as published (docs/FAIRNESS.md): the lottery, its revealed seed and
 // public data, the entry list in ordinal order and the winners' ordinals in the order
