@@ -382,16 +382,4 @@ Result<Account> AccountService::deactivate_account(const Requester& requester,
   });
 }
 
-Result<UserAccounts> AccountService::list_accounts(const Requester& requester,
-                                                   TelegramUserId telegram_id) {
-  auto actor = detail::require_admin(requester, deps_.settings);
-  if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<UserAccounts> {
-    auto user = transaction.users().find_by_telegram_id(telegram_id);
-    if (!user) return fail(ErrorCode::kUnknownUser, std::to_string(telegram_id.value()));
-    auto accounts = transaction.accounts().list_by_owner(user->id);
-    return UserAccounts{std::move(*user), std::move(accounts)};
-  });
-}
-
 }  // namespace lottery

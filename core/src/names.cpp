@@ -55,7 +55,7 @@ constexpr NameTable<ActorKind, 3> kActorKinds{{
     {ActorKind::kSystem, "system"},
 }};
 
-constexpr NameTable<NotificationKind, 17> kNotificationKinds{{
+constexpr NameTable<NotificationKind, 18> kNotificationKinds{{
     {NotificationKind::kWinnerDrawn, "winner_drawn"},
     {NotificationKind::kWinConfirmed, "win_confirmed"},
     {NotificationKind::kWinExpired, "win_expired"},
@@ -71,11 +71,12 @@ constexpr NameTable<NotificationKind, 17> kNotificationKinds{{
     {NotificationKind::kAdminUndeliverable, "admin_undeliverable"},
     {NotificationKind::kWinnersExport, "winners_export"},
     {NotificationKind::kDrawProgress, "draw_progress"},
+    {NotificationKind::kCodeRenewed, "code_renewed"},
     {NotificationKind::kReply, "reply"},
     {NotificationKind::kReplyEdit, "reply_edit"},
 }};
 
-constexpr NameTable<AuditAction, 22> kAuditActions{{
+constexpr NameTable<AuditAction, 24> kAuditActions{{
     {AuditAction::kUserRegistered, "user.registered"},
     {AuditAction::kAccountAdded, "account.added"},
     {AuditAction::kAccountLinked, "account.linked"},
@@ -98,9 +99,11 @@ constexpr NameTable<AuditAction, 22> kAuditActions{{
     {AuditAction::kMessageUndeliverable, "message.undeliverable"},
     {AuditAction::kVerificationFailed, "win.verification_failed"},
     {AuditAction::kWinNotified, "win.notified"},
+    {AuditAction::kAccountMoved, "account.moved"},
+    {AuditAction::kCodeRenewed, "user.code_renewed"},
 }};
 
-constexpr NameTable<ErrorCode, 36> kErrorCodes{{
+constexpr NameTable<ErrorCode, 38> kErrorCodes{{
     {ErrorCode::kInvalidArgument, "invalid_argument"},
     {ErrorCode::kInvalidClubCard, "invalid_club_card"},
     {ErrorCode::kInvalidAccountNumber, "invalid_account_number"},
@@ -134,6 +137,8 @@ constexpr NameTable<ErrorCode, 36> kErrorCodes{{
     {ErrorCode::kNoPendingWin, "no_pending_win"},
     {ErrorCode::kNoExpiredWins, "no_expired_wins"},
     {ErrorCode::kUnknownCode, "unknown_code"},
+    {ErrorCode::kNoClient, "no_client"},
+    {ErrorCode::kAccountWithoutOwner, "account_without_owner"},
     {ErrorCode::kConflict, "conflict"},
     {ErrorCode::kStorageUnavailable, "storage_unavailable"},
     {ErrorCode::kAmbiguousWin, "ambiguous_win"},

@@ -5,9 +5,6 @@
 namespace lottery {
 namespace {
 
-// Codes come from a 31^8 space, so a clash is rare; a few fresh tries settle it.
-constexpr int kCodeAttempts = 16;
-
 Result<void> ensure_card_free(Transaction& transaction, TelegramUserId telegram_id,
                               const ClubCard& card) {
   if (const auto existing = transaction.users().find_by_telegram_id(telegram_id);
@@ -52,7 +49,7 @@ Result<User> RegistrationService::register_user(const RegistrationRequest& reque
     user.is_registered = true;
     if (!existing) user.created_at = now;
 
-    for (int attempt = 0; attempt < kCodeAttempts; ++attempt) {
+    for (int attempt = 0; attempt < detail::kCodeAttempts; ++attempt) {
       const VerificationCode code = VerificationCode::generate(deps_.random);
       if (transaction.users().find_by_code(code)) continue;
       user.verification_code = code;

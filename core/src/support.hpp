@@ -130,6 +130,10 @@ Instant remind_time(Instant start, Instant deadline, int divisor);
 std::vector<Winner> hand_open_wins(Transaction& transaction, const Account& account,
                                    const User& owner, Instant now, const Actor& actor);
 
+// Verification codes come from a 31^8 space, so a clash is rare; a few fresh tries
+// settle it.
+inline constexpr int kCodeAttempts = 16;
+
 // A token for a win's verification record: 128 random bits in hex. A renewed window
 // gets a new one (the notes: an expired token is generated again).
 std::string random_token(RandomSource& random);

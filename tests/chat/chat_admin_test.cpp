@@ -150,5 +150,39 @@ TEST_F(ChatTest, AWinFoundByItsOwnerAfterExpiryIsToldAndCanBeRenewed) {
   EXPECT_THAT(press(kAnna, "confirm_win_1").text, HasSubstr("Выигрыш подтвержден"));
 }
 
+// The admins' tools for clients, as an admin types them.
+TEST_F(ChatTest, AnAdminFindsMovesAndRenewsAClientsCode) {
+  anna_wins();
+  register_client(kBoris, "4445");
+  const std::string card = reply_to(kAdmin, "/find @user1");
+  EXPECT_THAT(card, HasSubstr("👤 Анна (@user1), id 1, карта 2223"));
+  EXPECT_THAT(card, HasSubstr("• 11-22-33-44-55-66-77"));
+  EXPECT_THAT(card, HasSubstr("1 место — iPhone 15"));
+  EXPECT_THAT(reply_to(kAdmin, "/list_accounts 2223"), HasSubstr("• 11-22-33-44-55-66-77"));
+  EXPECT_THAT(reply_to(kAdmin, "/find <b>x</b>"), HasSubstr("«&lt;b&gt;x&lt;/b&gt;» не найден"));
+  EXPECT_THAT(reply_to(kAnna, "/find 2223"), HasSubstr("Неизвестная команда"));
+
+  const std::string old_code = code_of(kAnna);
+  const auto renewed = say(kAdmin, "/new_code 2223");
+  std::string to_anna;
+  for (const auto& message : renewed) {
+    if (message.chat == private_chat_of(TelegramUserId{kAnna})) to_anna += message.html;
+  }
+  EXPECT_THAT(to_anna, HasSubstr("новый код верификации: <code>" + code_of(kAnna) + "</code>"));
+  EXPECT_NE(code_of(kAnna), old_code);
+
+  const auto moved = say(kAdmin, "/move_account 11-22-33-44-55-66-77 4445");
+  std::string to_admin;
+  std::string to_boris;
+  for (const auto& message : moved) {
+    if (message.chat == private_chat_of(TelegramUserId{kAdmin})) to_admin += message.html;
+    if (message.chat == private_chat_of(TelegramUserId{kBoris})) to_boris += message.html;
+  }
+  EXPECT_THAT(to_admin, HasSubstr("передан клиенту Борис (@user2), id 2, карта 4445"));
+  EXPECT_THAT(to_admin, HasSubstr("переданы вместе с ним: 1"));
+  EXPECT_THAT(to_boris, HasSubstr("ПОЗДРАВЛЯЕМ"));
+  EXPECT_THAT(press(kBoris, "confirm_win_1").text, HasSubstr("Выигрыш подтвержден"));
+}
+
 }  // namespace
 }  // namespace lottery::chat

@@ -86,8 +86,9 @@ TEST_F(ChatTest, AdminCommandsAreInvisibleToClientsAndChangeNothing) {
 TEST_F(ChatTest, MalformedArgumentsGetAOneLineUsage) {
   for (const std::string command :
        {"/draw", "/draw abc", "/draw -1", "/enroll 1", "/add_account 2223", "/winner_status",
-        "/extend_claim x", "/prize_given 1 2", "/verify_winner AB23CD45", "/list_accounts me",
-        "/new_lottery"}) {
+        "/extend_claim x", "/prize_given 1 2", "/verify_winner AB23CD45", "/list_accounts",
+        "/new_lottery", "/find", "/move_account 11-22-33-44-55-66-77", "/new_code",
+        "/new_code 2223 4445"}) {
     const std::string reply = reply_to(kAdmin, command);
     EXPECT_THAT(reply, HasSubstr("Использование: /")) << command;
     EXPECT_EQ(std::count(reply.begin(), reply.end(), '\n'), 1) << command;

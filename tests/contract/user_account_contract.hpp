@@ -88,9 +88,42 @@ TYPED_TEST_P(UserRepositoryContract, UpdateOverwritesAndKeepsUniqueness) {
   });
 }
 
+// /find looks clients up by @username in any case and by phone; several users may share
+// either (a name given up in Telegram and taken by someone else, a family phone).
+TYPED_TEST_P(UserRepositoryContract, FindsUsersByUsernameAndPhone) {
+  User anna = this->make_user(1, "2223");
+  anna.username = "Anna_K";
+  anna.phone = Phone::parse("+7 (900) 111-22-33").value();
+  User boris = this->make_user(2, "4445");
+  boris.username = "";
+  boris.phone = anna.phone;
+  User old = this->make_user(3);
+  old.username = "anna_k";
+  const auto ids = this->committed([&](Transaction& transaction) {
+    return std::vector<UserId>{transaction.users().insert(anna).value(),
+                               transaction.users().insert(boris).value(),
+                               transaction.users().insert(old).value()};
+  });
+  this->read([&](Transaction& transaction) {
+    const auto ids_of = [](const std::vector<User>& users) {
+      std::vector<UserId> found;
+      for (const User& user : users) found.push_back(user.id);
+      return found;
+    };
+    EXPECT_EQ(ids_of(transaction.users().find_by_username("ANNA_K")),
+              (std::vector<UserId>{ids[0], ids[2]}));
+    EXPECT_TRUE(transaction.users().find_by_username("anna").empty());
+    EXPECT_TRUE(transaction.users().find_by_username("").empty());  // no name is no match
+    EXPECT_EQ(ids_of(transaction.users().find_by_phone(*anna.phone)),
+              (std::vector<UserId>{ids[0], ids[1]}));
+    EXPECT_TRUE(transaction.users().find_by_phone(Phone::parse("+79001112234").value()).empty());
+  });
+}
+
 REGISTER_TYPED_TEST_SUITE_P(UserRepositoryContract, InsertedUserIsFoundByEveryKey,
                             KeepsLargeTelegramIdsAndUnicodeNames, UnregisteredUserHasNoCardNorCode,
-                            RefusesDuplicates, UpdateOverwritesAndKeepsUniqueness);
+                            RefusesDuplicates, UpdateOverwritesAndKeepsUniqueness,
+                            FindsUsersByUsernameAndPhone);
 
 template <class Backend>
 class AccountRepositoryContract : public ContractTest<Backend> {};

@@ -3,6 +3,7 @@
 // Users and accounts of the in-memory store (memory_store.cpp assembles them into transactions).
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <string>
 
@@ -29,6 +30,19 @@ class MemoryUsers : public UserRepository {
   std::optional<User> find_by_code(const VerificationCode& code) override {
     return find_if([&](const User& user) { return user.verification_code == code; });
   }
+  std::vector<User> find_by_username(std::string_view username) override {
+    const auto lower = [](std::string_view text) {
+      std::string lowered(text);
+      for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return lowered;
+    };
+    return select([&](const User& user) {
+      return !user.username.empty() && lower(user.username) == lower(username);
+    });
+  }
+  std::vector<User> find_by_phone(const Phone& phone) override {
+    return select([&](const User& user) { return user.phone == phone; });
+  }
   Result<UserId> insert(const User& user) override {
     writes_.before("users.insert");
     if (auto unique = check_unique(user, UserId{}); !unique) return tl::unexpected(unique.error());
@@ -48,6 +62,14 @@ class MemoryUsers : public UserRepository {
  private:
   std::map<std::int64_t, User>& users() { return writes_.state().users; }
 
+  template <class Predicate>
+  std::vector<User> select(Predicate predicate) {
+    std::vector<User> found;
+    for (const auto& [id, user] : users()) {
+      if (predicate(user)) found.push_back(user);
+    }
+    return found;
+  }
   template <class Predicate>
   std::optional<User> find_if(Predicate predicate) {
     for (const auto& [id, user] : users()) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "core_fixture.hpp"
+#include "lottery/core/client_service.hpp"
 
 namespace lottery::testing {
 namespace {
@@ -65,8 +66,7 @@ TEST_F(AccountServiceTest, NonAdminsAreRefusedAndNothingChanges) {
             ErrorCode::kNotAdmin);
   EXPECT_EQ(accounts().deactivate_account(as_client, account("11223344556677")).error().code,
             ErrorCode::kNotAdmin);
-  EXPECT_EQ(accounts().list_accounts(as_client, TelegramUserId{1}).error().code,
-            ErrorCode::kNotAdmin);
+  EXPECT_EQ(ClientService(deps()).find(as_client, "1").error().code, ErrorCode::kNotAdmin);
   EXPECT_EQ(store_.snapshot().accounts, before.accounts);
   EXPECT_EQ(store_.snapshot().audit, before.audit);
 }
@@ -94,12 +94,12 @@ TEST_F(AccountServiceTest, ListsAUsersAccounts) {
   register_user(1, "2223");
   add_account("2223", "22222222222222");
   add_account("2223", "11111111111111");
-  const auto listed = accounts().list_accounts(admin(), TelegramUserId{1});
+  const auto listed = ClientService(deps()).find(admin(), "2223");
   ASSERT_TRUE(listed);
-  ASSERT_EQ(listed->accounts.size(), 2U);
-  EXPECT_EQ(listed->accounts[0].number.str(), "11-11-11-11-11-11-11");
-  EXPECT_EQ(accounts().list_accounts(admin(), TelegramUserId{404}).error().code,
-            ErrorCode::kUnknownUser);
+  ASSERT_EQ(listed->size(), 1U);
+  ASSERT_EQ(listed->at(0).accounts.size(), 2U);
+  EXPECT_EQ(listed->at(0).accounts[0].number.str(), "11-11-11-11-11-11-11");
+  EXPECT_EQ(ClientService(deps()).find(admin(), "404").error().code, ErrorCode::kNoClient);
 }
 
 TEST_F(AccountServiceTest, BulkAddCountsEachOutcomeWithLineNumbers) {

@@ -125,20 +125,4 @@ void remove_account(const CommandCall& call, Conversation& conversation) {
                              : conversation.error_text(account.error()));
 }
 
-void list_accounts(const CommandCall& call, Conversation& conversation) {
-  const auto args = words(call.arguments);
-  const auto user = args.size() == 1 ? parse_id<TelegramUserId>(args[0]) : std::nullopt;
-  if (!user) {
-    answer_usage(call, conversation);
-    return;
-  }
-  const auto listed = conversation.checked(
-      AccountService(conversation.deps).list_accounts(conversation.requester(), *user));
-  if (!listed) {
-    conversation.reply_error(listed.error());
-    return;
-  }
-  conversation.reply(text::accounts::listing(*listed));
-}
-
 }  // namespace lottery::chat::handlers

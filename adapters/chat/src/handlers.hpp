@@ -59,7 +59,12 @@ void account_lottery_reminder(const Dialogue& dialogue, const IncomingMessage& m
 void choose_lottery_for_accounts(const ButtonPress& press, const ChooseLotteryButton& button,
                                  Conversation& conversation);
 void remove_account(const CommandCall& call, Conversation& conversation);
+
+// client_handlers.cpp: finding and fixing clients.
+void find_client(const CommandCall& call, Conversation& conversation);
 void list_accounts(const CommandCall& call, Conversation& conversation);
+void move_account(const CommandCall& call, Conversation& conversation);
+void new_code(const CommandCall& call, Conversation& conversation);
 
 // claim_handlers.cpp: confirming wins, their status, their deadlines and prizes.
 void confirm_win(const ButtonPress& press, const ConfirmWinButton& button,

@@ -44,6 +44,9 @@ class Renderer {
       case NotificationKind::kAccountAdded:
         account_added();
         break;
+      case NotificationKind::kCodeRenewed:
+        send(text::notifications::code_renewed(notification_.detail));
+        break;
       case NotificationKind::kAdminWinConfirmed:
         send(text::notifications::admin_win_confirmed(winner_id(), notification_.detail == "button",
                                                       about()));

@@ -269,6 +269,13 @@ std::string error(const Error& error, std::string_view admin_contact) {
       return "Выигрышей несколько: укажите счет.";
     case ErrorCode::kNoExpiredWins:
       return "В розыгрыше #" + detail + " нет выигрышей с истекшим сроком.";
+    case ErrorCode::kNoClient:
+      return "Клиент «" + detail +
+             "» не найден. Ищу по клубной карте, @username, телефону, номеру счета и номеру "
+             "пользователя в Telegram.";
+    case ErrorCode::kAccountWithoutOwner:
+      return "Счет " + detail + " без владельца. Привязать его к клиенту: /add_account КАРТА " +
+             detail;
     case ErrorCode::kUnknownCode:
       return "Код " + detail + " не найден.";
     case ErrorCode::kInvalidArgument:

@@ -52,17 +52,4 @@ std::string deactivated(const AccountNumber& number) {
   return "✅ Счет " + number.str() + " деактивирован: в новых розыгрышах он не участвует.";
 }
 
-std::string listing(const UserAccounts& listed) {
-  std::string html =
-      "👤 " + text::escape(listed.user.first_name) +
-      (listed.user.username.empty() ? "" : " (@" + text::escape(listed.user.username) + ")") +
-      ", карта " + (listed.user.club_card ? text::escape(listed.user.club_card->str()) : "—") +
-      "\n";
-  if (listed.accounts.empty()) html += "Счетов нет.";
-  for (const Account& account : listed.accounts) {
-    html += "• " + account.number.str() + (account.is_active ? "" : " (деактивирован)") + "\n";
-  }
-  return html;
-}
-
 }  // namespace lottery::chat::text::accounts

@@ -37,7 +37,5 @@ inline constexpr std::string_view kNotDone = "Не выполнено";
                                       std::string_view admin_contact);
 // "✅ Счет 11-22-33-44-55-66-77 деактивирован: в новых розыгрышах он не участвует."
 [[nodiscard]] std::string deactivated(const AccountNumber& number);
-// "👤 Иван (@ivan), карта 2223\n• 11-22-33-44-55-66-77\n• 33-44-55-66-77-88-99 (деактивирован)\n"
-[[nodiscard]] std::string listing(const UserAccounts& listed);
 
 }  // namespace lottery::chat::text::accounts

@@ -47,6 +47,11 @@ std::string win_expired(std::string_view about, std::string_view admin_contact) 
          message::contact_suffix(admin_contact) + ".";
 }
 
+std::string code_renewed(std::string_view code) {
+  return "🔑 Администратор выдал вам новый код верификации: <code>" + text::escape(code) +
+         "</code>. Прежний больше не действует. Сообщайте код только администратору клуба.";
+}
+
 std::string handed_over_expired(std::string_view account, std::string_view about,
                                 std::string_view admin_contact) {
   return "⌛ По счету " + std::string(account) +

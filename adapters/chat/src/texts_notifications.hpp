@@ -24,6 +24,9 @@ namespace lottery::chat::text::notifications {
 [[nodiscard]] std::string win_confirmed(std::string_view about);
 // "⌛ Срок подтверждения выигрыша истек: «Новый год», ….\nЕсли это ошибка, свяжитесь с
 // администратором @admin."
+// "🔑 Администратор выдал вам новый код верификации: <code>AB23CD45</code>. Прежний
+// больше не действует."
+[[nodiscard]] std::string code_renewed(std::string_view code);
 [[nodiscard]] std::string win_expired(std::string_view about, std::string_view admin_contact);
 // "⌛ По счету 11-22-…, который теперь привязан к вам, был выигрыш: «Новый год», …. Срок
 // его подтверждения истек, пока счет был без владельца. Чтобы продлить срок, свяжитесь с

@@ -65,6 +65,17 @@ class SqlUsers : public UserRepository {
     return one(std::string(kUserColumns) + "WHERE verification_code = :key", key);
   }
 
+  std::vector<User> find_by_username(std::string_view username) override {
+    std::string key(username);
+    return all(std::string(kUserColumns) +
+                   "WHERE lower(username) = lower(:key) AND username <> '' ORDER BY id",
+               key);
+  }
+  std::vector<User> find_by_phone(const Phone& phone) override {
+    std::string key = phone.str();
+    return all(std::string(kUserColumns) + "WHERE phone = :key ORDER BY id", key);
+  }
+
   Result<UserId> insert(const User& user) override {
     if (auto unique = check_unique(user); !unique) return tl::unexpected(unique.error());
     return guarded([&]() -> Result<UserId> {
@@ -128,6 +139,16 @@ class SqlUsers : public UserRepository {
       Rows rows(session_, sql, use(key, "key"));
       for (const auto& row : rows) return user_from(row);
       return std::nullopt;
+    });
+  }
+
+  template <class Key>
+  std::vector<User> all(const std::string& sql, Key& key) {
+    return guarded([&] {
+      std::vector<User> users;
+      Rows rows(session_, sql, use(key, "key"));
+      for (const auto& row : rows) users.push_back(user_from(row));
+      return users;
     });
   }
 

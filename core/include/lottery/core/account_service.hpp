@@ -58,13 +58,8 @@ struct ImportLine {
   AccountImportRow row;
 };
 
-struct UserAccounts {
-  User user;
-  std::vector<Account> accounts;
-};
-
 // Admins managing clients' accounts (SPEC §4: /add_account, /add_accounts,
-// /remove_account, /list_accounts).
+// /remove_account; /list_accounts is ClientService::find).
 class AccountService {
  public:
   explicit AccountService(Dependencies dependencies) : deps_(std::move(dependencies)) {}
@@ -91,9 +86,6 @@ class AccountService {
   // Deactivates the account: it stays on record but no longer takes part in draws.
   [[nodiscard]] Result<Account> deactivate_account(const Requester& requester,
                                                    const AccountNumber& number);
-  // The user with this Telegram id and all their accounts.
-  [[nodiscard]] Result<UserAccounts> list_accounts(const Requester& requester,
-                                                   TelegramUserId telegram_id);
 
  private:
   Dependencies deps_;

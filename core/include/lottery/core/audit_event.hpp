@@ -48,6 +48,8 @@ enum class AuditAction {
   kMessageUndeliverable,
   kVerificationFailed,  // an admin's /verify_winner with a code that matched no win
   kWinNotified,         // Telegram accepted the winner message (R-AUDIT-1)
+  kAccountMoved,        // /move_account: details "NUMBER from user A to user B"
+  kCodeRenewed,         // /new_code: a client's verification code replaced
 };
 
 [[nodiscard]] std::string_view to_string(AuditAction action);

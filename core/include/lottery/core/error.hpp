@@ -43,6 +43,8 @@ enum class ErrorCode {
   kAmbiguousWin,
   kNoExpiredWins,
   kUnknownCode,
+  kNoClient,             // /find and the like: nobody matches the query (detail: the query)
+  kAccountWithoutOwner,  // the query named an account that has no owner (detail: it)
   kConflict,
   kStorageUnavailable,
 };

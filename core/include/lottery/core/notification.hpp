@@ -30,6 +30,7 @@ enum class NotificationKind {
   kAdminUndeliverable,  // to each admin: count (the chat), detail (why), lottery, winner
   kWinnersExport,       // to the admin who asked: lottery (the CSV is made when sending)
   kDrawProgress,        // to the admin who drew: lottery (counts read when sending; edited)
+  kCodeRenewed,         // to a client: detail (their new verification code)
   // Replies of the chat layer, rendered already: text and markup as the chat layer
   // encodes them; an edit replaces the text of message `reference` in the chat.
   kReply,

@@ -1,10 +1,13 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "lottery/core/club_card.hpp"
 #include "lottery/core/error.hpp"
 #include "lottery/core/ids.hpp"
+#include "lottery/core/phone.hpp"
 #include "lottery/core/user.hpp"
 #include "lottery/core/verification_code.hpp"
 
@@ -23,6 +26,11 @@ class UserRepository {
   [[nodiscard]] virtual std::optional<User> find_by_club_card(const ClubCard& card) = 0;
   // The user with this verification code, if any.
   [[nodiscard]] virtual std::optional<User> find_by_code(const VerificationCode& code) = 0;
+  // The users with this Telegram @username (without the @, any case), oldest first: a
+  // name given up in Telegram may be on record for two of them.
+  [[nodiscard]] virtual std::vector<User> find_by_username(std::string_view username) = 0;
+  // The users with this phone, oldest first.
+  [[nodiscard]] virtual std::vector<User> find_by_phone(const Phone& phone) = 0;
   // Stores a new user (its id is ignored) and returns the id given. Refuses a taken
   // Telegram id (kAlreadyRegistered), club card (kCardTaken) or code (kCodeTaken).
   [[nodiscard]] virtual Result<UserId> insert(const User& user) = 0;
