@@ -10,6 +10,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "lottery/system/tz_database_zone.hpp"
+
 namespace lottery::bot {
 namespace {
 
@@ -29,6 +31,7 @@ constexpr Setting kSettings[] = {
     {"ADMIN_CONTACT", "shown to winners, e.g. @club_admin"},
     {"ANNOUNCE_CHAT_ID", "channel or group for public results"},
     {"CLAIM_WINDOW", "time to confirm a win: 3s, 90m, 24h (default 24h)"},
+    {"TIME_ZONE", "IANA time zone of the times shown to people (default Europe/Moscow)"},
     {"BOT_MODE", "polling or webhook (default polling)"},
     {"WEBHOOK_URL", "public https URL of the webhook (webhook mode)"},
     {"WEBHOOK_SECRET", "secret token Telegram sends with each update (webhook mode)"},
@@ -176,7 +179,7 @@ Parsed read_database(const Values& values, Config& config) {
   return {};
 }
 
-// ADMIN_IDS, ADMIN_CONTACT, ANNOUNCE_CHAT_ID, CLAIM_WINDOW.
+// ADMIN_IDS, ADMIN_CONTACT, ANNOUNCE_CHAT_ID, CLAIM_WINDOW, TIME_ZONE.
 Parsed read_club(const Values& values, Config& config) {
   const auto get = [&](const char* variable) { return value_of(values, variable); };
   if (const auto* ids = get("ADMIN_IDS")) {
@@ -205,6 +208,12 @@ Parsed read_club(const Values& values, Config& config) {
     const auto parsed = parse_duration(*window);
     if (!parsed) return bad("CLAIM_WINDOW", "must be a duration such as 3s, 90m or 24h");
     config.claim_window = *parsed;
+  }
+  if (const auto* zone = get("TIME_ZONE")) config.time_zone = *zone;
+  if (!system::TzDatabaseZone::locate(config.time_zone)) {
+    return bad("TIME_ZONE", "«" + config.time_zone +
+                                "» is not a zone of the system's tz database (tzdata); use an "
+                                "IANA name such as Europe/Moscow or Asia/Yekaterinburg");
   }
   return {};
 }

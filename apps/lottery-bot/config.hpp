@@ -25,6 +25,9 @@ struct Config {
   std::string admin_contact;
   std::optional<std::int64_t> announce_chat_id;
   std::chrono::seconds claim_window{std::chrono::hours{24}};
+  // The IANA zone every time shown to people is in (R-TIME-1); checked against the
+  // system's tz database when read.
+  std::string time_zone{"Europe/Moscow"};
   Mode mode{Mode::kPolling};
   std::string webhook_url;
   std::string webhook_secret;

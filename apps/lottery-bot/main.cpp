@@ -20,6 +20,7 @@
 #include "lottery/system/hmac_draw_randomness.hpp"
 #include "lottery/system/secure_random.hpp"
 #include "lottery/system/system_clock.hpp"
+#include "lottery/system/tz_database_zone.hpp"
 #include "lottery/telegram/api_client.hpp"
 #include "lottery/telegram/health.hpp"
 #include "lottery/telegram/long_poller.hpp"
@@ -294,7 +295,9 @@ int run_bot(const Ground& ground) {
   int exit_code = 0;
   const auto username = bot_username(setup_client, ground.ending, exit_code);
   if (!username) return exit_code;
-  chat::ChatBot chat(deps, chat::ChatSettings{*username, config.admin_contact});
+  // Checked when the configuration was read: the zone is there.
+  const auto zone = system::TzDatabaseZone::locate(config.time_zone);
+  chat::ChatBot chat(deps, chat::ChatSettings{*username, config.admin_contact, zone.get()});
   set_menus(setup_client, config);
 
   telegram::ApiClient sender_client(endpoint);

@@ -10,18 +10,19 @@
 namespace lottery::ctl {
 namespace {
 
-int audit(db::Database& database, LotteryId id, bool csv) {
+int audit(db::Database& database, LotteryId id, bool csv, const TimeZone& zone) {
   if (!require_current_schema(database)) return kFailed;
   auto transaction = database.begin();
   const auto trail = audit_trail(*transaction, id);
   if (!trail) return lottery_not_found(id);
   Table table;
-  table.header = {"Время (UTC)", "Кто", "Действие", "Выигрыш", "Подробности"};
+  const TimeShown time{csv, zone};
+  table.header = {time.header("Время"), "Кто", "Действие", "Выигрыш", "Подробности"};
   table.numeric = {false, false, false, true, false};
   for (const AuditEvent& event : trail->events) {
     std::string who(to_string(event.actor.kind));
     if (event.actor.telegram_id) who += " " + std::to_string(event.actor.telegram_id->value());
-    table.rows.push_back({iso_time(event.at), who, std::string(to_string(event.action)),
+    table.rows.push_back({time(event.at), who, std::string(to_string(event.action)),
                           event.winner ? "#" + std::to_string(event.winner->value()) : "",
                           event.details});
   }
@@ -44,7 +45,7 @@ int run_audit(const Invocation& invocation) {
   }
   if (!lottery) return usage_error("audit: укажите номер розыгрыша");
   const auto database = open_database(invocation);
-  return audit(*database, *lottery, csv);
+  return audit(*database, *lottery, csv, *invocation.zone);
 }
 
 }  // namespace lottery::ctl

@@ -3,7 +3,17 @@
 #include <charconv>
 #include <iostream>
 
+#include "lottery/core/utc_zone.hpp"
+
 namespace lottery::ctl {
+
+std::string TimeShown::operator()(Instant at) const {
+  return csv ? iso_time(at) : shown_time(at, zone);
+}
+
+std::string TimeShown::header(const std::string& name) const {
+  return csv ? name + " (UTC)" : name;
+}
 
 int usage_error(const std::string& message) {
   std::cerr << "lotteryctl: " << message << "\nСправка: lotteryctl --help\n";

@@ -13,6 +13,7 @@
 #include "lottery/core/draw_verification.hpp"
 #include "lottery/core/ids.hpp"
 #include "lottery/db/database.hpp"
+#include "lottery/ports/time_zone.hpp"
 #include "lottery/system/hmac_draw_randomness.hpp"
 #include "lottery/system/secure_random.hpp"
 #include "lottery/system/system_clock.hpp"
@@ -29,6 +30,9 @@ inline constexpr int kUsage = 2;   // the command line is wrong; nothing was don
 struct Invocation {
   std::string database_url;
   std::vector<std::string> arguments;
+  // TIME_ZONE, as the bot reads it: the zone of the times in tables meant for people
+  // (CSV stays in UTC).
+  std::shared_ptr<const TimeZone> zone;
 };
 
 // A database URL that cannot be read: a usage error, said without the help's hint.
@@ -65,6 +69,17 @@ int lottery_not_found(LotteryId id);
 [[nodiscard]] bool require_current_schema(db::Database& database);
 // A lottery's number as typed: a positive integer, nothing else.
 [[nodiscard]] std::optional<LotteryId> parse_lottery(const std::string& text);
+// How a table shows times: in CSV as ISO 8601 UTC (machines read it), aligned for
+// people in the club's zone (R-TIME-1).
+struct TimeShown {
+  bool csv{false};
+  const TimeZone& zone;
+
+  [[nodiscard]] std::string operator()(Instant at) const;
+  // "Срок (UTC)" in CSV, "Срок" otherwise (each time names its zone).
+  [[nodiscard]] std::string header(const std::string& name) const;
+};
+
 // A report as CSV, or aligned for reading ("Нет данных." when empty); returns kOk.
 int print_table(const Table& table, bool csv);
 

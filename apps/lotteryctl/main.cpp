@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "lottery/db/database.hpp"
 #include "lottery/ports/storage_error.hpp"
+#include "lottery/system/tz_database_zone.hpp"
 
 namespace lottery::ctl {
 namespace {
@@ -76,7 +77,9 @@ constexpr std::string_view kHelpHead =
 constexpr std::string_view kHelpTail =
     "\nБаза данных: --database-url или переменная DATABASE_URL\n"
     "  (postgresql://пользователь:пароль@хост:порт/база или sqlite:ПУТЬ;\n"
-    "  по умолчанию sqlite:lottery.db).\n";
+    "  по умолчанию sqlite:lottery.db).\n"
+    "Время в таблицах — в часовом поясе TIME_ZONE (по умолчанию Europe/Moscow),\n"
+    "в CSV — в UTC.\n";
 
 int print_help(const Invocation& /*invocation*/) {
   std::cout << kHelpHead;
@@ -98,6 +101,12 @@ struct Options {
 
 // Parses the global options and the command; an error is one line for stderr.
 std::optional<std::string> parse_options(int argc, char** argv, Options& options) {
+  const char* zone_name = std::getenv("TIME_ZONE");
+  const std::string zone = zone_name != nullptr && *zone_name != '\0' ? zone_name : "Europe/Moscow";
+  options.invocation.zone = system::TzDatabaseZone::locate(zone);
+  if (!options.invocation.zone) {
+    return "TIME_ZONE: «" + zone + "» — нет такого часового пояса (пример: Europe/Moscow)";
+  }
   const char* from_environment = std::getenv("DATABASE_URL");
   std::string& database_url = options.invocation.database_url;
   database_url = from_environment != nullptr && *from_environment != '\0'

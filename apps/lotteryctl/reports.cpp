@@ -27,7 +27,7 @@ std::optional<std::size_t> parse_count(const std::string& text) {
   return value;
 }
 
-Table winners_by_card(const Stats& stats) {
+Table winners_by_card(const Stats& stats, const TimeShown& /*time*/) {
   Table table;
   table.header = {"Клубная карта", "Имя", "Выигрышей", "Подтверждено"};
   table.numeric = {false, false, true, true};
@@ -39,7 +39,7 @@ Table winners_by_card(const Stats& stats) {
   return table;
 }
 
-Table top_accounts(const Stats& stats) {
+Table top_accounts(const Stats& stats, const TimeShown& /*time*/) {
   Table table;
   table.header = {"Счёт", "Клубная карта", "Участий"};
   table.numeric = {false, false, true};
@@ -50,21 +50,21 @@ Table top_accounts(const Stats& stats) {
   return table;
 }
 
-Table unclaimed(const Stats& stats) {
+Table unclaimed(const Stats& stats, const TimeShown& time) {
   Table table;
-  table.header = {"Розыгрыш", "Место", "Приз", "Счёт", "Клубная карта", "Срок (UTC)"};
+  table.header = {"Розыгрыш", "Место", "Приз", "Счёт", "Клубная карта", time.header("Срок")};
   table.numeric = {false, true, false, false, false, false};
   for (const auto& row : stats.unclaimed) {
     table.rows.push_back({"#" + std::to_string(row.lottery.value()) + " " + row.lottery_title,
                           std::to_string(row.place), row.prize, row.account.str(),
-                          card_text(row.club_card), iso_time(row.deadline)});
+                          card_text(row.club_card), time(row.deadline)});
   }
   return table;
 }
 
 struct Report {
   std::string_view name;
-  Table (*table)(const Stats& stats);
+  Table (*table)(const Stats& stats, const TimeShown& time);
 };
 
 constexpr std::array<Report, 3> kReports{{
@@ -79,14 +79,14 @@ const Report* find_report(std::string_view name) {
   return found == kReports.end() ? nullptr : &*found;
 }
 
-int report(db::Database& database, const Report& which, bool csv,
-           std::optional<std::size_t> limit) {
+int report(db::Database& database, const Report& which, bool csv, std::optional<std::size_t> limit,
+           const TimeZone& zone) {
   if (!require_current_schema(database)) return kFailed;
   SystemPorts ports;
   QueryService queries(ports.dependencies(database));
   const auto stats = queries.stats(Requester::system(), limit);
   if (!stats) throw StorageError(StorageError::Kind::kUnavailable, stats.error().detail);
-  return print_table(which.table(*stats), csv);
+  return print_table(which.table(*stats, TimeShown{csv, zone}), csv);
 }
 
 int export_entries(db::Database& database, LotteryId id) {
@@ -188,7 +188,7 @@ int run_report(const Invocation& invocation) {
     return usage_error("report: --limit — только для top-accounts");
   }
   const auto database = open_database(invocation);
-  return report(*database, *found, csv, limit);
+  return report(*database, *found, csv, limit, *invocation.zone);
 }
 
 int run_export(const Invocation& invocation) {

@@ -25,6 +25,7 @@ TEST(Config, DefaultsFollowTheSpec) {
   EXPECT_EQ(config->mode, Mode::kPolling);
   EXPECT_EQ(config->log_level, "info");
   EXPECT_TRUE(config->admin_ids.empty());
+  EXPECT_EQ(config->time_zone, "Europe/Moscow");
 }
 
 TEST(Config, ReadsEverySettingFromTheEnvironmentOrFlags) {
@@ -56,6 +57,10 @@ TEST(Config, EachBadSettingIsNamedInOneLineWithoutTheToken) {
       {with_token({{"ANNOUNCE_CHAT_ID", "@channel"}}), "ANNOUNCE_CHAT_ID"},
       {with_token({{"CLAIM_WINDOW", "24"}}), "CLAIM_WINDOW"},
       {with_token({{"CLAIM_WINDOW", "0h"}}), "CLAIM_WINDOW"},
+      {with_token({{"TIME_ZONE", "Moscow"}}), "TIME_ZONE"},
+      {with_token({{"TIME_ZONE", "MSK"}}), "TIME_ZONE"},
+      {with_token({{"TIME_ZONE", "../../../etc/passwd"}}), "TIME_ZONE"},
+      {with_token({{"TIME_ZONE", ""}}), "TIME_ZONE"},
       {with_token({{"BOT_MODE", "push"}}), "BOT_MODE"},
       {with_token({{"BOT_MODE", "webhook"}}), "WEBHOOK_URL"},
       {with_token({{"BOT_MODE", "webhook"}, {"WEBHOOK_URL", "https://x/y"}}), "WEBHOOK_SECRET"},

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "chat_test_fixture.hpp"
+#include "fakes/fixed_offset_zone.hpp"
 #include "lottery/core/claim_service.hpp"
 
 namespace lottery::chat {
@@ -182,6 +183,20 @@ TEST_F(ChatTest, AnAdminFindsMovesAndRenewsAClientsCode) {
   EXPECT_THAT(to_admin, HasSubstr("переданы вместе с ним: 1"));
   EXPECT_THAT(to_boris, HasSubstr("ПОЗДРАВЛЯЕМ"));
   EXPECT_THAT(press(kBoris, "confirm_win_1").text, HasSubstr("Выигрыш подтвержден"));
+}
+
+// R-TIME-1: a deadline is shown in the club's zone, with the zone's name.
+TEST_F(ChatTest, TimesAreShownInTheClubsZone) {
+  const testing::FixedOffsetZone moscow(3, "MSK");
+  bot_ =
+      std::make_unique<ChatBot>(Dependencies{store_, clock_, random_, draw_randomness_, settings_},
+                                ChatSettings{"club_lottery_bot", "@club_admin", &moscow});
+  // Drawn at 10:00 UTC on 1 January (the fake clock's start): the deadline is 2 January,
+  // 13:00 in Moscow.
+  const OutgoingMessage won = anna_wins();
+  EXPECT_THAT(won.html, HasSubstr("Срок подтверждения: до 02.01.2026 13:00 MSK"));
+  EXPECT_THAT(won.html, Not(HasSubstr("UTC")));
+  EXPECT_THAT(reply_to(kBoris, "/lottery_info 1"), HasSubstr("проведён 01.01.2026 13:00 MSK"));
 }
 
 }  // namespace

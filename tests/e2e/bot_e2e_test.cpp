@@ -86,6 +86,43 @@ TEST_F(BotEndToEnd, AnOwnerlessAccountWinsAndIsLinkedLater) {
   EXPECT_TRUE(await(5, "Выигрыш подтвержден"));
 }
 
+// The club's gaps, through the executable: a win found by its owner after it expired is
+// told to them and renewed (R-UNOWNED-1, R-OWNER-1); the deadline is in the club's zone
+// (R-TIME-1); the admin finds the client, renews their code and moves an account.
+TEST_F(BotEndToEnd, AnExpiredWinReachesItsLateOwnerInTheClubsZone) {
+  start({{"CLAIM_WINDOW", "3s"}, {"TIME_ZONE", "Asia/Yekaterinburg"}});
+  const std::string lottery = new_lottery("Лето", "1 Велосипед");
+  exchange(kAdmin, "/add_account 5555 77-66-55-44-33-22-11", "без владельца");
+  exchange(kAdmin, "/enroll " + lottery + " all", "добавлено участников — 1");
+  exchange(kAdmin, "/draw " + lottery, "проведён");
+  ASSERT_TRUE(await(kAdmin, "истек срок подтверждения"));
+
+  register_client(5, "5555");
+  exchange(kAdmin, "/add_account 5555 77-66-55-44-33-22-11", "привязан");
+  EXPECT_TRUE(await(5, "который теперь привязан к вам"));
+  exchange(kAdmin, "/extend_claim 1 2", "Победитель получил уведомление");
+  const auto renewed = await(5, "продлён");
+  ASSERT_TRUE(renewed);
+  EXPECT_THAT(renewed->text, HasSubstr("UTC+05)"));  // "(до DD.MM.YYYY HH:MM UTC+05)"
+
+  const std::string card = exchange(kAdmin, "/find 5555", "👤").text;
+  EXPECT_THAT(card, HasSubstr("карта 5555"));
+  EXPECT_THAT(card, HasSubstr("77-66-55-44-33-22-11"));
+  exchange(kAdmin, "/new_code 5555", "Новый код верификации отправлен");
+  const auto code_message = await(5, "новый код верификации");
+  ASSERT_TRUE(code_message);
+  const std::string code = code_in(exchange(5, "/my_account", "Код верификации").text);
+  EXPECT_THAT(code_message->text, HasSubstr(code));
+  exchange(kAdmin, "/verify_winner " + code + " " + lottery, "Выигрыш подтвержден");
+
+  register_client(6, "6666");
+  exchange(kAdmin, "/move_account 77-66-55-44-33-22-11 6666", "передан клиенту");
+  exchange(kAdmin, "/list_accounts 6666", "77-66-55-44-33-22-11");
+  EXPECT_EQ(database_->scalar("SELECT count(*) FROM audit_events WHERE action IN "
+                              "('account.moved', 'user.code_renewed', 'win.notified')"),
+            2);  // the owner was told of the expiry and the extension, never "you won"
+}
+
 TEST_F(BotEndToEnd, ClientsCannotUseAdminCommands) {
   start();
   register_client(1, "2223");
@@ -94,7 +131,7 @@ TEST_F(BotEndToEnd, ClientsCannotUseAdminCommands) {
         "/add_account 2223 11-22-33-44-55-66-77", "/add_accounts",
         "/remove_account 11-22-33-44-55-66-77", "/list_accounts 1", "/verify_winner AB23CD45 1",
         "/winner_status 1", "/check_unclaimed 1", "/redraw 1", "/extend_claim 1", "/prize_given 1",
-        "/stats"}) {
+        "/stats", "/find 2223", "/move_account 11-22-33-44-55-66-77 2223", "/new_code 2223"}) {
     exchange(1, command, "Неизвестная команда");
   }
   EXPECT_EQ(database_->scalar("SELECT count(*) FROM lotteries"), 0);

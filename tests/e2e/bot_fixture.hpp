@@ -61,7 +61,8 @@ class BotFixture : public ::testing::Test {
                                    {"JOB_INTERVAL", "1s"},
                                    {"LOG_LEVEL", "debug"},
                                    {"BOT_MODE", std::nullopt},
-                                   {"CLAIM_WINDOW", std::nullopt}};
+                                   {"CLAIM_WINDOW", std::nullopt},
+                                   {"TIME_ZONE", std::nullopt}};
     for (const auto& [name, value] : extra) environment[name] = value;
     return environment;
   }

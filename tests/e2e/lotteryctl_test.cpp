@@ -3,8 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "lotteryctl_support.hpp"
 #include "lottery/core/query_service.hpp"
+#include "lotteryctl_support.hpp"
 
 namespace lottery::testing {
 namespace {
@@ -108,6 +108,28 @@ TEST_P(LotteryctlOnDatabase, PrintsTheReportsAsTables) {
   EXPECT_EQ(unclaimed.exit_code, 0) << unclaimed.err;
   EXPECT_THAT(unclaimed.out, HasSubstr("#2 Лето"));
   EXPECT_THAT(unclaimed.out, HasSubstr("Велосипед  99-99-99-99-99-99-99  —"));
+}
+
+// R-TIME-1: tables for people show the club's time (TIME_ZONE, Moscow by default), CSV
+// stays in UTC.
+TEST_P(LotteryctlOnDatabase, ShowsTimesInTheClubsZoneAndCsvInUtc) {
+  const auto db = database();
+  fill(*db);
+  auto environment = environment_for(*db);
+  environment["TIME_ZONE"] = std::nullopt;
+  const auto moscow = lotteryctl({"report", "unclaimed"}, environment);
+  EXPECT_EQ(moscow.exit_code, 0) << moscow.err;
+  EXPECT_THAT(moscow.out, HasSubstr("02.01.2026 13:00 MSK"));  // the deadline, 10:00 UTC
+  environment["TIME_ZONE"] = "Asia/Yekaterinburg";
+  EXPECT_THAT(lotteryctl({"report", "unclaimed"}, environment).out,
+              HasSubstr("02.01.2026 15:00 UTC+05"));
+  EXPECT_THAT(lotteryctl({"audit", "2"}, environment).out, HasSubstr("01.01.2026 15:00 UTC+05"));
+  EXPECT_THAT(lotteryctl({"report", "unclaimed", "--csv"}, environment).out,
+              HasSubstr("2026-01-02T10:00:00Z"));
+  environment["TIME_ZONE"] = "Moscow";
+  const auto refused = lotteryctl({"report", "unclaimed"}, environment);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("TIME_ZONE"));
 }
 
 TEST_P(LotteryctlOnDatabase, PrintsTheReportsAsCsv) {

@@ -8,6 +8,7 @@
 #include "lottery/system/hmac_draw_randomness.hpp"
 #include "lottery/system/secure_random.hpp"
 #include "lottery/system/system_clock.hpp"
+#include "lottery/system/tz_database_zone.hpp"
 
 namespace lottery::system {
 namespace {
@@ -99,6 +100,48 @@ TEST(SecureRandom, FillsEveryByteAndNeverRepeats) {
   std::array<int, 256> counts{};
   for (const auto byte : large) ++counts[byte];
   for (const int count : counts) EXPECT_GT(count, 0);
+}
+
+// R-TIME-1: the zone's rules come from the system's tz database, daylight saving
+// included; the expected civil times are the published ones.
+Instant utc(int year, unsigned month, unsigned day, int hour, int minute) {
+  return Instant{std::chrono::sys_days{std::chrono::year{year} / std::chrono::month{month} /
+                                       std::chrono::day{day}} +
+                 std::chrono::hours{hour} + std::chrono::minutes{minute}};
+}
+
+std::string shown(const TimeZone& zone, Instant at) {
+  const CivilTime civil = zone.civil(at);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u %02d:%02d %s", civil.year, civil.month,
+                civil.day, civil.hour, civil.minute, civil.abbreviation.c_str());
+  return text;
+}
+
+TEST(TzDatabaseZone, ShowsTheClubsCivilTimeAcrossDaylightSaving) {
+  const auto moscow = TzDatabaseZone::locate("Europe/Moscow");
+  ASSERT_TRUE(moscow);
+  EXPECT_EQ(shown(*moscow, utc(2026, 11, 27, 10, 0)), "2026-11-27 13:00 MSK");
+  EXPECT_EQ(shown(*moscow, utc(2026, 12, 31, 22, 30)), "2027-01-01 01:30 MSK");  // a new year
+  const auto berlin = TzDatabaseZone::locate("Europe/Berlin");
+  ASSERT_TRUE(berlin);
+  // Summer time began on 29 March 2026 at 01:00 UTC.
+  EXPECT_EQ(shown(*berlin, utc(2026, 3, 29, 0, 59)), "2026-03-29 01:59 CET");
+  EXPECT_EQ(shown(*berlin, utc(2026, 3, 29, 1, 0)), "2026-03-29 03:00 CEST");
+  EXPECT_EQ(shown(*berlin, utc(2026, 10, 25, 0, 30)), "2026-10-25 02:30 CEST");
+  EXPECT_EQ(shown(*berlin, utc(2026, 10, 25, 1, 30)), "2026-10-25 02:30 CET");
+  // A zone whose abbreviation is its offset says what the offset is from.
+  const auto yekaterinburg = TzDatabaseZone::locate("Asia/Yekaterinburg");
+  ASSERT_TRUE(yekaterinburg);
+  EXPECT_EQ(shown(*yekaterinburg, utc(2026, 6, 1, 12, 0)), "2026-06-01 17:00 UTC+05");
+}
+
+TEST(TzDatabaseZone, NamesNotInTheDatabaseAreRefused) {
+  for (const char* name : {"", "Moscow", "MSK+3", "Europe/Nowhere", "../../etc/passwd",
+                           "Europe/Moscow\n", "/usr/share/zoneinfo/Europe/Moscow"}) {
+    EXPECT_FALSE(TzDatabaseZone::locate(name)) << name;
+  }
+  EXPECT_FALSE(TzDatabaseZone::locate(std::string(10'000, 'A')));
 }
 
 TEST(SystemClock, TellsTheCurrentTimeAndNeverGoesBack) {

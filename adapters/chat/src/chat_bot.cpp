@@ -8,11 +8,17 @@
 #include "dialogues.hpp"
 #include "handlers.hpp"
 #include "lottery/chat/markup.hpp"
+#include "lottery/core/utc_zone.hpp"
 #include "parsing.hpp"
 #include "render.hpp"
 #include "texts.hpp"
 
 namespace lottery::chat {
+
+const TimeZone& ChatSettings::zone() const {
+  static const UtcZone utc;
+  return time_zone != nullptr ? *time_zone : utc;
+}
 namespace {
 
 // A message in a group: the bot only points to the private chat, and only when addressed.

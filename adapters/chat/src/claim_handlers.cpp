@@ -23,7 +23,8 @@ std::optional<std::string> winner_message_for(WinnerId winner, Conversation& con
     if (const auto user = transaction.users().find(*win->user)) code = user->verification_code;
   }
   return message::winner(lottery ? lottery->title : "", *win, code,
-                         conversation.settings.admin_contact, conversation.now);
+                         conversation.settings.admin_contact, conversation.now,
+                         conversation.settings.zone());
 }
 
 // The winner message edited in place, with `note` under it.
@@ -78,8 +79,10 @@ void confirm_win(const ButtonPress& press, const ConfirmWinButton& button,
                                                           : text::claims::kConfirmed),
                    false};
   if (!outcome->already_confirmed) {
-    edit_winner_message(press, winner, text::claims::confirmed_note(*outcome->winner.claimed_at),
-                        conversation);
+    edit_winner_message(
+        press, winner,
+        text::claims::confirmed_note(*outcome->winner.claimed_at, conversation.settings.zone()),
+        conversation);
   }
 }
 
@@ -152,9 +155,10 @@ void extend_claim(const CommandCall& call, Conversation& conversation) {
   }
   const auto extended = conversation.checked(
       ClaimService(conversation.deps).extend_claim(conversation.requester(), *winner, hours));
-  conversation.reply(
-      extended ? text::claims::extended(*winner, extended->deadline, extended->user.has_value())
-               : conversation.error_text(extended.error()));
+  conversation.reply(extended ? text::claims::extended(*winner, extended->deadline,
+                                                       extended->user.has_value(),
+                                                       conversation.settings.zone())
+                              : conversation.error_text(extended.error()));
 }
 
 void prize_given(const CommandCall& call, Conversation& conversation) {

@@ -160,7 +160,8 @@ void redraw(const CommandCall& call, Conversation& conversation) {
 void lottery_info(const CommandCall& call, Conversation& conversation) {
   const auto info = lottery_info_argument(call, conversation);
   if (!info) return;
-  conversation.reply(text::lotteries::info(*info, conversation.deps.draw_randomness));
+  conversation.reply(text::lotteries::info(*info, conversation.deps.draw_randomness,
+                                           conversation.settings.zone()));
 }
 
 }  // namespace lottery::chat::handlers

@@ -37,7 +37,7 @@ std::string fairness(DrawRandomness& randomness, const Lottery& lottery, bool dr
 
 std::string winner(std::string_view lottery_title, const Winner& win,
                    const std::optional<VerificationCode>& code, std::string_view admin_contact,
-                   Instant now) {
+                   Instant now, const TimeZone& zone) {
   std::string html = "🎉 <b>ПОЗДРАВЛЯЕМ!</b> Вы выиграли " + std::to_string(win.place) +
                      " место в розыгрыше " + text::title(lottery_title) +
                      "!\n\n🏆 Приз: " + text::escape(win.prize) +
@@ -48,7 +48,7 @@ std::string winner(std::string_view lottery_title, const Winner& win,
                      (code ? code->str() : std::string("см. /my_account")) +
                      "</code>\n3. Администратор подтвердит ваш выигрыш в системе\n\n"
                      "⏰ Срок подтверждения: до " +
-                     text::moment(win.deadline);
+                     text::moment(win.deadline, zone);
   if (win.deadline > now) html += " (осталось " + text::remaining(win.deadline - now) + ")";
   return html;
 }

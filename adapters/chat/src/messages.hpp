@@ -11,6 +11,7 @@
 #include "lottery/core/verification_code.hpp"
 #include "lottery/core/winner.hpp"
 #include "lottery/ports/draw_randomness.hpp"
+#include "lottery/ports/time_zone.hpp"
 #include "lottery/ports/transaction.hpp"
 
 namespace lottery::chat::message {
@@ -22,7 +23,7 @@ namespace lottery::chat::message {
 // The winner message: place, prize, account, how to confirm, the deadline.
 [[nodiscard]] std::string winner(std::string_view lottery_title, const Winner& win,
                                  const std::optional<VerificationCode>& code,
-                                 std::string_view admin_contact, Instant now);
+                                 std::string_view admin_contact, Instant now, const TimeZone& zone);
 
 // The public post: each place's current winner, by first name, or the account number
 // of an ownerless account so its owner can come forward (R-UNOWNED-1).

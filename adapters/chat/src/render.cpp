@@ -123,7 +123,8 @@ class Renderer {
     if (win->user) {
       if (const auto user = transaction().users().find(*win->user)) code = user->verification_code;
     }
-    send(message::winner(notification_.lottery_title, *win, code, settings_.admin_contact, now_),
+    send(message::winner(notification_.lottery_title, *win, code, settings_.admin_contact, now_,
+                         settings_.zone()),
          confirm_markup(win->id));
   }
 
@@ -132,8 +133,10 @@ class Renderer {
         notification_.winner ? transaction().winners().find(*notification_.winner) : std::nullopt;
     if (!win || !win->is_confirmable(now_)) return;
     send(notification_.kind == NotificationKind::kClaimReminder
-             ? text::notifications::claim_reminder(about(), win->deadline - now_, win->deadline)
-             : text::notifications::claim_extended(about(), win->deadline - now_, win->deadline),
+             ? text::notifications::claim_reminder(about(), win->deadline - now_, win->deadline,
+                                                   settings_.zone())
+             : text::notifications::claim_extended(about(), win->deadline - now_, win->deadline,
+                                                   settings_.zone()),
          confirm_markup(win->id));
   }
 

@@ -17,7 +17,7 @@ void stats(const CommandCall& /*call*/, Conversation& conversation) {
   }
   const bool more = stats->top_accounts.size() > kTopAccountsShown;
   if (more) stats->top_accounts.pop_back();
-  conversation.reply(text::reports::stats(*stats, more));
+  conversation.reply(text::reports::stats(*stats, more, conversation.settings.zone()));
 }
 
 // The winners as a CSV file; made when it is sent, so it shows the latest statuses.

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "lottery/core/display_text.hpp"
+#include "lottery/core/utc_zone.hpp"
 
 namespace lottery::chat::text {
 namespace {
@@ -54,17 +55,7 @@ std::string remaining(Duration left) {
   return std::to_string(hours) + " ч " + std::to_string(minutes) + " мин";
 }
 
-std::string moment(Instant at) {
-  const auto day = std::chrono::floor<std::chrono::days>(at);
-  const std::chrono::year_month_day date{day};
-  const std::chrono::hh_mm_ss time{std::chrono::floor<std::chrono::minutes>(at - day)};
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%02u.%02u.%04d %02lld:%02lld UTC",
-                static_cast<unsigned>(date.day()), static_cast<unsigned>(date.month()),
-                static_cast<int>(date.year()), static_cast<long long>(time.hours().count()),
-                static_cast<long long>(time.minutes().count()));
-  return buffer;
-}
+std::string moment(Instant at, const TimeZone& zone) { return escape(shown_time(at, zone)); }
 
 std::string plural(long long count, const char* one, const char* few, const char* many) {
   const long long last_two = count % 100;

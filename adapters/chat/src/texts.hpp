@@ -15,6 +15,7 @@
 #include "lottery/core/time.hpp"
 #include "lottery/core/user.hpp"
 #include "lottery/core/winner.hpp"
+#include "lottery/ports/time_zone.hpp"
 
 namespace lottery::chat::text {
 
@@ -42,8 +43,8 @@ inline constexpr std::string_view kButtonExpired = "Эта кнопка боль
 
 // "5 ч 12 мин", "3 мин", "меньше минуты"; "истёк" when nothing is left.
 [[nodiscard]] std::string remaining(Duration left);
-// "27.11.2026 10:00 UTC"
-[[nodiscard]] std::string moment(Instant at);
+// "27.11.2026 13:00 MSK": the civil time in the club's zone, with the zone's name.
+[[nodiscard]] std::string moment(Instant at, const TimeZone& zone);
 // The Russian plural of a count: "1 час", "2 часа", "5 часов".
 [[nodiscard]] std::string plural(long long count, const char* one, const char* few,
                                  const char* many);

@@ -14,8 +14,8 @@ std::string verified_win(const char* opening, const Winner& win) {
 
 }  // namespace
 
-std::string confirmed_note(Instant claimed_at) {
-  return "✅ <b>Выигрыш подтвержден</b> " + text::moment(claimed_at);
+std::string confirmed_note(Instant claimed_at, const TimeZone& zone) {
+  return "✅ <b>Выигрыш подтвержден</b> " + text::moment(claimed_at, zone);
 }
 
 std::string winners(LotteryId lottery, const LotteryWinners& view, bool unclaimed_only) {
@@ -65,9 +65,9 @@ std::string verified_before(const Winner& win) {
   return verified_win("Этот выигрыш уже был подтвержден: ", win);
 }
 
-std::string extended(WinnerId winner, Instant deadline, bool winner_told) {
+std::string extended(WinnerId winner, Instant deadline, bool winner_told, const TimeZone& zone) {
   return "✅ Срок подтверждения выигрыша #" + std::to_string(winner.value()) + " продлён до " +
-         text::moment(deadline) +
+         text::moment(deadline, zone) +
          (winner_told ? ". Победитель получил уведомление."
                       : ". Уведомить некого: у счета нет владельца в боте, в силе публичное "
                         "объявление. Когда владелец зарегистрируется, привяжите счет "

@@ -11,6 +11,7 @@
 #include "lottery/core/time.hpp"
 #include "lottery/core/verification_code.hpp"
 #include "lottery/core/winner.hpp"
+#include "lottery/ports/time_zone.hpp"
 
 namespace lottery::chat::text::claims {
 
@@ -19,7 +20,7 @@ inline constexpr std::string_view kAlreadyConfirmed = "Этот выигрыш �
 inline constexpr std::string_view kConfirmed = "✅ Выигрыш подтвержден!";
 
 // "✅ <b>Выигрыш подтвержден</b> 27.11.2026 10:00 UTC", under the winner message.
-[[nodiscard]] std::string confirmed_note(Instant claimed_at);
+[[nodiscard]] std::string confirmed_note(Instant claimed_at, const TimeZone& zone);
 // "🏆 Результаты розыгрыша #1 «Новый год»:\n1 место — @ivan (КК: 2223, счет 11-…) ✅
 // Подтвержден [#5]\n…"; only the unconfirmed ones ("⏳ Неподтверждённые выигрыши …") when
 // `unclaimed_only`.
@@ -37,7 +38,8 @@ inline constexpr std::string_view kConfirmed = "✅ Выигрыш подтве�
 [[nodiscard]] std::string verified_before(const Winner& win);
 // "✅ Срок подтверждения выигрыша #5 продлён до 27.11.2026 10:00 UTC. Победитель получил
 // уведомление." or, when the account has no owner in the bot, that nobody could be told.
-[[nodiscard]] std::string extended(WinnerId winner, Instant deadline, bool winner_told);
+[[nodiscard]] std::string extended(WinnerId winner, Instant deadline, bool winner_told,
+                                   const TimeZone& zone);
 // "🎁 Приз по выигрышу #5 отмечен как вручённый."
 [[nodiscard]] std::string prize_given(WinnerId winner);
 

@@ -69,12 +69,12 @@ std::string redrawn(LotteryId lottery, const RedrawReport& report) {
   return html;
 }
 
-std::string info(const LotteryInfo& info, DrawRandomness& randomness) {
+std::string info(const LotteryInfo& info, DrawRandomness& randomness, const TimeZone& zone) {
   const Lottery& lottery = info.lottery;
   const bool drawn = lottery.drawn_at.has_value();
   std::string html = "🎟 <b>Розыгрыш #" + std::to_string(lottery.id.value()) + " " +
                      text::title(lottery.title) + "</b>\nСтатус: " +
-                     (drawn ? "проведён " + text::moment(*lottery.drawn_at) : "открыт") +
+                     (drawn ? "проведён " + text::moment(*lottery.drawn_at, zone) : "открыт") +
                      "\nУчастников: " + std::to_string(info.entries) + "\nПризы:\n";
   for (const Prize& prize : lottery.prizes) {
     html += text::place_and_prize(prize.place, prize.text) + "\n";

@@ -12,6 +12,7 @@
 #include "lottery/core/lottery_service.hpp"
 #include "lottery/core/query_service.hpp"
 #include "lottery/ports/draw_randomness.hpp"
+#include "lottery/ports/time_zone.hpp"
 
 namespace lottery::chat::text::lotteries {
 
@@ -33,6 +34,7 @@ inline constexpr std::string_view kNone = "Розыгрышей пока нет.
 [[nodiscard]] std::string redrawn(LotteryId lottery, const RedrawReport& report);
 // "🎟 <b>Розыгрыш #1 «Новый год»</b>\nСтатус: открыт\n…"
 // with the entries, the prizes and the fairness data.
-[[nodiscard]] std::string info(const LotteryInfo& info, DrawRandomness& randomness);
+[[nodiscard]] std::string info(const LotteryInfo& info, DrawRandomness& randomness,
+                               const TimeZone& zone);
 
 }  // namespace lottery::chat::text::lotteries

@@ -8,9 +8,9 @@ namespace {
 
 // The reminder and the extension differ only in how they open.
 std::string claim_deadline(const char* opening, std::string_view about, Duration left,
-                           Instant deadline) {
+                           Instant deadline, const TimeZone& zone) {
   return opening + std::string(about) + ".\nОсталось " + text::remaining(left) + " (до " +
-         text::moment(deadline) + ").";
+         text::moment(deadline, zone) + ").";
 }
 
 // The drawn and redrawn reports to admins differ only in how they open.
@@ -61,12 +61,14 @@ std::string handed_over_expired(std::string_view account, std::string_view about
          message::contact_suffix(admin_contact) + ".";
 }
 
-std::string claim_reminder(std::string_view about, Duration left, Instant deadline) {
-  return claim_deadline("⏰ Напоминание: подтвердите выигрыш — ", about, left, deadline);
+std::string claim_reminder(std::string_view about, Duration left, Instant deadline,
+                           const TimeZone& zone) {
+  return claim_deadline("⏰ Напоминание: подтвердите выигрыш — ", about, left, deadline, zone);
 }
 
-std::string claim_extended(std::string_view about, Duration left, Instant deadline) {
-  return claim_deadline("🔄 Срок подтверждения выигрыша продлён — ", about, left, deadline);
+std::string claim_extended(std::string_view about, Duration left, Instant deadline,
+                           const TimeZone& zone) {
+  return claim_deadline("🔄 Срок подтверждения выигрыша продлён — ", about, left, deadline, zone);
 }
 
 std::string account_added(std::string_view number) {

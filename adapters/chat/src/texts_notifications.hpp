@@ -12,6 +12,7 @@
 #include "lottery/core/account_number.hpp"
 #include "lottery/core/time.hpp"
 #include "lottery/ports/outbox.hpp"
+#include "lottery/ports/time_zone.hpp"
 
 namespace lottery::chat::text::notifications {
 
@@ -35,9 +36,11 @@ namespace lottery::chat::text::notifications {
                                               std::string_view admin_contact);
 // "⏰ Напоминание: подтвердите выигрыш — «Новый год», ….\nОсталось 5 ч (до 27.11.2026 10:00
 // UTC)."
-[[nodiscard]] std::string claim_reminder(std::string_view about, Duration left, Instant deadline);
+[[nodiscard]] std::string claim_reminder(std::string_view about, Duration left, Instant deadline,
+                                         const TimeZone& zone);
 // "🔄 Срок подтверждения выигрыша продлён — «Новый год», ….\nОсталось 24 ч (до …)."
-[[nodiscard]] std::string claim_extended(std::string_view about, Duration left, Instant deadline);
+[[nodiscard]] std::string claim_extended(std::string_view about, Duration left, Instant deadline,
+                                         const TimeZone& zone);
 // "✅ К вашему профилю добавлен счет: 11-22-33-44-55-66-77"
 [[nodiscard]] std::string account_added(std::string_view number);
 // "✅ К вашему профилю добавлены счета (12):\n11-…\n33-…\n… и ещё 2": `lines` (raw) lists

@@ -11,7 +11,7 @@ std::string card_or_dash(const std::optional<ClubCard>& card) {
 
 }  // namespace
 
-std::string stats(const Stats& stats, bool more_accounts) {
+std::string stats(const Stats& stats, bool more_accounts, const TimeZone& zone) {
   std::string html = "📊 <b>Победители по клубным картам</b>\n";
   if (stats.winners_by_card.empty()) html += "нет\n";
   for (const auto& row : stats.winners_by_card) {
@@ -32,8 +32,8 @@ std::string stats(const Stats& stats, bool more_accounts) {
   for (const auto& row : stats.unclaimed) {
     html += "#" + std::to_string(row.lottery.value()) + " " + text::title(row.lottery_title) +
             ", " + text::place_and_prize(row.place, row.prize) + ", счет " + row.account.str() +
-            " (КК " + card_or_dash(row.club_card) + "), срок истек " + text::moment(row.deadline) +
-            "\n";
+            " (КК " + card_or_dash(row.club_card) + "), срок истек " +
+            text::moment(row.deadline, zone) + "\n";
   }
   return html;
 }

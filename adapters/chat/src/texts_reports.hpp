@@ -7,6 +7,7 @@
 
 #include "lottery/core/ids.hpp"
 #include "lottery/core/query_service.hpp"
+#include "lottery/ports/time_zone.hpp"
 
 namespace lottery::chat::text::reports {
 
@@ -16,7 +17,7 @@ inline constexpr std::string_view kNoData = "Нет данных";
 // "📊 <b>Победители по клубным картам</b>\n2223 Иван: выигрышей 2, подтверждено 1\n…
 // Нет данных: выигрышей 1, подтверждено 0", then the most entered accounts (and, when
 // `more_accounts`, where the full list is) and the unclaimed wins past their deadline.
-[[nodiscard]] std::string stats(const Stats& stats, bool more_accounts);
+[[nodiscard]] std::string stats(const Stats& stats, bool more_accounts, const TimeZone& zone);
 // "Розыгрыш #7 ещё не проведён: победителей нет."
 [[nodiscard]] std::string not_drawn(LotteryId lottery);
 

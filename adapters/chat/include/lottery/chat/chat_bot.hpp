@@ -10,12 +10,19 @@
 #include "lottery/core/dependencies.hpp"
 #include "lottery/core/error.hpp"
 #include "lottery/core/notification.hpp"
+#include "lottery/ports/time_zone.hpp"
 
 namespace lottery::chat {
 
 struct ChatSettings {
   std::string bot_username;   // without '@': commands addressed to other bots are ignored
   std::string admin_contact;  // shown to winners, e.g. "@club_admin"
+  // The club's zone for every time shown (R-TIME-1); UTC when none. Not owned: it
+  // outlives the bot.
+  const TimeZone* time_zone{nullptr};
+
+  // The zone to show times in.
+  [[nodiscard]] const TimeZone& zone() const;
 };
 
 struct UpdateOutcome {
