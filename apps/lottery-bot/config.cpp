@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "lottery/sms/http_sms_gateway.hpp"
 #include "lottery/system/tz_database_zone.hpp"
 
 namespace lottery::bot {
@@ -32,6 +33,10 @@ constexpr Setting kSettings[] = {
     {"ANNOUNCE_CHAT_ID", "channel or group for public results"},
     {"CLAIM_WINDOW", "time to confirm a win: 3s, 90m, 24h (default 24h)"},
     {"TIME_ZONE", "IANA time zone of the times shown to people (default Europe/Moscow)"},
+    {"SMS_GATEWAY_URL",
+     "SMS gateway for the second factor: http(s) URL with {phone} and {text} (default: off)"},
+    {"SMS_GATEWAY_METHOD", "GET or POST (default GET)"},
+    {"SMS_GATEWAY_AUTH", "Authorization header for the SMS gateway, e.g. Bearer …"},
     {"BOT_MODE", "polling or webhook (default polling)"},
     {"WEBHOOK_URL", "public https URL of the webhook (webhook mode)"},
     {"WEBHOOK_SECRET", "secret token Telegram sends with each update (webhook mode)"},
@@ -179,6 +184,27 @@ Parsed read_database(const Values& values, Config& config) {
   return {};
 }
 
+// SMS_GATEWAY_URL, SMS_GATEWAY_METHOD, SMS_GATEWAY_AUTH (R-2FA-1).
+Parsed read_sms_gateway(const Values& values, Config& config) {
+  if (const auto* url = value_of(values, "SMS_GATEWAY_URL")) config.sms_gateway_url = *url;
+  if (const auto* method = value_of(values, "SMS_GATEWAY_METHOD")) {
+    config.sms_gateway_method = *method;
+  }
+  if (const auto* auth = value_of(values, "SMS_GATEWAY_AUTH")) config.sms_gateway_auth = *auth;
+  if (config.sms_gateway_url.empty()) return {};
+  const sms::GatewaySettings settings{config.sms_gateway_url, config.sms_gateway_method,
+                                      config.sms_gateway_auth};
+  if (const auto problem = sms::check(settings)) {
+    const bool about_method = problem->find("method") != std::string::npos;
+    const bool about_auth = problem->find("authorization") != std::string::npos;
+    return bad(about_method ? "SMS_GATEWAY_METHOD"
+               : about_auth ? "SMS_GATEWAY_AUTH"
+                            : "SMS_GATEWAY_URL",
+               *problem);
+  }
+  return {};
+}
+
 // ADMIN_IDS, ADMIN_CONTACT, ANNOUNCE_CHAT_ID, CLAIM_WINDOW, TIME_ZONE.
 Parsed read_club(const Values& values, Config& config) {
   const auto get = [&](const char* variable) { return value_of(values, variable); };
@@ -209,6 +235,7 @@ Parsed read_club(const Values& values, Config& config) {
     if (!parsed) return bad("CLAIM_WINDOW", "must be a duration such as 3s, 90m or 24h");
     config.claim_window = *parsed;
   }
+  if (auto refused = read_sms_gateway(values, config); !refused) return refused;
   if (const auto* zone = get("TIME_ZONE")) config.time_zone = *zone;
   if (!system::TzDatabaseZone::locate(config.time_zone)) {
     return bad("TIME_ZONE", "«" + config.time_zone +

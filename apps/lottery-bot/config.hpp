@@ -28,6 +28,10 @@ struct Config {
   // The IANA zone every time shown to people is in (R-TIME-1); checked against the
   // system's tz database when read.
   std::string time_zone{"Europe/Moscow"};
+  // R-2FA-1: the SMS gateway of the second factor; no URL, no second factor.
+  std::string sms_gateway_url;
+  std::string sms_gateway_method{"GET"};
+  std::string sms_gateway_auth;  // the Authorization header's value; never logged
   Mode mode{Mode::kPolling};
   std::string webhook_url;
   std::string webhook_secret;

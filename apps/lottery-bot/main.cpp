@@ -17,6 +17,7 @@
 #include "lottery/core/maintenance_job.hpp"
 #include "lottery/db/database.hpp"
 #include "lottery/ports/storage_error.hpp"
+#include "lottery/sms/http_sms_gateway.hpp"
 #include "lottery/system/hmac_draw_randomness.hpp"
 #include "lottery/system/secure_random.hpp"
 #include "lottery/system/system_clock.hpp"
@@ -288,7 +289,15 @@ int run_bot(const Ground& ground) {
   system::SystemClock clock;
   system::SecureRandom random;
   system::HmacDrawRandomness draw_randomness;
-  const Dependencies deps{ground.database, clock, random, draw_randomness, settings_of(config)};
+  // R-2FA-1: with a gateway, a button confirmation also needs the code sent by SMS.
+  std::unique_ptr<sms::HttpSmsGateway> sms_gateway;
+  if (!config.sms_gateway_url.empty()) {
+    sms_gateway = std::make_unique<sms::HttpSmsGateway>(sms::GatewaySettings{
+        config.sms_gateway_url, config.sms_gateway_method, config.sms_gateway_auth});
+    spdlog::info("second factor: button confirmations need a code sent by SMS");
+  }
+  const Dependencies deps{ground.database, clock,       random, draw_randomness,
+                          settings_of(config), sms_gateway.get()};
   const telegram::ApiEndpoint endpoint{config.api_url, config.token, config.ca_file};
   const auto make_client = [&endpoint] { return std::make_unique<telegram::ApiClient>(endpoint); };
   telegram::ApiClient setup_client(endpoint);

@@ -1,9 +1,11 @@
 #include "lottery/core/claim_service.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <string>
 
+#include "lottery/core/random.hpp"
 #include "support.hpp"
 
 namespace lottery {
@@ -28,6 +30,13 @@ void after_claim(Transaction& transaction, const Settings& settings, const Winne
   message.kind = NotificationKind::kAdminWinConfirmed;
   detail::notify_admins(transaction, settings, message);
   detail::close_if_settled(transaction, win.lottery, now, actor);
+}
+
+// "+7 *** ***-**-33": enough for the winner to recognise their phone, not for others.
+std::string masked(const Phone& phone) {
+  const std::string& digits = phone.str();  // "+79001112233"
+  if (digits.size() < 5) return "***";
+  return digits.substr(0, 2) + " *** ***-**-" + digits.substr(digits.size() - 2);
 }
 
 // The error for a win that can no longer be confirmed.
@@ -56,14 +65,15 @@ Result<ConfirmOutcome> ClaimService::confirm_by_button(TelegramUserId presser, W
           refused_lottery = win->lottery;
           return fail(ErrorCode::kNotYourWin, std::to_string(winner_id.value()));
         }
-        if (win->status == WinStatus::kClaimed) return ConfirmOutcome{*win, true};
+        if (win->status == WinStatus::kClaimed) return ConfirmOutcome{*win, true, {}};
         if (!win->is_confirmable(now)) return tl::unexpected(unconfirmable(*win));
+        if (deps_.sms != nullptr) return send_sms_code(transaction, *win, *owner, now, actor);
         detail::record_owner(transaction, *win, *owner, now, actor);
         if (!transaction.winners().claim(win->id, now, ClaimMethod::kButton, std::nullopt)) {
           // A concurrent confirmation or expiry settled it first.
           auto current = transaction.winners().find(winner_id);
           if (current && current->status == WinStatus::kClaimed) {
-            return ConfirmOutcome{*current, true};
+            return ConfirmOutcome{*current, true, {}};
           }
           return tl::unexpected(unconfirmable(current.value_or(*win)));
         }
@@ -71,7 +81,7 @@ Result<ConfirmOutcome> ClaimService::confirm_by_button(TelegramUserId presser, W
         win->claimed_at = now;
         win->claimed_how = ClaimMethod::kButton;
         after_claim(transaction, deps_.settings, *win, now, actor, AuditAction::kWinConfirmed);
-        return ConfirmOutcome{*win, false};
+        return ConfirmOutcome{*win, false, {}};
       });
   if (!result && refused_presser) {
     // R-CLAIM-2: someone pressed a button that is not theirs; keep a trace of it.
@@ -85,6 +95,80 @@ Result<ConfirmOutcome> ClaimService::confirm_by_button(TelegramUserId presser, W
     });
   }
   return result;
+}
+
+Result<ConfirmOutcome> ClaimService::send_sms_code(Transaction& transaction, const Winner& win,
+                                                  const User& owner, Instant now,
+                                                  const Actor& actor) {
+  if (!owner.phone) return fail(ErrorCode::kNoPhoneForSecondFactor);
+  const std::string shown = masked(*owner.phone);
+  // A second press within a minute sends nothing: a code is on its way.
+  if (const auto open = transaction.winners().challenge(win.id);
+      open && open->user == owner.id && open->expires_at > now &&
+      now - open->created_at < kSmsResendAfter) {
+    return ConfirmOutcome{win, false, shown};
+  }
+  char digits[8];
+  std::snprintf(digits, sizeof digits, "%06llu",
+                static_cast<unsigned long long>(uniform_below(deps_.random, 1'000'000)));
+  transaction.winners().start_challenge(
+      SmsChallenge{win.id, owner.id, digits, now + kSmsCodeLifetime, kSmsCodeAttempts, now});
+  detail::audit(transaction, now, actor, AuditAction::kWinSmsSent, win.lottery, win.id,
+                "to " + shown);
+  // Sent before the commit: a failed send leaves no challenge behind. (A retried
+  // transaction may send a second code; the last one counts.)
+  if (!deps_.sms->send_code(*owner.phone, digits)) return fail(ErrorCode::kSmsNotSent);
+  return ConfirmOutcome{win, false, shown};
+}
+
+Result<ConfirmOutcome> ClaimService::confirm_with_sms_code(TelegramUserId presser,
+                                                           WinnerId winner_id,
+                                                           std::string_view typed) {
+  const Actor actor{ActorKind::kUser, presser};
+  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<ConfirmOutcome> {
+    const Instant now = deps_.clock.now();
+    auto win = transaction.winners().find(winner_id);
+    if (!win) return fail(ErrorCode::kUnknownWinner, std::to_string(winner_id.value()));
+    const auto owner = detail::owner_of(transaction, *win);
+    if (!owner || owner->telegram_id != presser) {
+      return fail(ErrorCode::kNotYourWin, std::to_string(winner_id.value()));
+    }
+    if (win->status == WinStatus::kClaimed) return ConfirmOutcome{*win, true, {}};
+    const auto challenge = transaction.winners().challenge(win->id);
+    // A refusal is kept, though the answer is one: guessing codes leaves a trail.
+    const auto refuse = [&](ErrorCode code, std::string detail) -> Result<ConfirmOutcome> {
+      detail::audit(transaction, now, actor, AuditAction::kWinSmsRefused, win->lottery, win->id,
+                    std::string(to_string(code)));
+      transaction.commit();
+      return fail(code, std::move(detail));
+    };
+    if (!challenge || challenge->user != owner->id) {
+      return refuse(ErrorCode::kNoSmsChallenge, {});
+    }
+    if (!win->is_confirmable(now)) return tl::unexpected(unconfirmable(*win));
+    if (challenge->expires_at <= now) {
+      transaction.winners().end_challenge(win->id);
+      return refuse(ErrorCode::kSmsCodeExpired, {});
+    }
+    if (detail::trim(typed) != challenge->code) {
+      if (!transaction.winners().spend_attempt(win->id)) {
+        throw StorageError(StorageError::Kind::kConflict, "challenge changed meanwhile");
+      }
+      const int left = challenge->attempts_left - 1;
+      if (left <= 0) transaction.winners().end_challenge(win->id);
+      return refuse(ErrorCode::kWrongSmsCode, std::to_string(left));
+    }
+    transaction.winners().end_challenge(win->id);
+    detail::record_owner(transaction, *win, *owner, now, actor);
+    if (!transaction.winners().claim(win->id, now, ClaimMethod::kButton, std::nullopt)) {
+      throw StorageError(StorageError::Kind::kConflict, "win changed during the confirmation");
+    }
+    win->status = WinStatus::kClaimed;
+    win->claimed_at = now;
+    win->claimed_how = ClaimMethod::kButton;
+    after_claim(transaction, deps_.settings, *win, now, actor, AuditAction::kWinConfirmed);
+    return ConfirmOutcome{*win, false, {}};
+  });
 }
 
 Result<bool> ClaimService::refuse_forged_press(TelegramUserId presser, std::string_view data) {

@@ -76,7 +76,7 @@ constexpr NameTable<NotificationKind, 18> kNotificationKinds{{
     {NotificationKind::kReplyEdit, "reply_edit"},
 }};
 
-constexpr NameTable<AuditAction, 24> kAuditActions{{
+constexpr NameTable<AuditAction, 26> kAuditActions{{
     {AuditAction::kUserRegistered, "user.registered"},
     {AuditAction::kAccountAdded, "account.added"},
     {AuditAction::kAccountLinked, "account.linked"},
@@ -101,9 +101,11 @@ constexpr NameTable<AuditAction, 24> kAuditActions{{
     {AuditAction::kWinNotified, "win.notified"},
     {AuditAction::kAccountMoved, "account.moved"},
     {AuditAction::kCodeRenewed, "user.code_renewed"},
+    {AuditAction::kWinSmsSent, "win.sms_sent"},
+    {AuditAction::kWinSmsRefused, "win.sms_refused"},
 }};
 
-constexpr NameTable<ErrorCode, 38> kErrorCodes{{
+constexpr NameTable<ErrorCode, 43> kErrorCodes{{
     {ErrorCode::kInvalidArgument, "invalid_argument"},
     {ErrorCode::kInvalidClubCard, "invalid_club_card"},
     {ErrorCode::kInvalidAccountNumber, "invalid_account_number"},
@@ -139,6 +141,11 @@ constexpr NameTable<ErrorCode, 38> kErrorCodes{{
     {ErrorCode::kUnknownCode, "unknown_code"},
     {ErrorCode::kNoClient, "no_client"},
     {ErrorCode::kAccountWithoutOwner, "account_without_owner"},
+    {ErrorCode::kNoPhoneForSecondFactor, "no_phone_for_second_factor"},
+    {ErrorCode::kSmsNotSent, "sms_not_sent"},
+    {ErrorCode::kNoSmsChallenge, "no_sms_challenge"},
+    {ErrorCode::kSmsCodeExpired, "sms_code_expired"},
+    {ErrorCode::kWrongSmsCode, "wrong_sms_code"},
     {ErrorCode::kConflict, "conflict"},
     {ErrorCode::kStorageUnavailable, "storage_unavailable"},
     {ErrorCode::kAmbiguousWin, "ambiguous_win"},

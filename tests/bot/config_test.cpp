@@ -26,6 +26,7 @@ TEST(Config, DefaultsFollowTheSpec) {
   EXPECT_EQ(config->log_level, "info");
   EXPECT_TRUE(config->admin_ids.empty());
   EXPECT_EQ(config->time_zone, "Europe/Moscow");
+  EXPECT_EQ(config->sms_gateway_url, "");  // no second factor unless a gateway is set
 }
 
 TEST(Config, ReadsEverySettingFromTheEnvironmentOrFlags) {
@@ -60,7 +61,6 @@ TEST(Config, EachBadSettingIsNamedInOneLineWithoutTheToken) {
       {with_token({{"TIME_ZONE", "Moscow"}}), "TIME_ZONE"},
       {with_token({{"TIME_ZONE", "MSK"}}), "TIME_ZONE"},
       {with_token({{"TIME_ZONE", "../../../etc/passwd"}}), "TIME_ZONE"},
-      {with_token({{"TIME_ZONE", ""}}), "TIME_ZONE"},
       {with_token({{"BOT_MODE", "push"}}), "BOT_MODE"},
       {with_token({{"BOT_MODE", "webhook"}}), "WEBHOOK_URL"},
       {with_token({{"BOT_MODE", "webhook"}, {"WEBHOOK_URL", "https://x/y"}}), "WEBHOOK_SECRET"},
@@ -83,12 +83,21 @@ TEST(Config, EachBadSettingIsNamedInOneLineWithoutTheToken) {
                    {"WEBHOOK_URL", "https://bot.example.org/hook#fragment"},
                    {"WEBHOOK_SECRET", "s"}}),
        "WEBHOOK_URL"},
+      {with_token({{"SMS_GATEWAY_URL", "https://sms.example/send?to={phone}"}}), "SMS_GATEWAY_URL"},
+      {with_token({{"SMS_GATEWAY_URL", "sms.example/{phone}/{text}"}}), "SMS_GATEWAY_URL"},
+      {with_token({{"SMS_GATEWAY_URL", "https://sms.example/{phone}/{text}"},
+                   {"SMS_GATEWAY_METHOD", "PUT"}}),
+       "SMS_GATEWAY_METHOD"},
+      {with_token({{"SMS_GATEWAY_URL", "https://sms.example/{phone}/{text}"},
+                   {"SMS_GATEWAY_AUTH", "Bearer sms-secret\r\nX: y"}}),
+       "SMS_GATEWAY_AUTH"},
   };
   for (const auto& [environment, setting] : cases) {
     const auto config = parse_config(environment, {});
     ASSERT_FALSE(config) << setting;
     EXPECT_EQ(config.error().rfind(setting + ": ", 0), 0U) << config.error();
     EXPECT_THAT(config.error(), Not(HasSubstr(kToken)));
+    EXPECT_THAT(config.error(), Not(HasSubstr("sms-secret")));
     EXPECT_EQ(config.error().find('\n'), std::string::npos);
   }
   EXPECT_THAT(parse_config(with_token(), {"--frobnicate"}).error(), HasSubstr("--frobnicate"));

@@ -6,6 +6,7 @@
 
 #include "chat_test_fixture.hpp"
 #include "fakes/fixed_offset_zone.hpp"
+#include "fakes/recording_sms_gateway.hpp"
 #include "lottery/core/claim_service.hpp"
 
 namespace lottery::chat {
@@ -197,6 +198,57 @@ TEST_F(ChatTest, TimesAreShownInTheClubsZone) {
   EXPECT_THAT(won.html, HasSubstr("Срок подтверждения: до 02.01.2026 13:00 MSK"));
   EXPECT_THAT(won.html, Not(HasSubstr("UTC")));
   EXPECT_THAT(reply_to(kBoris, "/lottery_info 1"), HasSubstr("проведён 01.01.2026 13:00 MSK"));
+}
+
+// R-2FA-1 as the winner meets it: the button sends a code by SMS, the next message is
+// the code; a wrong one says how many tries are left, the right one confirms.
+TEST_F(ChatTest, WithAnSmsGatewayTheButtonAsksForTheCodeSentByText) {
+  testing::RecordingSmsGateway gateway;
+  Dependencies with_sms{store_, clock_, random_, draw_randomness_, settings_};
+  with_sms.sms = &gateway;
+  bot_ = std::make_unique<ChatBot>(with_sms, ChatSettings{"club_lottery_bot", "@club_admin"});
+  say(kAnna, "/start");
+  say(kAnna, "2223");
+  say(kAnna, "+7 900 111-22-33");
+  say(kAdmin, "/add_account 2223 11-22-33-44-55-66-77");
+  say(kAdmin, "/new_lottery Лето");
+  say(kAdmin, "1 Велосипед");
+  say(kAdmin, "/enroll 1 all");
+  say(kAdmin, "/draw 1");
+
+  const ButtonAnswer popup = press(kAnna, "confirm_win_1", 501);
+  EXPECT_EQ(popup.text, "Код отправлен в СМС на +7 *** ***-**-33");
+  ASSERT_EQ(gateway.sent.size(), 1U);
+  std::string asked;
+  for (const auto& message : last_press_messages_) asked += message.html;
+  EXPECT_THAT(asked, HasSubstr("отправьте сюда код из СМС"));
+  const std::string code = gateway.sent[0].second;
+  const std::string wrong = code == "000000" ? "111111" : "000000";
+  EXPECT_THAT(reply_to(kAnna, wrong), HasSubstr("Неверный код. Осталось попыток: 4."));
+  const auto confirmed = say(kAnna, code);
+  std::string to_anna;
+  bool edited = false;
+  for (const auto& message : confirmed) {
+    if (message.chat == private_chat_of(TelegramUserId{kAnna})) to_anna += message.html;
+    edited = edited || message.edit_message_id == 501;
+  }
+  EXPECT_THAT(to_anna, HasSubstr("✅ Выигрыш подтвержден!"));
+  EXPECT_TRUE(edited);  // the winner message loses its button, as after a plain press
+  EXPECT_THAT(reply_to(kAdmin, "/winner_status 1"), HasSubstr("✅ Подтвержден"));
+  EXPECT_THAT(reply_to(kAnna, code), HasSubstr("Не понимаю"));  // the dialogue is over
+}
+
+// Without a phone on the card the winner is sent to the admin.
+TEST_F(ChatTest, WithAnSmsGatewayAWinnerWithoutAPhoneIsSentToTheAdmin) {
+  testing::RecordingSmsGateway gateway;
+  Dependencies with_sms{store_, clock_, random_, draw_randomness_, settings_};
+  with_sms.sms = &gateway;
+  bot_ = std::make_unique<ChatBot>(with_sms, ChatSettings{"club_lottery_bot", "@club_admin"});
+  anna_wins();
+  const ButtonAnswer popup = press(kAnna, "confirm_win_1");
+  EXPECT_THAT(popup.text, HasSubstr("нет телефона"));
+  EXPECT_THAT(popup.text, HasSubstr("@club_admin"));
+  EXPECT_TRUE(gateway.sent.empty());
 }
 
 }  // namespace

@@ -208,11 +208,42 @@ TYPED_TEST_P(WinnerRepositoryContract, OpenWinsArePendingOrExpiredNotRedrawn) {
   });
 }
 
+// R-2FA-1's challenge: one per win, replaced by a new one, tries spent one by one and
+// never below zero, closed once used.
+TYPED_TEST_P(WinnerRepositoryContract, KeepsOneSecondFactorChallengePerWin) {
+  const WinnerId id = this->add_pending();
+  this->read([&](Transaction& t) { EXPECT_EQ(t.winners().challenge(id), std::nullopt); });
+  const SmsChallenge first{id, this->owner_, "123456", kT0 + std::chrono::minutes{10}, 2, kT0};
+  this->committed([&](Transaction& t) {
+    t.winners().start_challenge(first);
+    return 0;
+  });
+  this->read([&](Transaction& t) { EXPECT_EQ(t.winners().challenge(id), first); });
+  EXPECT_TRUE(this->change([&](Transaction& t) { return t.winners().spend_attempt(id); }));
+  EXPECT_TRUE(this->change([&](Transaction& t) { return t.winners().spend_attempt(id); }));
+  EXPECT_FALSE(this->change([&](Transaction& t) { return t.winners().spend_attempt(id); }));
+  this->read([&](Transaction& t) { EXPECT_EQ(t.winners().challenge(id)->attempts_left, 0); });
+  const SmsChallenge second{id,       this->owner_,
+                            "654321", kT0 + std::chrono::minutes{20},
+                            5,        kT0 + std::chrono::minutes{10}};
+  this->committed([&](Transaction& t) {
+    t.winners().start_challenge(second);
+    return 0;
+  });
+  this->read([&](Transaction& t) { EXPECT_EQ(t.winners().challenge(id), second); });
+  this->committed([&](Transaction& t) {
+    t.winners().end_challenge(id);
+    return 0;
+  });
+  this->read([&](Transaction& t) { EXPECT_EQ(t.winners().challenge(id), std::nullopt); });
+  EXPECT_FALSE(this->change([&](Transaction& t) { return t.winners().spend_attempt(id); }));
+}
+
 REGISTER_TYPED_TEST_SUITE_P(WinnerRepositoryContract, StoresTheWinAndItsVerification,
                             ClaimsOnceWhilePendingAndBeforeTheDeadline, NoClaimAtOrAfterTheDeadline,
                             ExpiresRedrawsAndExtendsOnlyFromTheRightStates,
                             RemindersAndPrizeHandOverHappenOnce, ListsByLotteryUserAndAccount,
-                            FindsWinsDueForExpiryAndReminder,
-                            OpenWinsArePendingOrExpiredNotRedrawn);
+                            FindsWinsDueForExpiryAndReminder, OpenWinsArePendingOrExpiredNotRedrawn,
+                            KeepsOneSecondFactorChallengePerWin);
 
 }  // namespace lottery::contract

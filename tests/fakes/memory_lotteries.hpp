@@ -286,6 +286,28 @@ class MemoryWinners : public WinnerRepository {
     winner->prize_given_at = at;
     return true;
   }
+  void start_challenge(const SmsChallenge& challenge) override {
+    writes_.before("winners.start_challenge");
+    writes_.state().challenges[challenge.winner.value()] = challenge;
+  }
+  std::optional<SmsChallenge> challenge(WinnerId id) override {
+    const auto found = writes_.state().challenges.find(id.value());
+    if (found == writes_.state().challenges.end()) return std::nullopt;
+    return found->second;
+  }
+  bool spend_attempt(WinnerId id) override {
+    writes_.before("winners.spend_attempt");
+    const auto found = writes_.state().challenges.find(id.value());
+    if (found == writes_.state().challenges.end() || found->second.attempts_left <= 0) {
+      return false;
+    }
+    --found->second.attempts_left;
+    return true;
+  }
+  void end_challenge(WinnerId id) override {
+    writes_.before("winners.end_challenge");
+    writes_.state().challenges.erase(id.value());
+  }
   void set_user(WinnerId id, UserId user) override {
     writes_.before("winners.set_user");
     if (Winner* winner = get(id)) winner->user = user;

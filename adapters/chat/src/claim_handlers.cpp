@@ -1,6 +1,9 @@
 // Confirming wins (the winner's button, the admin's code), their status, deadlines and
 // prizes.
 
+#include <charconv>
+
+#include "dialogues.hpp"
 #include "handlers.hpp"
 #include "lottery/core/claim_service.hpp"
 #include "lottery/core/query_service.hpp"
@@ -73,6 +76,15 @@ void confirm_win(const ButtonPress& press, const ConfirmWinButton& button,
     }
     return;
   }
+  if (outcome->code_sent_to) {
+    // R-2FA-1: the win waits for the code sent by SMS, typed as the next message.
+    conversation.answer =
+        ButtonAnswer{press.query_id, text::claims::sms_sent(*outcome->code_sent_to), false};
+    save_step(conversation, DialogueStep::kSmsCode,
+              std::to_string(winner.value()) + " " + std::to_string(press.message_id));
+    conversation.reply(text::claims::enter_sms_code(*outcome->code_sent_to));
+    return;
+  }
   conversation.answer =
       ButtonAnswer{press.query_id,
                    std::string(outcome->already_confirmed ? text::claims::kAlreadyConfirmed
@@ -81,6 +93,44 @@ void confirm_win(const ButtonPress& press, const ConfirmWinButton& button,
   if (!outcome->already_confirmed) {
     edit_winner_message(
         press, winner,
+        text::claims::confirmed_note(*outcome->winner.claimed_at, conversation.settings.zone()),
+        conversation);
+  }
+}
+
+void sms_code(const Dialogue& dialogue, const IncomingMessage& message,
+              Conversation& conversation) {
+  const auto ids = words(dialogue.data);
+  const auto winner = ids.size() == 2 ? parse_id<WinnerId>(ids[0]) : std::nullopt;
+  std::int64_t message_id_value = 0;
+  const auto message_id =
+      ids.size() == 2 && std::from_chars(ids[1].data(), ids[1].data() + ids[1].size(),
+                                         message_id_value)
+                                 .ec == std::errc{}
+          ? std::optional{message_id_value}
+          : std::nullopt;
+  if (!winner || !message_id) {
+    conversation.transaction.dialogues().remove(dialogue.chat, dialogue.user);
+    conversation.reply(std::string(text::kNotUnderstood));
+    return;
+  }
+  const auto outcome = conversation.checked(ClaimService(conversation.deps)
+                                                .confirm_with_sms_code(conversation.user.id,
+                                                                       *winner, message.text));
+  const bool try_again = !outcome && outcome.error().code == ErrorCode::kWrongSmsCode &&
+                         outcome.error().detail != "0";
+  if (!try_again) conversation.transaction.dialogues().remove(dialogue.chat, dialogue.user);
+  if (!outcome) {
+    conversation.reply_error(outcome.error());
+    return;
+  }
+  conversation.reply(std::string(outcome->already_confirmed ? text::claims::kAlreadyConfirmed
+                                                            : text::claims::kConfirmed));
+  if (!outcome->already_confirmed) {
+    const ButtonPress original{"", {conversation.user.id, "", ""}, conversation.chat, *message_id,
+                               ""};
+    edit_winner_message(
+        original, *winner,
         text::claims::confirmed_note(*outcome->winner.claimed_at, conversation.settings.zone()),
         conversation);
   }

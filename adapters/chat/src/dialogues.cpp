@@ -30,6 +30,7 @@ constexpr std::array kSteps{
     StepEntry{DialogueStep::kAccountLines, "add_accounts", "lines", true, &handlers::account_lines},
     StepEntry{DialogueStep::kAccountLottery, "add_accounts", "lottery", false,
               &handlers::account_lottery_reminder},
+    StepEntry{DialogueStep::kSmsCode, "confirm_win", "sms_code", false, &handlers::sms_code},
 };
 
 const StepEntry* entry_of(const Dialogue& dialogue) {

@@ -17,6 +17,7 @@ enum class DialogueStep {
   kLotteryPrizes,      // /new_lottery: waiting for the prizes (data: the title)
   kAccountLines,       // /add_accounts: waiting for the lines
   kAccountLottery,     // then a lottery chosen by button (data: the lines)
+  kSmsCode,            // R-2FA-1: waiting for the SMS code (data: "WINNER_ID MESSAGE_ID")
 };
 
 // The step a stored dialogue is at; nothing for one this version does not know.

@@ -264,6 +264,20 @@ std::string error(const Error& error, std::string_view admin_contact) {
       return "Клиент «" + detail +
              "» не найден. Ищу по клубной карте, @username, телефону, номеру счета и номеру "
              "пользователя в Telegram.";
+    case ErrorCode::kNoPhoneForSecondFactor:
+      return "Для подтверждения нужен код по СМС, а в вашей регистрации нет телефона. "
+             "Свяжитесь с " + contact + ".";
+    case ErrorCode::kSmsNotSent:
+      return "Не удалось отправить СМС с кодом. Нажмите кнопку ещё раз через минуту или "
+             "свяжитесь с " + contact + ".";
+    case ErrorCode::kNoSmsChallenge:
+      return "Сначала нажмите кнопку «Подтвердить выигрыш» — бот пришлёт код по СМС.";
+    case ErrorCode::kSmsCodeExpired:
+      return "Код из СМС больше не действует. Нажмите кнопку ещё раз — придёт новый.";
+    case ErrorCode::kWrongSmsCode:
+      return detail == "0" ? "Неверный код. Попытки закончились: нажмите кнопку ещё раз, "
+                             "чтобы получить новый код."
+                           : "Неверный код. Осталось попыток: " + detail + ".";
     case ErrorCode::kAccountWithoutOwner:
       return "Счет " + detail + " без владельца. Привязать его к клиенту: /add_account КАРТА " +
              detail;

@@ -14,6 +14,15 @@ std::string verified_win(const char* opening, const Winner& win) {
 
 }  // namespace
 
+std::string sms_sent(std::string_view masked_phone) {
+  return "Код отправлен в СМС на " + std::string(masked_phone);
+}
+
+std::string enter_sms_code(std::string_view masked_phone) {
+  return "📱 Чтобы подтвердить выигрыш, отправьте сюда код из СМС, которое пришло на " +
+         text::escape(masked_phone) + " (6 цифр; код действует 10 минут).";
+}
+
 std::string confirmed_note(Instant claimed_at, const TimeZone& zone) {
   return "✅ <b>Выигрыш подтвержден</b> " + text::moment(claimed_at, zone);
 }

@@ -18,6 +18,12 @@ namespace lottery::chat::text::claims {
 // Button answers to the winner's confirmation.
 inline constexpr std::string_view kAlreadyConfirmed = "Этот выигрыш уже подтвержден.";
 inline constexpr std::string_view kConfirmed = "✅ Выигрыш подтвержден!";
+// R-2FA-1: the popup of the button when a code went by SMS: "Код отправлен в СМС на +7 ***
+// ***-**-33".
+[[nodiscard]] std::string sms_sent(std::string_view masked_phone);
+// "📱 Чтобы подтвердить выигрыш, отправьте сюда код из СМС, которое пришло на +7 … (6 цифр;
+// код действует 10 минут)."
+[[nodiscard]] std::string enter_sms_code(std::string_view masked_phone);
 
 // "✅ <b>Выигрыш подтвержден</b> 27.11.2026 10:00 UTC", under the winner message.
 [[nodiscard]] std::string confirmed_note(Instant claimed_at, const TimeZone& zone);

@@ -280,6 +280,60 @@ class SqlWinners : public WinnerRepository {
     });
   }
 
+  void start_challenge(const SmsChallenge& challenge) override {
+    guarded([&] {
+      long long key = challenge.winner.value();
+      long long user = challenge.user.value();
+      std::string code = challenge.code;
+      long long expires = micros(challenge.expires_at);
+      int attempts = challenge.attempts_left;
+      long long created = micros(challenge.created_at);
+      session_ << "INSERT INTO win_challenges (winner_id, user_id, code, expires_at, "
+                  "attempts_left, created_at) VALUES (:id, :user, :code, lottery_ts(:expires), "
+                  ":attempts, lottery_ts(:created)) ON CONFLICT (winner_id) DO UPDATE SET "
+                  "user_id = excluded.user_id, code = excluded.code, expires_at = "
+                  "excluded.expires_at, attempts_left = excluded.attempts_left, created_at = "
+                  "excluded.created_at",
+          use(key, "id"), use(user, "user"), use(code, "code"), use(expires, "expires"),
+          use(attempts, "attempts"), use(created, "created");
+    });
+  }
+
+  std::optional<SmsChallenge> challenge(WinnerId id) override {
+    return guarded([&]() -> std::optional<SmsChallenge> {
+      long long key = id.value();
+      Rows rows(session_,
+                "SELECT winner_id, user_id, code, lottery_us(expires_at) AS expires_at_us, "
+                "attempts_left, lottery_us(created_at) AS created_at_us FROM win_challenges "
+                "WHERE winner_id = :key",
+                use(key, "key"));
+      for (const auto& row : rows) {
+        return SmsChallenge{WinnerId{integer(row, "winner_id")}, UserId{integer(row, "user_id")},
+                            text(row, "code"), instant(row, "expires_at_us"),
+                            static_cast<int>(integer(row, "attempts_left")),
+                            instant(row, "created_at_us")};
+      }
+      return std::nullopt;
+    });
+  }
+
+  bool spend_attempt(WinnerId id) override {
+    return guarded([&] {
+      long long key = id.value();
+      return changed(session_,
+                     "UPDATE win_challenges SET attempts_left = attempts_left - 1 "
+                     "WHERE winner_id = :id AND attempts_left > 0",
+                     use(key, "id"));
+    });
+  }
+
+  void end_challenge(WinnerId id) override {
+    guarded([&] {
+      long long key = id.value();
+      session_ << "DELETE FROM win_challenges WHERE winner_id = :id", use(key, "id");
+    });
+  }
+
   void set_user(WinnerId id, UserId user) override {
     guarded([&] {
       long long key = id.value();

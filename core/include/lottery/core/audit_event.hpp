@@ -50,6 +50,8 @@ enum class AuditAction {
   kWinNotified,         // Telegram accepted the winner message (R-AUDIT-1)
   kAccountMoved,        // /move_account: details "NUMBER from user A to user B"
   kCodeRenewed,         // /new_code: a client's verification code replaced
+  kWinSmsSent,          // R-2FA-1: a one-time code sent to the winner's phone
+  kWinSmsRefused,       // R-2FA-1: a wrong, expired or unasked-for code typed
 };
 
 [[nodiscard]] std::string_view to_string(AuditAction action);

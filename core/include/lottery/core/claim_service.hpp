@@ -17,6 +17,8 @@ namespace lottery {
 struct ConfirmOutcome {
   Winner winner;  // as it is now
   bool already_confirmed{false};
+  // R-2FA-1: not confirmed yet; a one-time code went to this phone (masked, "+7 *** ***-**-33").
+  std::optional<std::string> code_sent_to;
 };
 
 struct VerifyOutcome {
@@ -32,8 +34,21 @@ class ClaimService {
  public:
   explicit ClaimService(Dependencies dependencies) : deps_(std::move(dependencies)) {}
 
-  // The winner's button (R-CLAIM-2). Refusals of other pressers are audited.
+  // The winner's button (R-CLAIM-2). Refusals of other pressers are audited. With an SMS
+  // gateway (R-2FA-1) it confirms nothing yet: it sends a one-time code to the phone on
+  // the winner's card (again only after a minute) and says where it went.
   [[nodiscard]] Result<ConfirmOutcome> confirm_by_button(TelegramUserId presser, WinnerId winner);
+  // R-2FA-1: the code the winner typed after pressing the button. Confirms the win when
+  // it matches within its ten minutes; each wrong try spends one of five; every refusal
+  // is audited.
+  [[nodiscard]] Result<ConfirmOutcome> confirm_with_sms_code(TelegramUserId presser,
+                                                             WinnerId winner,
+                                                             std::string_view typed);
+
+  // R-2FA-1's numbers.
+  static constexpr std::chrono::minutes kSmsCodeLifetime{10};
+  static constexpr int kSmsCodeAttempts = 5;
+  static constexpr std::chrono::seconds kSmsResendAfter{60};
   // Button data the bot never made (a forged or tampered press): audited, nothing else
   // changes. The data is kept printable and at most 64 bytes in the audit trail.
   [[nodiscard]] Result<bool> refuse_forged_press(TelegramUserId presser, std::string_view data);
@@ -60,6 +75,10 @@ class ClaimService {
   static constexpr std::chrono::hours kMaxExtension{24 * 30};
 
  private:
+  [[nodiscard]] Result<ConfirmOutcome> send_sms_code(Transaction& transaction, const Winner& win,
+                                                     const User& owner, Instant now,
+                                                     const Actor& actor);
+
   Dependencies deps_;
 };
 

@@ -4,6 +4,7 @@
 #include "lottery/ports/clock.hpp"
 #include "lottery/ports/draw_randomness.hpp"
 #include "lottery/ports/random_source.hpp"
+#include "lottery/ports/sms_gateway.hpp"
 #include "lottery/ports/transaction.hpp"
 
 namespace lottery {
@@ -20,6 +21,9 @@ struct Dependencies {
   RandomSource& random;  // secure: codes, tokens, lottery seeds
   DrawRandomness& draw_randomness;
   Settings settings;
+  // The SMS gateway of the second factor (R-2FA-1); none: button confirmations need no
+  // second factor.
+  SmsGateway* sms{nullptr};
 };
 
 }  // namespace lottery

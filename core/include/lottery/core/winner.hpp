@@ -54,6 +54,19 @@ struct Winner {
   friend bool operator==(const Winner&, const Winner&) = default;
 };
 
+// An open second-factor challenge of a win (R-2FA-1): the one-time code sent to the
+// winner's phone, how long it is good for and how many tries are left.
+struct SmsChallenge {
+  WinnerId winner;
+  UserId user;
+  std::string code;  // 6 digits
+  Instant expires_at;
+  int attempts_left{0};
+  Instant created_at;
+
+  friend bool operator==(const SmsChallenge&, const SmsChallenge&) = default;
+};
+
 struct WinnerVerification {
   WinnerId winner;
   std::string token;

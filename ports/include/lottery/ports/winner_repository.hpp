@@ -55,6 +55,14 @@ class WinnerRepository {
   [[nodiscard]] virtual bool mark_reminded(WinnerId id) = 0;
   // Records the prize as handed over, only if claimed and not handed over yet.
   [[nodiscard]] virtual bool mark_prize_given(WinnerId id, Instant at) = 0;
+  // Opens the second-factor challenge of the win, replacing an earlier one.
+  virtual void start_challenge(const SmsChallenge& challenge) = 0;
+  // The win's open challenge, if any.
+  [[nodiscard]] virtual std::optional<SmsChallenge> challenge(WinnerId id) = 0;
+  // Spends one try of the win's challenge, only if one is left; false otherwise.
+  [[nodiscard]] virtual bool spend_attempt(WinnerId id) = 0;
+  // Closes the win's challenge (confirmed, or given up).
+  virtual void end_challenge(WinnerId id) = 0;
   // Sets the winning user: the owner of the win's account (linked or moved later).
   virtual void set_user(WinnerId id, UserId user) = 0;
 };

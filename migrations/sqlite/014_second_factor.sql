@@ -1,0 +1,10 @@
+-- The optional second factor (R-2FA-1): the one-time code sent by SMS for a button
+-- confirmation, one open challenge per win.
+CREATE TABLE win_challenges (
+    winner_id INTEGER PRIMARY KEY REFERENCES winners (id),
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    code TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    attempts_left INTEGER NOT NULL CHECK (attempts_left >= 0),
+    created_at INTEGER NOT NULL
+);
