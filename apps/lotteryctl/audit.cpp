@@ -44,8 +44,9 @@ int run_audit(const Invocation& invocation) {
     }
   }
   if (!lottery) return usage_error("audit: укажите номер розыгрыша");
+  const auto zone = zone_of(invocation);
   const auto database = open_database(invocation);
-  return audit(*database, *lottery, csv, *invocation.zone);
+  return audit(*database, *lottery, csv, *zone);
 }
 
 }  // namespace lottery::ctl

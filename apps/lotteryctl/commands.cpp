@@ -4,8 +4,18 @@
 #include <iostream>
 
 #include "lottery/core/utc_zone.hpp"
+#include "lottery/system/tz_database_zone.hpp"
 
 namespace lottery::ctl {
+
+std::unique_ptr<TimeZone> zone_of(const Invocation& invocation) {
+  auto zone = system::TzDatabaseZone::locate(invocation.zone_name);
+  if (!zone) {
+    throw BadTimeZone("TIME_ZONE: «" + invocation.zone_name +
+                      "» — нет такого часового пояса (пример: Europe/Moscow)");
+  }
+  return zone;
+}
 
 std::string TimeShown::operator()(Instant at) const {
   return csv ? iso_time(at) : shown_time(at, zone);

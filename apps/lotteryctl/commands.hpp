@@ -31,9 +31,16 @@ struct Invocation {
   std::string database_url;
   std::vector<std::string> arguments;
   // TIME_ZONE, as the bot reads it: the zone of the times in tables meant for people
-  // (CSV stays in UTC).
-  std::shared_ptr<const TimeZone> zone;
+  // (CSV stays in UTC). Looked up only by the commands that show times (zone_of).
+  std::string zone_name;
 };
+
+// The invocation's zone; throws BadTimeZone when the tz database has no such zone.
+class BadTimeZone : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+[[nodiscard]] std::unique_ptr<TimeZone> zone_of(const Invocation& invocation);
 
 // A database URL that cannot be read: a usage error, said without the help's hint.
 class BadDatabaseUrl : public std::invalid_argument {

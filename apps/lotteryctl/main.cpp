@@ -14,7 +14,6 @@
 #include "commands.hpp"
 #include "lottery/db/database.hpp"
 #include "lottery/ports/storage_error.hpp"
-#include "lottery/system/tz_database_zone.hpp"
 
 namespace lottery::ctl {
 namespace {
@@ -102,11 +101,8 @@ struct Options {
 // Parses the global options and the command; an error is one line for stderr.
 std::optional<std::string> parse_options(int argc, char** argv, Options& options) {
   const char* zone_name = std::getenv("TIME_ZONE");
-  const std::string zone = zone_name != nullptr && *zone_name != '\0' ? zone_name : "Europe/Moscow";
-  options.invocation.zone = system::TzDatabaseZone::locate(zone);
-  if (!options.invocation.zone) {
-    return "TIME_ZONE: «" + zone + "» — нет такого часового пояса (пример: Europe/Moscow)";
-  }
+  options.invocation.zone_name =
+      zone_name != nullptr && *zone_name != '\0' ? zone_name : "Europe/Moscow";
   const char* from_environment = std::getenv("DATABASE_URL");
   std::string& database_url = options.invocation.database_url;
   database_url = from_environment != nullptr && *from_environment != '\0'
@@ -153,6 +149,9 @@ int run(int argc, char** argv) {
   try {
     return command->run(options.invocation);
   } catch (const BadDatabaseUrl& error) {
+    std::cerr << "lotteryctl: " << error.what() << '\n';
+    return kUsage;
+  } catch (const BadTimeZone& error) {
     std::cerr << "lotteryctl: " << error.what() << '\n';
     return kUsage;
   }

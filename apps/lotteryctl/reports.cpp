@@ -187,8 +187,9 @@ int run_report(const Invocation& invocation) {
   if (limit && found->name != "top-accounts") {
     return usage_error("report: --limit — только для top-accounts");
   }
+  const auto zone = zone_of(invocation);
   const auto database = open_database(invocation);
-  return report(*database, *found, csv, limit, *invocation.zone);
+  return report(*database, *found, csv, limit, *zone);
 }
 
 int run_export(const Invocation& invocation) {

@@ -49,6 +49,7 @@ std::vector<Winner> hand_open_wins(Transaction& transaction, const Account& acco
   std::vector<Winner> handed;
   for (Winner win : transaction.winners().open_by_account(account.id)) {
     record_owner(transaction, win, owner, now, actor);
+    if (win.user != owner.id) continue;  // settled by its previous owner meanwhile
     const auto lottery = transaction.lotteries().find(win.lottery);
     const std::string title = lottery ? lottery->title : std::string{};
     if (win.is_confirmable(now)) {

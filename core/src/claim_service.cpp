@@ -98,21 +98,28 @@ Result<ConfirmOutcome> ClaimService::confirm_by_button(TelegramUserId presser, W
 }
 
 Result<ConfirmOutcome> ClaimService::send_sms_code(Transaction& transaction, const Winner& win,
-                                                  const User& owner, Instant now,
-                                                  const Actor& actor) {
+                                                   const User& owner, Instant now,
+                                                   const Actor& actor) {
   if (!owner.phone) return fail(ErrorCode::kNoPhoneForSecondFactor);
   const std::string shown = masked(*owner.phone);
-  // A second press within a minute sends nothing: a code is on its way.
-  if (const auto open = transaction.winners().challenge(win.id);
-      open && open->user == owner.id && open->expires_at > now &&
-      now - open->created_at < kSmsResendAfter) {
+  const auto earlier = transaction.winners().challenge(win.id);
+  // A press within a minute of the last code sends nothing: a code is on its way.
+  if (earlier && now - earlier->created_at < kSmsResendAfter) {
     return ConfirmOutcome{win, false, shown};
+  }
+  // Codes and guesses are capped for the win's whole life: pressing again gives no
+  // fresh supply of guesses, and the club's SMS bill stays bounded.
+  if (earlier &&
+      (earlier->codes_sent >= kSmsCodesPerWin || earlier->guesses >= kSmsGuessesPerWin)) {
+    return fail(ErrorCode::kSmsLimitReached);
   }
   char digits[8];
   std::snprintf(digits, sizeof digits, "%06llu",
                 static_cast<unsigned long long>(uniform_below(deps_.random, 1'000'000)));
   transaction.winners().start_challenge(
-      SmsChallenge{win.id, owner.id, digits, now + kSmsCodeLifetime, kSmsCodeAttempts, now});
+      SmsChallenge{win.id, owner.id, digits, now + kSmsCodeLifetime,
+                   std::min(kSmsCodeAttempts, kSmsGuessesPerWin - (earlier ? earlier->guesses : 0)),
+                   now, earlier ? earlier->codes_sent + 1 : 1, earlier ? earlier->guesses : 0});
   detail::audit(transaction, now, actor, AuditAction::kWinSmsSent, win.lottery, win.id,
                 "to " + shown);
   // Sent before the commit: a failed send leaves no challenge behind. (A retried
@@ -134,7 +141,6 @@ Result<ConfirmOutcome> ClaimService::confirm_with_sms_code(TelegramUserId presse
       return fail(ErrorCode::kNotYourWin, std::to_string(winner_id.value()));
     }
     if (win->status == WinStatus::kClaimed) return ConfirmOutcome{*win, true, {}};
-    const auto challenge = transaction.winners().challenge(win->id);
     // A refusal is kept, though the answer is one: guessing codes leaves a trail.
     const auto refuse = [&](ErrorCode code, std::string detail) -> Result<ConfirmOutcome> {
       detail::audit(transaction, now, actor, AuditAction::kWinSmsRefused, win->lottery, win->id,
@@ -142,7 +148,8 @@ Result<ConfirmOutcome> ClaimService::confirm_with_sms_code(TelegramUserId presse
       transaction.commit();
       return fail(code, std::move(detail));
     };
-    if (!challenge || challenge->user != owner->id) {
+    const auto challenge = transaction.winners().challenge(win->id);
+    if (!challenge || challenge->user != owner->id || challenge->attempts_left <= 0) {
       return refuse(ErrorCode::kNoSmsChallenge, {});
     }
     if (!win->is_confirmable(now)) return tl::unexpected(unconfirmable(*win));
@@ -150,11 +157,13 @@ Result<ConfirmOutcome> ClaimService::confirm_with_sms_code(TelegramUserId presse
       transaction.winners().end_challenge(win->id);
       return refuse(ErrorCode::kSmsCodeExpired, {});
     }
+    // The try is spent before the code is compared: guesses sent at once cannot use
+    // more tries than the code had.
+    if (!transaction.winners().spend_attempt(win->id)) {
+      return refuse(ErrorCode::kNoSmsChallenge, {});
+    }
     if (detail::trim(typed) != challenge->code) {
-      if (!transaction.winners().spend_attempt(win->id)) {
-        throw StorageError(StorageError::Kind::kConflict, "challenge changed meanwhile");
-      }
-      const int left = challenge->attempts_left - 1;
+      const int left = transaction.winners().challenge(win->id)->attempts_left;
       if (left <= 0) transaction.winners().end_challenge(win->id);
       return refuse(ErrorCode::kWrongSmsCode, std::to_string(left));
     }

@@ -105,7 +105,7 @@ constexpr NameTable<AuditAction, 26> kAuditActions{{
     {AuditAction::kWinSmsRefused, "win.sms_refused"},
 }};
 
-constexpr NameTable<ErrorCode, 43> kErrorCodes{{
+constexpr NameTable<ErrorCode, 44> kErrorCodes{{
     {ErrorCode::kInvalidArgument, "invalid_argument"},
     {ErrorCode::kInvalidClubCard, "invalid_club_card"},
     {ErrorCode::kInvalidAccountNumber, "invalid_account_number"},
@@ -146,6 +146,7 @@ constexpr NameTable<ErrorCode, 43> kErrorCodes{{
     {ErrorCode::kNoSmsChallenge, "no_sms_challenge"},
     {ErrorCode::kSmsCodeExpired, "sms_code_expired"},
     {ErrorCode::kWrongSmsCode, "wrong_sms_code"},
+    {ErrorCode::kSmsLimitReached, "sms_limit_reached"},
     {ErrorCode::kConflict, "conflict"},
     {ErrorCode::kStorageUnavailable, "storage_unavailable"},
     {ErrorCode::kAmbiguousWin, "ambiguous_win"},

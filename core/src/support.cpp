@@ -49,7 +49,8 @@ std::optional<User> owner_of(Transaction& transaction, const Winner& win) {
 bool record_owner(Transaction& transaction, Winner& win, const User& owner, Instant now,
                   const Actor& actor) {
   if (win.user == owner.id) return false;
-  transaction.winners().set_user(win.id, owner.id);
+  // A win settled meanwhile (confirmed by its previous owner) stays theirs.
+  if (!transaction.winners().set_user(win.id, owner.id)) return false;
   win.user = owner.id;
   audit(transaction, now, actor, AuditAction::kWinLinked, win.lottery, win.id,
         "user " + std::to_string(owner.id.value()));

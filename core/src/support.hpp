@@ -144,7 +144,7 @@ std::string random_token(RandomSource& random);
 std::optional<User> owner_of(Transaction& transaction, const Winner& win);
 
 // Records `owner` as the win's user when it is not already (the account was linked or
-// moved since the draw); true when it changed.
+// moved since the draw) and the win is still open; true when it changed.
 bool record_owner(Transaction& transaction, Winner& win, const User& owner, Instant now,
                   const Actor& actor);
 

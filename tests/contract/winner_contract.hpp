@@ -145,7 +145,7 @@ TYPED_TEST_P(WinnerRepositoryContract, ListsByLotteryUserAndAccount) {
   Winner redraw = this->make_winner(this->lottery_, this->other_account_, "22-33-44-55-66-77-88",
                                     std::nullopt, 2, 2);
   const WinnerId second_round = this->add_winner(redraw);
-  this->committed([&](Transaction& t) { t.winners().set_user(second_round, this->owner_); });
+  this->committed([&](Transaction& t) { return t.winners().set_user(second_round, this->owner_); });
   this->read([&](Transaction& t) {
     const auto by_lottery = t.winners().list_by_lottery(this->lottery_);
     ASSERT_EQ(by_lottery.size(), 3U);
@@ -208,8 +208,8 @@ TYPED_TEST_P(WinnerRepositoryContract, OpenWinsArePendingOrExpiredNotRedrawn) {
   });
 }
 
-// R-2FA-1's challenge: one per win, replaced by a new one, tries spent one by one and
-// never below zero, closed once used.
+// R-2FA-1's challenge: one per win, replaced by a new one, tries spent one by one (each
+// a guess counted) and never below zero, used up but kept with its counts.
 TYPED_TEST_P(WinnerRepositoryContract, KeepsOneSecondFactorChallengePerWin) {
   const WinnerId id = this->add_pending();
   this->read([&](Transaction& t) { EXPECT_EQ(t.winners().challenge(id), std::nullopt); });
@@ -222,10 +222,15 @@ TYPED_TEST_P(WinnerRepositoryContract, KeepsOneSecondFactorChallengePerWin) {
   EXPECT_TRUE(this->change([&](Transaction& t) { return t.winners().spend_attempt(id); }));
   EXPECT_TRUE(this->change([&](Transaction& t) { return t.winners().spend_attempt(id); }));
   EXPECT_FALSE(this->change([&](Transaction& t) { return t.winners().spend_attempt(id); }));
-  this->read([&](Transaction& t) { EXPECT_EQ(t.winners().challenge(id)->attempts_left, 0); });
-  const SmsChallenge second{id,       this->owner_,
-                            "654321", kT0 + std::chrono::minutes{20},
-                            5,        kT0 + std::chrono::minutes{10}};
+  this->read([&](Transaction& t) {
+    EXPECT_EQ(t.winners().challenge(id)->attempts_left, 0);
+    EXPECT_EQ(t.winners().challenge(id)->guesses, 2);
+  });
+  SmsChallenge second{id,       this->owner_,
+                      "654321", kT0 + std::chrono::minutes{20},
+                      5,        kT0 + std::chrono::minutes{10}};
+  second.codes_sent = 2;
+  second.guesses = 2;
   this->committed([&](Transaction& t) {
     t.winners().start_challenge(second);
     return 0;
@@ -235,8 +240,24 @@ TYPED_TEST_P(WinnerRepositoryContract, KeepsOneSecondFactorChallengePerWin) {
     t.winners().end_challenge(id);
     return 0;
   });
-  this->read([&](Transaction& t) { EXPECT_EQ(t.winners().challenge(id), std::nullopt); });
+  SmsChallenge used_up = second;
+  used_up.attempts_left = 0;
+  this->read([&](Transaction& t) { EXPECT_EQ(t.winners().challenge(id), used_up); });
   EXPECT_FALSE(this->change([&](Transaction& t) { return t.winners().spend_attempt(id); }));
+}
+
+// A settled win keeps its user: an account moved after its win was confirmed does not
+// take the win along (R-OWNER-1).
+TYPED_TEST_P(WinnerRepositoryContract, OnlyAnOpenWinChangesItsUser) {
+  const WinnerId id = this->add_pending(1, this->other_account_);
+  EXPECT_TRUE(this->change([&](Transaction& t) { return t.winners().set_user(id, this->owner_); }));
+  EXPECT_EQ(this->stored(id).user, this->owner_);
+  const UserId other = this->add_user(2, "4445");
+  ASSERT_TRUE(this->change([&](Transaction& t) {
+    return t.winners().claim(id, kT0, ClaimMethod::kButton, std::nullopt);
+  }));
+  EXPECT_FALSE(this->change([&](Transaction& t) { return t.winners().set_user(id, other); }));
+  EXPECT_EQ(this->stored(id).user, this->owner_);
 }
 
 REGISTER_TYPED_TEST_SUITE_P(WinnerRepositoryContract, StoresTheWinAndItsVerification,
@@ -244,6 +265,6 @@ REGISTER_TYPED_TEST_SUITE_P(WinnerRepositoryContract, StoresTheWinAndItsVerifica
                             ExpiresRedrawsAndExtendsOnlyFromTheRightStates,
                             RemindersAndPrizeHandOverHappenOnce, ListsByLotteryUserAndAccount,
                             FindsWinsDueForExpiryAndReminder, OpenWinsArePendingOrExpiredNotRedrawn,
-                            KeepsOneSecondFactorChallengePerWin);
+                            KeepsOneSecondFactorChallengePerWin, OnlyAnOpenWinChangesItsUser);
 
 }  // namespace lottery::contract

@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <latch>
 #include <thread>
 
 #include "fakes/fake_clock.hpp"
+#include "fakes/recording_sms_gateway.hpp"
 #include "fakes/seeded_random.hpp"
 #include "lottery/core/account_service.hpp"
 #include "lottery/core/claim_service.hpp"
@@ -139,6 +141,45 @@ TEST_F(ConcurrencyTest, TwoPressesAtOnceConfirmOnce) {
     transaction->commit();
   }
   EXPECT_EQ(confirmed_messages, 1U);
+}
+
+// R-2FA-1: guesses sent at once spend the code's tries one each; none gets past them.
+TEST_F(ConcurrencyTest, SmsCodeGuessesAtOnceNeverExceedTheTries) {
+  const Winner win = drawn_win(300);
+  {
+    auto transaction = database_->begin();
+    User user = transaction->users().find_by_telegram_id(TelegramUserId{300}).value();
+    user.phone = Phone::parse("+79001112233").value();
+    ASSERT_TRUE(transaction->users().update(user));
+    transaction->commit();
+  }
+  testing::RecordingSmsGateway gateway;
+  Dependencies with_sms = deps(clock_);
+  with_sms.sms = &gateway;
+  ASSERT_TRUE(ClaimService(with_sms).confirm_by_button(TelegramUserId{300}, win.id));
+  const std::string code = gateway.sent.at(0).second;
+  const std::string wrong = code == "000000" ? "111111" : "000000";
+  constexpr int kGuessers = 8;
+  std::latch start(kGuessers);
+  std::atomic<int> wrong_answers{0};
+  std::vector<std::thread> guessers;
+  for (int i = 0; i < kGuessers; ++i) {
+    guessers.emplace_back([&] {
+      start.arrive_and_wait();
+      const auto outcome =
+          ClaimService(with_sms).confirm_with_sms_code(TelegramUserId{300}, win.id, wrong);
+      if (!outcome && outcome.error().code == ErrorCode::kWrongSmsCode) ++wrong_answers;
+    });
+  }
+  for (auto& guesser : guessers) guesser.join();
+  EXPECT_LE(wrong_answers.load(), ClaimService::kSmsCodeAttempts);
+  EXPECT_EQ(database_->scalar("SELECT attempts_left FROM win_challenges"), 0);
+  EXPECT_LE(database_->scalar("SELECT guesses FROM win_challenges"),
+            ClaimService::kSmsCodeAttempts);
+  // The right code comes too late: the tries are spent.
+  EXPECT_EQ(
+      ClaimService(with_sms).confirm_with_sms_code(TelegramUserId{300}, win.id, code).error().code,
+      ErrorCode::kNoSmsChallenge);
 }
 
 // At the deadline a confirmation (by a clock just before it) races a redraw (by a

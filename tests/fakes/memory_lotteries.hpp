@@ -302,15 +302,23 @@ class MemoryWinners : public WinnerRepository {
       return false;
     }
     --found->second.attempts_left;
+    ++found->second.guesses;
     return true;
   }
   void end_challenge(WinnerId id) override {
     writes_.before("winners.end_challenge");
-    writes_.state().challenges.erase(id.value());
+    const auto found = writes_.state().challenges.find(id.value());
+    if (found != writes_.state().challenges.end()) found->second.attempts_left = 0;
   }
-  void set_user(WinnerId id, UserId user) override {
+  bool set_user(WinnerId id, UserId user) override {
     writes_.before("winners.set_user");
-    if (Winner* winner = get(id)) winner->user = user;
+    Winner* winner = get(id);
+    if (!winner ||
+        (winner->status != WinStatus::kPending && winner->status != WinStatus::kExpired)) {
+      return false;
+    }
+    winner->user = user;
+    return true;
   }
 
  private:

@@ -38,7 +38,7 @@ struct MemoryState {
   std::map<std::int64_t, std::vector<AccountId>> entries;  // by lottery; index = ordinal
   std::map<std::int64_t, Winner> winners;
   std::map<std::int64_t, WinnerVerification> verifications;  // by winner id
-  std::map<std::int64_t, SmsChallenge> challenges;            // by winner id (R-2FA-1)
+  std::map<std::int64_t, SmsChallenge> challenges;           // by winner id (R-2FA-1)
   std::vector<Notification> outbox;
   std::map<std::int64_t, Delivery> deliveries;  // by notification id
   std::vector<AuditEvent> audit;

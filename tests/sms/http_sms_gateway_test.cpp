@@ -29,6 +29,15 @@ TEST(HttpSmsGateway, SendsTheCodeInTheTemplateWithTheAuthorization) {
   EXPECT_NE(requests[0].target.find("042917"), std::string::npos);
 }
 
+TEST(HttpSmsGateway, AQueryRightAfterTheHostGoesToThatHost) {
+  FakeSmsGateway fake;
+  HttpSmsGateway gateway(
+      GatewaySettings{fake.url("?to={phone}&text={text}"), "GET", "", std::chrono::seconds{5}});
+  EXPECT_TRUE(gateway.send_code(kPhone, "123456"));
+  ASSERT_EQ(fake.requests().size(), 1U);
+  EXPECT_EQ(fake.requests()[0].target.rfind("/?to=%2B79001112233&text=", 0), 0U);
+}
+
 TEST(HttpSmsGateway, PostsWhenToldTo) {
   FakeSmsGateway fake;
   HttpSmsGateway gateway(
@@ -67,6 +76,12 @@ TEST(HttpSmsGateway, BadSettingsAreNamedAtStart) {
   EXPECT_TRUE(problem("https://sms.example/send?to={phone}&text={text}", "PUT", ""));
   EXPECT_TRUE(problem("https://sms.example/send?to={phone}&text={text}", "GET", "x\r\nHost: y"));
   EXPECT_TRUE(problem("https://user@sms.example/{phone}/{text}", "GET", ""));
+  // The authority ends at the query too, and an IPv6 address keeps its port.
+  EXPECT_FALSE(problem("https://sms.example?to={phone}&text={text}", "GET", ""));
+  EXPECT_FALSE(problem("https://[::1]:8443/send/{phone}/{text}", "GET", ""));
+  EXPECT_TRUE(problem("https://[::1/send/{phone}/{text}", "GET", ""));
+  EXPECT_TRUE(problem("https://sms.example:/send/{phone}/{text}", "GET", ""));
+  EXPECT_TRUE(problem("https://sms.example:99999999/send/{phone}/{text}", "GET", ""));
 }
 
 TEST(HttpSmsGateway, PercentEncodesWhatItPutsIn) {

@@ -60,7 +60,7 @@ TEST_F(SecondFactorTest, TheButtonSendsACodeAndTheCodeConfirms) {
   EXPECT_EQ(status(), WinStatus::kClaimed);
   EXPECT_EQ(store_.snapshot().winners.at(win_.value()).claimed_how, ClaimMethod::kButton);
   EXPECT_EQ(count(AuditAction::kWinConfirmed), 1U);
-  EXPECT_TRUE(store_.snapshot().challenges.empty());
+  EXPECT_EQ(store_.snapshot().challenges.at(win_.value()).attempts_left, 0);  // used up
   // Typed again: it is confirmed, nothing else happens.
   EXPECT_TRUE(
       with_sms().confirm_with_sms_code(TelegramUserId{1}, win_, last_code())->already_confirmed);
@@ -133,6 +133,41 @@ TEST_F(SecondFactorTest, TheAdminsCodePathNeedsNoSms) {
 TEST_F(SecondFactorTest, WithoutAGatewayTheButtonConfirmsAtOnce) {
   ASSERT_TRUE(claims().confirm_by_button(TelegramUserId{1}, win_));
   EXPECT_EQ(status(), WinStatus::kClaimed);
+}
+
+// An attacker holding the winner's Telegram account cannot guess their way in by
+// pressing again and again: for the win's whole life at most 3 codes are sent and 10
+// guesses compared, then the winner is sent to the admin.
+TEST_F(SecondFactorTest, PressingAgainGivesNoFreshSupplyOfGuessesOrTexts) {
+  int compared = 0;
+  for (int round = 0; round < 60; ++round) {  // an hour of trying
+    const auto pressed = with_sms().confirm_by_button(TelegramUserId{1}, win_);
+    for (int guess = 0; guess < 5; ++guess) {
+      const auto outcome = with_sms().confirm_with_sms_code(TelegramUserId{1}, win_, wrong_code());
+      if (outcome.error().code == ErrorCode::kWrongSmsCode) ++compared;
+    }
+    if (!pressed) {
+      EXPECT_EQ(pressed.error().code, ErrorCode::kSmsLimitReached);
+    }
+    clock_.advance(seconds{61});
+  }
+  EXPECT_LE(gateway_.sent.size(), static_cast<std::size_t>(ClaimService::kSmsCodesPerWin));
+  EXPECT_EQ(compared, ClaimService::kSmsGuessesPerWin);
+  EXPECT_EQ(status(), WinStatus::kPending);
+  // The admin's path is still open.
+  EXPECT_TRUE(with_sms().verify_by_code(admin(), *anna_.verification_code, lottery_, std::nullopt));
+}
+
+TEST_F(SecondFactorTest, AtMostThreeCodesAreSentForAWin) {
+  for (int press = 0; press < 5; ++press) {
+    (void)with_sms().confirm_by_button(TelegramUserId{1}, win_);
+    clock_.advance(seconds{61});
+  }
+  EXPECT_EQ(gateway_.sent.size(), 3U);
+  EXPECT_EQ(with_sms().confirm_by_button(TelegramUserId{1}, win_).error().code,
+            ErrorCode::kSmsLimitReached);
+  // The last code still works while it lasts (sent three minutes ago).
+  EXPECT_TRUE(with_sms().confirm_with_sms_code(TelegramUserId{1}, win_, last_code()));
 }
 
 }  // namespace

@@ -278,6 +278,9 @@ std::string error(const Error& error, std::string_view admin_contact) {
       return detail == "0" ? "Неверный код. Попытки закончились: нажмите кнопку ещё раз, "
                              "чтобы получить новый код."
                            : "Неверный код. Осталось попыток: " + detail + ".";
+    case ErrorCode::kSmsLimitReached:
+      return "Коды по СМС для этого выигрыша исчерпаны. Свяжитесь с " + contact +
+             ": он подтвердит выигрыш по вашему коду верификации.";
     case ErrorCode::kAccountWithoutOwner:
       return "Счет " + detail + " без владельца. Привязать его к клиенту: /add_account КАРТА " +
              detail;

@@ -39,18 +39,33 @@ std::optional<Url> parse_url(std::string_view url) {
   } else {
     return std::nullopt;
   }
-  const auto slash = url.find('/');
-  std::string_view authority = url.substr(0, slash);
-  parsed.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
-  if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    parsed.port = std::string(authority.substr(colon + 1));
-    authority = authority.substr(0, colon);
-    if (parsed.port.empty() || parsed.port.find_first_not_of("0123456789") != std::string::npos) {
-      return std::nullopt;
+  // The authority ends where the path, the query or the fragment begins.
+  const auto end = url.find_first_of("/?#");
+  std::string_view authority = url.substr(0, end);
+  parsed.target = end == std::string_view::npos ? "/" : std::string(url.substr(end));
+  if (parsed.target.front() != '/') parsed.target.insert(0, "/");
+  std::string_view port;
+  if (authority.starts_with('[')) {  // an IPv6 address: [::1]:8443
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    parsed.host = std::string(authority.substr(1, close - 1));
+    const std::string_view rest = authority.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') return std::nullopt;
+    if (!rest.empty()) port = rest.substr(1);
+    if (rest == ":") return std::nullopt;
+  } else {
+    const auto colon = authority.rfind(':');
+    parsed.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) {
+      port = authority.substr(colon + 1);
+      if (port.empty()) return std::nullopt;
     }
   }
-  parsed.host = std::string(authority);
-  if (parsed.host.empty() || parsed.host.find_first_of(" @\t\r\n") != std::string::npos) {
+  if (port.find_first_not_of("0123456789") != std::string_view::npos || port.size() > 5) {
+    return std::nullopt;
+  }
+  parsed.port = std::string(port);
+  if (parsed.host.empty() || parsed.host.find_first_of(" @[]\t\r\n") != std::string::npos) {
     return std::nullopt;
   }
   if (parsed.port.empty()) parsed.port = parsed.secure ? "443" : "80";
@@ -92,7 +107,8 @@ bool set_server_name(SSL* connection, const std::string& host) {
 
 std::optional<std::string> check(const GatewaySettings& settings) {
   if (!parse_url(settings.url_template)) {
-    return "must be an http:// or https:// URL, e.g. https://sms.example/send?to={phone}&text={text}";
+    return "must be an http:// or https:// URL, e.g. "
+           "https://sms.example/send?to={phone}&text={text}";
   }
   if (settings.url_template.find("{phone}") == std::string::npos ||
       settings.url_template.find("{text}") == std::string::npos) {
@@ -144,32 +160,44 @@ struct HttpSmsGateway::Impl {
     }
     request.keep_alive(false);
     request.prepare_payload();
-    lowest.expires_after(settings.timeout);
+    lowest.expires_at(deadline);
     if (run([&](auto done) { http::async_write(stream, request, done); })) return false;
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(kMaxAnswerBytes);
-    lowest.expires_after(settings.timeout);
+    lowest.expires_at(deadline);
     if (run([&](auto done) { http::async_read(stream, buffer, parser, done); })) return false;
     const unsigned status = parser.get().result_int();
     return status >= 200 && status < 300;
   }
 
+  // One deadline for the whole message, the name lookup included: the winner's press
+  // waits for it (with its update's transaction open), so it must stay short.
   bool send(const Url& url) {
+    deadline = std::chrono::steady_clock::now() + settings.timeout;
+    // The lookup's result lives with its handler: a lookup that outlasts the deadline
+    // completes later, into state of its own.
+    struct Lookup {
+      bool done{false};
+      boost::system::error_code error;
+      tcp::resolver::results_type endpoints;
+    };
+    const auto lookup = std::make_shared<Lookup>();
     tcp::resolver resolver(io);
-    tcp::resolver::results_type endpoints;
-    boost::system::error_code resolve_error = net::error::operation_aborted;
-    resolver.async_resolve(url.host, url.port,
-                           [&](boost::system::error_code error, tcp::resolver::results_type found) {
-                             resolve_error = error;
-                             endpoints = std::move(found);
-                           });
+    resolver.async_resolve(
+        url.host, url.port,
+        [lookup](boost::system::error_code error, tcp::resolver::results_type found) {
+          lookup->done = true;
+          lookup->error = error;
+          lookup->endpoints = std::move(found);
+        });
     io.restart();
-    io.run();
-    if (resolve_error) return false;
+    io.run_until(deadline);
+    if (!lookup->done || lookup->error) return false;
+    const tcp::resolver::results_type endpoints = lookup->endpoints;
     if (!url.secure) {
       beast::tcp_stream stream(io);
-      stream.expires_after(settings.timeout);
+      stream.expires_at(deadline);
       if (run([&](auto done) { stream.async_connect(endpoints, done); })) return false;
       return exchange(stream, stream, url);
     }
@@ -177,9 +205,9 @@ struct HttpSmsGateway::Impl {
     if (!set_server_name(stream.native_handle(), url.host)) return false;
     stream.set_verify_callback(ssl::host_name_verification(url.host));
     auto& lowest = beast::get_lowest_layer(stream);
-    lowest.expires_after(settings.timeout);
+    lowest.expires_at(deadline);
     if (run([&](auto done) { lowest.async_connect(endpoints, done); })) return false;
-    lowest.expires_after(settings.timeout);
+    lowest.expires_at(deadline);
     if (run([&](auto done) { stream.async_handshake(ssl::stream_base::client, done); })) {
       return false;
     }
@@ -187,7 +215,8 @@ struct HttpSmsGateway::Impl {
   }
 
   GatewaySettings settings;
-  std::mutex mutex;  // one request at a time on the one io_context
+  std::chrono::steady_clock::time_point deadline;  // of the message being sent
+  std::mutex mutex;                                // one request at a time on the one io_context
   net::io_context io;
   ssl::context tls{ssl::context::tls_client};
 };

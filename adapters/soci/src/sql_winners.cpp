@@ -288,14 +288,18 @@ class SqlWinners : public WinnerRepository {
       long long expires = micros(challenge.expires_at);
       int attempts = challenge.attempts_left;
       long long created = micros(challenge.created_at);
+      int sent = challenge.codes_sent;
+      int guesses = challenge.guesses;
       session_ << "INSERT INTO win_challenges (winner_id, user_id, code, expires_at, "
-                  "attempts_left, created_at) VALUES (:id, :user, :code, lottery_ts(:expires), "
-                  ":attempts, lottery_ts(:created)) ON CONFLICT (winner_id) DO UPDATE SET "
-                  "user_id = excluded.user_id, code = excluded.code, expires_at = "
-                  "excluded.expires_at, attempts_left = excluded.attempts_left, created_at = "
-                  "excluded.created_at",
+                  "attempts_left, created_at, codes_sent, guesses) VALUES (:id, :user, :code, "
+                  "lottery_ts(:expires), :attempts, lottery_ts(:created), :sent, :guesses) "
+                  "ON CONFLICT (winner_id) DO UPDATE SET user_id = excluded.user_id, code = "
+                  "excluded.code, expires_at = excluded.expires_at, attempts_left = "
+                  "excluded.attempts_left, created_at = excluded.created_at, codes_sent = "
+                  "excluded.codes_sent, guesses = excluded.guesses",
           use(key, "id"), use(user, "user"), use(code, "code"), use(expires, "expires"),
-          use(attempts, "attempts"), use(created, "created");
+          use(attempts, "attempts"), use(created, "created"), use(sent, "sent"),
+          use(guesses, "guesses");
     });
   }
 
@@ -304,14 +308,18 @@ class SqlWinners : public WinnerRepository {
       long long key = id.value();
       Rows rows(session_,
                 "SELECT winner_id, user_id, code, lottery_us(expires_at) AS expires_at_us, "
-                "attempts_left, lottery_us(created_at) AS created_at_us FROM win_challenges "
-                "WHERE winner_id = :key",
+                "attempts_left, lottery_us(created_at) AS created_at_us, codes_sent, guesses "
+                "FROM win_challenges WHERE winner_id = :key",
                 use(key, "key"));
       for (const auto& row : rows) {
-        return SmsChallenge{WinnerId{integer(row, "winner_id")}, UserId{integer(row, "user_id")},
-                            text(row, "code"), instant(row, "expires_at_us"),
+        return SmsChallenge{WinnerId{integer(row, "winner_id")},
+                            UserId{integer(row, "user_id")},
+                            text(row, "code"),
+                            instant(row, "expires_at_us"),
                             static_cast<int>(integer(row, "attempts_left")),
-                            instant(row, "created_at_us")};
+                            instant(row, "created_at_us"),
+                            static_cast<int>(integer(row, "codes_sent")),
+                            static_cast<int>(integer(row, "guesses"))};
       }
       return std::nullopt;
     });
@@ -321,8 +329,8 @@ class SqlWinners : public WinnerRepository {
     return guarded([&] {
       long long key = id.value();
       return changed(session_,
-                     "UPDATE win_challenges SET attempts_left = attempts_left - 1 "
-                     "WHERE winner_id = :id AND attempts_left > 0",
+                     "UPDATE win_challenges SET attempts_left = attempts_left - 1, "
+                     "guesses = guesses + 1 WHERE winner_id = :id AND attempts_left > 0",
                      use(key, "id"));
     });
   }
@@ -330,16 +338,19 @@ class SqlWinners : public WinnerRepository {
   void end_challenge(WinnerId id) override {
     guarded([&] {
       long long key = id.value();
-      session_ << "DELETE FROM win_challenges WHERE winner_id = :id", use(key, "id");
+      session_ << "UPDATE win_challenges SET attempts_left = 0 WHERE winner_id = :id",
+          use(key, "id");
     });
   }
 
-  void set_user(WinnerId id, UserId user) override {
-    guarded([&] {
+  bool set_user(WinnerId id, UserId user) override {
+    return guarded([&] {
       long long key = id.value();
       long long owner = user.value();
-      session_ << "UPDATE winners SET user_id = :user WHERE id = :id", use(owner, "user"),
-          use(key, "id");
+      return changed(session_,
+                     "UPDATE winners SET user_id = :user WHERE id = :id "
+                     "AND status IN ('pending', 'expired')",
+                     use(owner, "user"), use(key, "id"));
     });
   }
 

@@ -49,6 +49,10 @@ class ClaimService {
   static constexpr std::chrono::minutes kSmsCodeLifetime{10};
   static constexpr int kSmsCodeAttempts = 5;
   static constexpr std::chrono::seconds kSmsResendAfter{60};
+  // For a win's whole life: past these the winner is sent to the admin (who confirms
+  // by verification code).
+  static constexpr int kSmsCodesPerWin = 3;
+  static constexpr int kSmsGuessesPerWin = 10;
   // Button data the bot never made (a forged or tampered press): audited, nothing else
   // changes. The data is kept printable and at most 64 bytes in the audit trail.
   [[nodiscard]] Result<bool> refuse_forged_press(TelegramUserId presser, std::string_view data);

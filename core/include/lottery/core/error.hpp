@@ -50,6 +50,7 @@ enum class ErrorCode {
   kNoSmsChallenge,          // R-2FA-1: a code typed with no code sent (or used up)
   kSmsCodeExpired,          // R-2FA-1: the code's ten minutes are over
   kWrongSmsCode,            // R-2FA-1: detail: the tries left
+  kSmsLimitReached,         // R-2FA-1: the win's codes or guesses are used up
   kConflict,
   kStorageUnavailable,
 };

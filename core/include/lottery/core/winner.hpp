@@ -54,15 +54,18 @@ struct Winner {
   friend bool operator==(const Winner&, const Winner&) = default;
 };
 
-// An open second-factor challenge of a win (R-2FA-1): the one-time code sent to the
-// winner's phone, how long it is good for and how many tries are left.
+// The second-factor challenge of a win (R-2FA-1): the last one-time code sent to the
+// winner's phone, how long it is good for and how many tries it has left (0: used up),
+// and, for the win's whole life, how many codes were sent and guesses made.
 struct SmsChallenge {
   WinnerId winner;
   UserId user;
   std::string code;  // 6 digits
   Instant expires_at;
   int attempts_left{0};
-  Instant created_at;
+  Instant created_at;  // when the last code was sent
+  int codes_sent{1};
+  int guesses{0};
 
   friend bool operator==(const SmsChallenge&, const SmsChallenge&) = default;
 };

@@ -55,16 +55,19 @@ class WinnerRepository {
   [[nodiscard]] virtual bool mark_reminded(WinnerId id) = 0;
   // Records the prize as handed over, only if claimed and not handed over yet.
   [[nodiscard]] virtual bool mark_prize_given(WinnerId id, Instant at) = 0;
-  // Opens the second-factor challenge of the win, replacing an earlier one.
+  // Stores the second-factor challenge of the win, replacing an earlier one (the
+  // caller carries its counts over).
   virtual void start_challenge(const SmsChallenge& challenge) = 0;
-  // The win's open challenge, if any.
+  // The win's challenge, if one was ever started.
   [[nodiscard]] virtual std::optional<SmsChallenge> challenge(WinnerId id) = 0;
-  // Spends one try of the win's challenge, only if one is left; false otherwise.
+  // Spends one try of the win's challenge and counts the guess, only if a try is left;
+  // false otherwise. Concurrent guesses never spend more tries than there were.
   [[nodiscard]] virtual bool spend_attempt(WinnerId id) = 0;
-  // Closes the win's challenge (confirmed, or given up).
+  // Uses the win's code up (confirmed, expired or out of tries); the counts stay.
   virtual void end_challenge(WinnerId id) = 0;
-  // Sets the winning user: the owner of the win's account (linked or moved later).
-  virtual void set_user(WinnerId id, UserId user) = 0;
+  // Sets the winning user of an open win (pending or expired): the owner of its account
+  // (linked or moved later). False when the win is settled (claimed or redrawn).
+  [[nodiscard]] virtual bool set_user(WinnerId id, UserId user) = 0;
 };
 
 }  // namespace lottery

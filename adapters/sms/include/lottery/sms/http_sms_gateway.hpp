@@ -18,7 +18,8 @@ struct GatewaySettings {
   // The Authorization header's value ("Bearer …", "Basic …"), from the environment;
   // empty for none. Never logged.
   std::string authorization;
-  std::chrono::seconds timeout{10};
+  // For the whole message (name lookup, connection, TLS, request, answer).
+  std::chrono::seconds timeout{5};
 };
 
 // What is wrong with the settings, if anything: checked at start like every setting.
