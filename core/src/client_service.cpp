@@ -5,6 +5,7 @@
 #include <charconv>
 #include <map>
 
+#include "lottery/core/display_text.hpp"
 #include "lottery/core/phone.hpp"
 #include "support.hpp"
 
@@ -108,7 +109,16 @@ Result<std::vector<ClientCard>> ClientService::find(const Requester& requester,
   return detail::in_transaction(
       deps_, [&](Transaction& transaction) -> Result<std::vector<ClientCard>> {
         Matches matches = match(transaction, query);
+        // Who read whose data is kept, found or not.
+        std::string found_ids;
+        for (const auto& [id, user] : matches.users) {
+          found_ids += (found_ids.empty() ? "" : ",") + std::to_string(id.value());
+        }
+        detail::audit(transaction, deps_.clock.now(), *actor, AuditAction::kClientLookedUp,
+                      std::nullopt, std::nullopt,
+                      "query \"" + one_line(query) + "\" found users [" + found_ids + "]");
         if (matches.users.empty()) {
+          transaction.commit();  // the refusal is an answer; the trail stays
           if (matches.ownerless_account) {
             return fail(ErrorCode::kAccountWithoutOwner, matches.ownerless_account->str());
           }

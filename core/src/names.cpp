@@ -76,7 +76,7 @@ constexpr NameTable<NotificationKind, 18> kNotificationKinds{{
     {NotificationKind::kReplyEdit, "reply_edit"},
 }};
 
-constexpr NameTable<AuditAction, 26> kAuditActions{{
+constexpr NameTable<AuditAction, 27> kAuditActions{{
     {AuditAction::kUserRegistered, "user.registered"},
     {AuditAction::kAccountAdded, "account.added"},
     {AuditAction::kAccountLinked, "account.linked"},
@@ -103,6 +103,7 @@ constexpr NameTable<AuditAction, 26> kAuditActions{{
     {AuditAction::kCodeRenewed, "user.code_renewed"},
     {AuditAction::kWinSmsSent, "win.sms_sent"},
     {AuditAction::kWinSmsRefused, "win.sms_refused"},
+    {AuditAction::kClientLookedUp, "client.looked_up"},
 }};
 
 constexpr NameTable<ErrorCode, 44> kErrorCodes{{

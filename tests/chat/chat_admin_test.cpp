@@ -4,10 +4,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "chat_test_fixture.hpp"
 #include "fakes/fixed_offset_zone.hpp"
 #include "fakes/recording_sms_gateway.hpp"
 #include "lottery/core/claim_service.hpp"
+#include "lottery/core/registration_service.hpp"
 
 namespace lottery::chat {
 namespace {
@@ -249,6 +252,29 @@ TEST_F(ChatTest, WithAnSmsGatewayAWinnerWithoutAPhoneIsSentToTheAdmin) {
   EXPECT_THAT(popup.text, HasSubstr("нет телефона"));
   EXPECT_THAT(popup.text, HasSubstr("@club_admin"));
   EXPECT_TRUE(gateway.sent.empty());
+}
+
+// Every command example in a code block of docs/ADMIN_COMMANDS.md, typed by an admin,
+// is understood: neither unknown nor answered with its usage.
+TEST_F(ChatTest, EveryCommandExampleOfTheAdminDocsWorksAsWritten) {
+  const Dependencies deps{store_, clock_, random_, draw_randomness_, settings_};
+  ASSERT_TRUE(RegistrationService(deps).register_user(
+      RegistrationRequest{TelegramUserId{kAnna}, "anna_k", "Анна", ClubCard::parse("2223").value(),
+                          Phone::parse("+79001112233").value()}));
+  register_client(kBoris, "4445");
+  say(kAdmin, "/add_account 2223 11-22-33-44-55-66-77");
+  std::ifstream docs(std::string(LOTTERY_SOURCE_DIR) + "/docs/ADMIN_COMMANDS.md");
+  ASSERT_TRUE(docs);
+  std::size_t examples = 0;
+  for (std::string line; std::getline(docs, line);) {
+    if (line.rfind("    /", 0) != 0) continue;
+    ++examples;
+    const std::string reply = reply_to(kAdmin, line.substr(4));
+    EXPECT_THAT(reply, Not(HasSubstr("Неизвестная команда"))) << line;
+    EXPECT_THAT(reply, Not(HasSubstr("Использование"))) << line;
+    EXPECT_THAT(reply, Not(HasSubstr("не найден"))) << line;
+  }
+  EXPECT_GE(examples, 3U);
 }
 
 }  // namespace

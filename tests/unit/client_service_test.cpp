@@ -41,6 +41,11 @@ TEST_F(ClientServiceTest, FindsAClientByEveryKeyAnAdminKnows) {
     EXPECT_EQ(found(query), std::vector<UserId>{anna_.id}) << query;
   }
   const auto card = clients().find(admin(), "2223").value().at(0);
+  // Who looked whom up is kept.
+  EXPECT_EQ(store_.snapshot().audit.back().action, AuditAction::kClientLookedUp);
+  EXPECT_EQ(store_.snapshot().audit.back().actor.telegram_id, kAdmin);
+  EXPECT_EQ(store_.snapshot().audit.back().details,
+            "query \"2223\" found users [" + std::to_string(anna_.id.value()) + "]");
   EXPECT_EQ(card.user.first_name, "Анна");
   ASSERT_EQ(card.accounts.size(), 1U);
   EXPECT_TRUE(card.wins.empty());
@@ -54,6 +59,7 @@ TEST_F(ClientServiceTest, ABareNumberNamesEveryClientItCanBe) {
 
 TEST_F(ClientServiceTest, SaysWhenNobodyOrAnOwnerlessAccountMatches) {
   EXPECT_EQ(clients().find(admin(), "@nobody_here").error().code, ErrorCode::kNoClient);
+  EXPECT_EQ(store_.snapshot().audit.back().details, "query \"@nobody_here\" found users []");
   EXPECT_EQ(clients().find(admin(), "   ").error().code, ErrorCode::kNoClient);
   EXPECT_EQ(clients().find(admin(), std::string(1000, '9')).error().code, ErrorCode::kNoClient);
   add_account(std::nullopt, "99-99-99-99-99-99-99");

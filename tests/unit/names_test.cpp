@@ -36,7 +36,7 @@ TEST(Names, NotificationKindsRoundTrip) {
                                       parse_notification_kind);
 }
 TEST(Names, AuditActionsRoundTrip) {
-  expect_round_trip<AuditAction>(static_cast<int>(AuditAction::kWinSmsRefused) + 1,
+  expect_round_trip<AuditAction>(static_cast<int>(AuditAction::kClientLookedUp) + 1,
                                  parse_audit_action);
 }
 

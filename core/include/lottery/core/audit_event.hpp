@@ -52,6 +52,7 @@ enum class AuditAction {
   kCodeRenewed,         // /new_code: a client's verification code replaced
   kWinSmsSent,          // R-2FA-1: a one-time code sent to the winner's phone
   kWinSmsRefused,       // R-2FA-1: a wrong, expired or unasked-for code typed
+  kClientLookedUp,      // /find, /list_accounts: an admin read a client's data
 };
 
 [[nodiscard]] std::string_view to_string(AuditAction action);
