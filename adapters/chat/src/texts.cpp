@@ -116,7 +116,7 @@ std::string prizes_problem(std::string_view detail) {
   const auto number = [&](std::string_view word) {
     return std::string(detail.substr(word.size()));
   };
-  const std::string rules =
+  std::string rules =
       "по одному на строку «МЕСТО ПРИЗ», места 1, 2, 3… без пропусков, приз — от 1 до 200 "
       "символов в одну строку.";
   if (detail == "count") return "мест должно быть от 1 до 100.";
@@ -266,10 +266,12 @@ std::string error(const Error& error, std::string_view admin_contact) {
              "пользователя в Telegram.";
     case ErrorCode::kNoPhoneForSecondFactor:
       return "Для подтверждения нужен код по СМС, а в вашей регистрации нет телефона. "
-             "Свяжитесь с " + contact + ".";
+             "Свяжитесь с " +
+             contact + ".";
     case ErrorCode::kSmsNotSent:
       return "Не удалось отправить СМС с кодом. Нажмите кнопку ещё раз через минуту или "
-             "свяжитесь с " + contact + ".";
+             "свяжитесь с " +
+             contact + ".";
     case ErrorCode::kNoSmsChallenge:
       return "Сначала нажмите кнопку «Подтвердить выигрыш» — бот пришлёт код по СМС.";
     case ErrorCode::kSmsCodeExpired:

@@ -7,7 +7,7 @@ namespace lottery::chat::text::accounts {
 
 std::string added(const AddAccountOutcome& outcome, const ClubCard& card,
                   const AccountNumber& number) {
-  const std::string account = number.str();
+  const std::string& account = number.str();
   // The admin sees whose card it is: a mistyped card must not pass unnoticed.
   const std::string owner = outcome.owner ? " клиенту " + text::holder(*outcome.owner) : "";
   switch (outcome.result) {

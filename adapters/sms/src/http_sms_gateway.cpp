@@ -20,7 +20,7 @@ using tcp = net::ip::tcp;
 namespace {
 
 // A gateway's answer is read up to this size: only its status matters.
-constexpr std::uint64_t kMaxAnswerBytes = 64 * 1024;
+constexpr std::uint64_t kMaxAnswerBytes = 64ULL * 1024;
 
 struct Url {
   bool secure{true};

@@ -66,7 +66,7 @@ struct WebhookServerOptions {
   std::chrono::milliseconds body_timeout{std::chrono::seconds{20}};
   // The headers (431 past it; also the cap on chunk headers and trailers) and the body
   // (413 past it; an update is a few kilobytes).
-  std::size_t max_header_bytes{16 * 1024};
+  std::size_t max_header_bytes{16UL * 1024};
   std::size_t max_body_bytes{1 << 20};
   HealthCheck health;  // empty: healthy
 };
