@@ -296,8 +296,8 @@ int run_bot(const Ground& ground) {
         config.sms_gateway_url, config.sms_gateway_method, config.sms_gateway_auth});
     spdlog::info("second factor: button confirmations need a code sent by SMS");
   }
-  const Dependencies deps{ground.database, clock,       random, draw_randomness,
-                          settings_of(config), sms_gateway.get()};
+  const Dependencies deps{ground.database,  clock, random, draw_randomness, settings_of(config),
+                          sms_gateway.get()};
   const telegram::ApiEndpoint endpoint{config.api_url, config.token, config.ca_file};
   const auto make_client = [&endpoint] { return std::make_unique<telegram::ApiClient>(endpoint); };
   telegram::ApiClient setup_client(endpoint);

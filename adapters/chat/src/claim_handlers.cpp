@@ -104,9 +104,9 @@ void sms_code(const Dialogue& dialogue, const IncomingMessage& message,
   const auto winner = ids.size() == 2 ? parse_id<WinnerId>(ids[0]) : std::nullopt;
   std::int64_t message_id_value = 0;
   const auto message_id =
-      ids.size() == 2 && std::from_chars(ids[1].data(), ids[1].data() + ids[1].size(),
-                                         message_id_value)
-                                 .ec == std::errc{}
+      ids.size() == 2 &&
+              std::from_chars(ids[1].data(), ids[1].data() + ids[1].size(), message_id_value).ec ==
+                  std::errc{}
           ? std::optional{message_id_value}
           : std::nullopt;
   if (!winner || !message_id) {
@@ -114,11 +114,11 @@ void sms_code(const Dialogue& dialogue, const IncomingMessage& message,
     conversation.reply(std::string(text::kNotUnderstood));
     return;
   }
-  const auto outcome = conversation.checked(ClaimService(conversation.deps)
-                                                .confirm_with_sms_code(conversation.user.id,
-                                                                       *winner, message.text));
-  const bool try_again = !outcome && outcome.error().code == ErrorCode::kWrongSmsCode &&
-                         outcome.error().detail != "0";
+  const auto outcome =
+      conversation.checked(ClaimService(conversation.deps)
+                               .confirm_with_sms_code(conversation.user.id, *winner, message.text));
+  const bool try_again =
+      !outcome && outcome.error().code == ErrorCode::kWrongSmsCode && outcome.error().detail != "0";
   if (!try_again) conversation.transaction.dialogues().remove(dialogue.chat, dialogue.user);
   if (!outcome) {
     conversation.reply_error(outcome.error());
@@ -127,8 +127,8 @@ void sms_code(const Dialogue& dialogue, const IncomingMessage& message,
   conversation.reply(std::string(outcome->already_confirmed ? text::claims::kAlreadyConfirmed
                                                             : text::claims::kConfirmed));
   if (!outcome->already_confirmed) {
-    const ButtonPress original{"", {conversation.user.id, "", ""}, conversation.chat, *message_id,
-                               ""};
+    const ButtonPress original{
+        "", {conversation.user.id, "", ""}, conversation.chat, *message_id, ""};
     edit_winner_message(
         original, *winner,
         text::claims::confirmed_note(*outcome->winner.claimed_at, conversation.settings.zone()),

@@ -70,8 +70,7 @@ void new_code(const CommandCall& call, Conversation& conversation);
 void confirm_win(const ButtonPress& press, const ConfirmWinButton& button,
                  Conversation& conversation);
 // R-2FA-1: the SMS code typed after the confirmation button.
-void sms_code(const Dialogue& dialogue, const IncomingMessage& message,
-              Conversation& conversation);
+void sms_code(const Dialogue& dialogue, const IncomingMessage& message, Conversation& conversation);
 void refuse_unknown_button(const ButtonPress& press, Conversation& conversation);
 void verify_winner(const CommandCall& call, Conversation& conversation);
 void winner_status(const CommandCall& call, Conversation& conversation);

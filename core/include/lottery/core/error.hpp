@@ -43,8 +43,8 @@ enum class ErrorCode {
   kAmbiguousWin,
   kNoExpiredWins,
   kUnknownCode,
-  kNoClient,             // /find and the like: nobody matches the query (detail: the query)
-  kAccountWithoutOwner,  // the query named an account that has no owner (detail: it)
+  kNoClient,                // /find and the like: nobody matches the query (detail: the query)
+  kAccountWithoutOwner,     // the query named an account that has no owner (detail: it)
   kNoPhoneForSecondFactor,  // R-2FA-1: the winner's card has no phone to send a code to
   kSmsNotSent,              // R-2FA-1: the SMS gateway did not take the code
   kNoSmsChallenge,          // R-2FA-1: a code typed with no code sent (or used up)
