@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <unordered_set>
 
 #include "lottery/core/random.hpp"
 #include "support.hpp"
@@ -216,12 +217,14 @@ Result<VerifyOutcome> ClaimService::verify_by_code(const Requester& requester,
     if (!lottery) return tl::unexpected(lottery.error());
     // R-OWNER-1: the wins of the accounts the code's holder owns now, whoever was
     // recorded at the draw (an account linked or moved since).
+    std::unordered_set<AccountId> owned;  // read once, not once per win
+    for (const Account& owned_account : transaction.accounts().list_by_owner(user->id)) {
+      owned.insert(owned_account.id);
+    }
     std::vector<Winner> wins;
     for (Winner& win : transaction.winners().list_by_lottery(lottery_id)) {
-      if (win.status == WinStatus::kRedrawn) continue;
+      if (win.status == WinStatus::kRedrawn || !owned.contains(win.account)) continue;
       if (account && win.account_number != *account) continue;
-      const auto owner = detail::owner_of(transaction, win);
-      if (!owner || owner->id != user->id) continue;
       wins.push_back(std::move(win));
     }
     std::vector<Winner> pending;

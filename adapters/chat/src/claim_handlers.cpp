@@ -30,13 +30,13 @@ std::optional<std::string> winner_message_for(WinnerId winner, Conversation& con
                          conversation.settings.zone());
 }
 
-// The winner message edited in place, with `note` under it.
-void edit_winner_message(const ButtonPress& press, WinnerId winner, const std::string& note,
-                         Conversation& conversation) {
-  if (!press.chat) return;
+// The winner message `message_id` in `chat` edited in place, with `note` under it.
+void edit_winner_message(std::optional<ChatId> chat, std::int64_t message_id, WinnerId winner,
+                         const std::string& note, Conversation& conversation) {
+  if (!chat) return;
   if (auto shown = winner_message_for(winner, conversation)) {
     conversation.replies.push_back(
-        OutgoingMessage{*press.chat, *shown + "\n\n" + note, Markup{}, press.message_id});
+        OutgoingMessage{*chat, *shown + "\n\n" + note, Markup{}, message_id});
   }
 }
 
@@ -72,7 +72,7 @@ void confirm_win(const ButtonPress& press, const ConfirmWinButton& button,
     const auto code = outcome.error().code;
     if (code == ErrorCode::kWinExpired || code == ErrorCode::kWinRedrawn) {
       // The button no longer works: take it away and say why.
-      edit_winner_message(press, winner, why, conversation);
+      edit_winner_message(press.chat, press.message_id, winner, why, conversation);
     }
     return;
   }
@@ -92,7 +92,7 @@ void confirm_win(const ButtonPress& press, const ConfirmWinButton& button,
                    false};
   if (!outcome->already_confirmed) {
     edit_winner_message(
-        press, winner,
+        press.chat, press.message_id, winner,
         text::claims::confirmed_note(*outcome->winner.claimed_at, conversation.settings.zone()),
         conversation);
   }
@@ -127,10 +127,8 @@ void sms_code(const Dialogue& dialogue, const IncomingMessage& message,
   conversation.reply(std::string(outcome->already_confirmed ? text::claims::kAlreadyConfirmed
                                                             : text::claims::kConfirmed));
   if (!outcome->already_confirmed) {
-    const ButtonPress original{
-        "", {conversation.user.id, "", ""}, conversation.chat, *message_id, ""};
     edit_winner_message(
-        original, *winner,
+        conversation.chat, *message_id, *winner,
         text::claims::confirmed_note(*outcome->winner.claimed_at, conversation.settings.zone()),
         conversation);
   }
