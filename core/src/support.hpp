@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "lottery/core/audit_event.hpp"
+#include "lottery/core/conflict_retry.hpp"
 #include "lottery/core/dependencies.hpp"
 #include "lottery/core/error.hpp"
 #include "lottery/core/lottery.hpp"
@@ -22,30 +23,27 @@
 namespace lottery::detail {
 
 // Runs `work` in a transaction and commits it when the work succeeds; an Error result
-// rolls everything back. A conflict with a concurrent transaction is tried again, up to
-// kConflictAttempts times in all (the one retry policy: the chat layer retries a whole
-// update the same way); storage failures become Error values, so no exception leaves a
-// use case.
+// rolls everything back. Storage failures become Error values, so no exception leaves
+// a use case, with one exception: a conflict under ConflictRetry::kByCaller propagates
+// to the caller, which retries its whole unit of work (retrying a part of it inside
+// would nest the retries, and cannot help a transaction the conflict aborted).
 template <class Work>
 auto in_transaction(const Dependencies& deps, Work&& work)
     -> std::invoke_result_t<Work&, Transaction&> {
-  for (int attempt = 1;; ++attempt) {
-    try {
-      auto transaction = deps.transactions.begin();
-      auto result = work(*transaction);
-      if (result) transaction->commit();
-      return result;
-    } catch (const StorageError& error) {
-      if (error.kind() == StorageError::Kind::kConflict) {
-        if (attempt < kConflictAttempts) continue;
-        return fail(ErrorCode::kConflict, error.what());
-      }
-      if (error.kind() == StorageError::Kind::kRejected) {
-        // The store's own words are not for users.
-        return fail(ErrorCode::kInvalidArgument);
-      }
-      return fail(ErrorCode::kStorageUnavailable, error.what());
+  const auto once = [&] {
+    auto transaction = deps.transactions.begin();
+    auto result = work(*transaction);
+    if (result) transaction->commit();
+    return result;
+  };
+  try {
+    return deps.conflicts == ConflictRetry::kByCaller ? once() : retry_conflicts(once);
+  } catch (const StorageError& error) {
+    if (deps.conflicts == ConflictRetry::kByCaller &&
+        error.kind() == StorageError::Kind::kConflict) {
+      throw;
     }
+    return tl::unexpected(storage_failure(error));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "chat_test_fixture.hpp"
+#include "mocks/mock_ports.hpp"
 
 namespace lottery::chat {
 namespace {
@@ -37,6 +38,30 @@ TEST_F(ChatTest, RegistersAClientStepByStep) {
   EXPECT_THAT(profile, HasSubstr("+79123456789"));
   EXPECT_THAT(profile, HasSubstr(code_of(kAnna)));
   EXPECT_THAT(reply_to(kAnna, "/start"), HasSubstr("С возвращением, Анна"));
+}
+
+// The update is the one unit tried again after a conflict: a use case inside it leaves
+// the conflict to it instead of retrying its own part (which would make 3 x 3 tries).
+TEST_F(ChatTest, AConflictInsideAUseCaseRetriesTheWholeUpdateOnly) {
+  register_client(kAnna, "2223");
+  ::testing::NiceMock<testing::MockTransactionManager> transactions;
+  int nested_units = 0;
+  EXPECT_CALL(transactions, begin()).Times(kConflictAttempts).WillRepeatedly([&] {
+    auto update = std::make_unique<::testing::NiceMock<testing::MockTransaction>>(store_.begin());
+    ON_CALL(*update, nested()).WillByDefault([&]() -> std::unique_ptr<Transaction> {
+      ++nested_units;
+      throw StorageError(StorageError::Kind::kConflict, "serialization failure");
+    });
+    return update;
+  });
+  ChatBot bot(Dependencies{transactions, clock_, random_, draw_randomness_, settings_},
+              ChatSettings{"club_lottery_bot", "@club_admin"});
+  const auto outcome = bot.handle(
+      next_update_, IncomingMessage{private_chat_of(TelegramUserId{kAnna}), true, user(kAnna),
+                                    next_update_, "/my_account", {}});
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(nested_units, kConflictAttempts);
 }
 
 TEST_F(ChatTest, RegistrationSurvivesARestart) {

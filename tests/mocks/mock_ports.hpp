@@ -23,4 +23,41 @@ class MockTransactionManager : public TransactionManager {
   MOCK_METHOD(std::unique_ptr<Transaction>, begin, (), (override));
 };
 
+// A transaction whose every call goes to a real one it owns, unless a test says
+// otherwise (GoogleMock's delegating-to-a-real-object recipe).
+class MockTransaction : public Transaction {
+ public:
+  explicit MockTransaction(std::unique_ptr<Transaction> real) : real_(std::move(real)) {
+    using ::testing::ReturnRef;
+    ON_CALL(*this, users()).WillByDefault(ReturnRef(real_->users()));
+    ON_CALL(*this, accounts()).WillByDefault(ReturnRef(real_->accounts()));
+    ON_CALL(*this, lotteries()).WillByDefault(ReturnRef(real_->lotteries()));
+    ON_CALL(*this, entries()).WillByDefault(ReturnRef(real_->entries()));
+    ON_CALL(*this, winners()).WillByDefault(ReturnRef(real_->winners()));
+    ON_CALL(*this, reports()).WillByDefault(ReturnRef(real_->reports()));
+    ON_CALL(*this, outbox()).WillByDefault(ReturnRef(real_->outbox()));
+    ON_CALL(*this, audit()).WillByDefault(ReturnRef(real_->audit()));
+    ON_CALL(*this, dialogues()).WillByDefault(ReturnRef(real_->dialogues()));
+    ON_CALL(*this, updates()).WillByDefault(ReturnRef(real_->updates()));
+    ON_CALL(*this, nested()).WillByDefault([this] { return real_->nested(); });
+    ON_CALL(*this, commit()).WillByDefault([this] { real_->commit(); });
+  }
+
+  MOCK_METHOD(UserRepository&, users, (), (override));
+  MOCK_METHOD(AccountRepository&, accounts, (), (override));
+  MOCK_METHOD(LotteryRepository&, lotteries, (), (override));
+  MOCK_METHOD(EntryRepository&, entries, (), (override));
+  MOCK_METHOD(WinnerRepository&, winners, (), (override));
+  MOCK_METHOD(ReportQueries&, reports, (), (override));
+  MOCK_METHOD(Outbox&, outbox, (), (override));
+  MOCK_METHOD(AuditLog&, audit, (), (override));
+  MOCK_METHOD(DialogueRepository&, dialogues, (), (override));
+  MOCK_METHOD(ProcessedUpdates&, updates, (), (override));
+  MOCK_METHOD(std::unique_ptr<Transaction>, nested, (), (override));
+  MOCK_METHOD(void, commit, (), (override));
+
+ private:
+  std::unique_ptr<Transaction> real_;
+};
+
 }  // namespace lottery::testing

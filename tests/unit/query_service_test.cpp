@@ -190,5 +190,15 @@ TEST_F(StorageFailureTest, ConflictsAreRetriedThenReported) {
             ErrorCode::kConflict);
 }
 
+TEST_F(StorageFailureTest, UnderACallersUnitOfWorkAConflictIsLeftToTheCallerAtOnce) {
+  register_user(1, "2223");
+  EXPECT_CALL(transactions_, begin()).WillOnce(Invoke([]() -> std::unique_ptr<Transaction> {
+    throw StorageError(StorageError::Kind::kConflict, "serialization failure");
+  }));
+  Dependencies deps = failing_deps();
+  deps.conflicts = ConflictRetry::kByCaller;
+  EXPECT_THROW((void)QueryService(deps).my_account(TelegramUserId{1}), StorageError);
+}
+
 }  // namespace
 }  // namespace lottery::testing

@@ -8,6 +8,7 @@
 #include "dialogues.hpp"
 #include "handlers.hpp"
 #include "lottery/chat/markup.hpp"
+#include "lottery/core/conflict_retry.hpp"
 #include "lottery/core/utc_zone.hpp"
 #include "parsing.hpp"
 #include "render.hpp"
@@ -124,18 +125,14 @@ struct ChatBot::Impl {
     return UpdateOutcome{false, conversation.answer, queued};
   }
 
+  // The update is the unit that is tried again after a conflict (the use cases inside
+  // leave it to this loop: ConflictRetry::kByCaller). A rejected update is given up
+  // (and skipped); an unavailable store is retried by the transport.
   Result<UpdateOutcome> handle(std::int64_t update_id, const ChatEvent& event) {
-    for (int attempt = 1;; ++attempt) {
-      try {
-        return handle_once(update_id, event);
-      } catch (const StorageError& error) {
-        if (error.kind() == StorageError::Kind::kConflict && attempt < kConflictAttempts) continue;
-        // A rejected update is given up (and skipped); an unavailable store is retried.
-        ErrorCode code = ErrorCode::kStorageUnavailable;
-        if (error.kind() == StorageError::Kind::kConflict) code = ErrorCode::kConflict;
-        if (error.kind() == StorageError::Kind::kRejected) code = ErrorCode::kInvalidArgument;
-        return fail(code, error.what());
-      }
+    try {
+      return retry_conflicts([&] { return handle_once(update_id, event); });
+    } catch (const StorageError& error) {
+      return tl::unexpected(storage_failure(error));
     }
   }
 };
