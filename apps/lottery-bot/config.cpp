@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "lottery/http/client.hpp"
 #include "lottery/sms/http_sms_gateway.hpp"
 #include "lottery/system/tz_database_zone.hpp"
 
@@ -44,6 +45,9 @@ constexpr Setting kSettings[] = {
      "IP:port of the HTTP server: the webhook and /healthz (default 0.0.0.0:8080; in polling "
      "mode the server runs only when set)"},
     {"MAX_CONNECTIONS", "HTTP connections open at once (default 512)"},
+    {"PUBLIC_URL",
+     "public https base URL of this bot's HTTP server: it serves the draw verifier page "
+     "there and runs the server in polling mode too (default: none)"},
     {"LOG_LEVEL", "debug, info, warn or error (default info)"},
     {"SEND_RATE", "messages per second to Telegram (default 30)"},
     {"JOB_INTERVAL", "how often to expire wins and send reminders (default 10s)"},
@@ -317,6 +321,25 @@ Parsed read_http(const Values& values, Config& config) {
   return {};
 }
 
+// PUBLIC_URL (R-VERIFY-1): https, as Telegram opens Mini Apps only there; plain http
+// only on this machine (a test, or a proxy in front on the same host).
+Parsed read_public_url(const Values& values, Config& config) {
+  const auto* url = value_of(values, "PUBLIC_URL");
+  if (url == nullptr) return {};
+  const auto parsed = http::parse_url(*url);
+  const bool loopback = parsed && (parsed->host == "127.0.0.1" || parsed->host == "localhost" ||
+                                   parsed->host == "::1");
+  if (!parsed || (!parsed->secure && !loopback) ||
+      parsed->target.find_first_of("?#") != std::string::npos) {
+    return bad("PUBLIC_URL",
+               "must be the https base URL where the bot's HTTP server is reachable, e.g. "
+               "https://bot.example.org/lottery");
+  }
+  config.public_url = *url;
+  while (config.public_url.ends_with('/')) config.public_url.pop_back();
+  return {};
+}
+
 // LOG_LEVEL, SEND_RATE, JOB_INTERVAL, INSTANCE_NAME.
 Parsed read_running(const Values& values, Config& config) {
   const auto get = [&](const char* variable) { return value_of(values, variable); };
@@ -386,7 +409,8 @@ tl::expected<Config, std::string> parse_config(
   const auto values = collect_values(environment, arguments);
   if (!values) return tl::unexpected(values.error());
   Config config;
-  for (const auto read : {&read_telegram, &read_database, &read_club, &read_http, &read_running}) {
+  for (const auto read :
+       {&read_telegram, &read_database, &read_club, &read_http, &read_public_url, &read_running}) {
     if (const auto read_well = read(*values, config); !read_well) {
       return tl::unexpected(read_well.error());
     }

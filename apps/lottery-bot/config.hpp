@@ -39,6 +39,10 @@ struct Config {
   std::uint16_t listen_port{8080};
   // LISTEN was set: in polling mode the HTTP server (/healthz) runs there too.
   bool listen_set{false};
+  // R-VERIFY-1: where the HTTP server is reachable from outside, without a trailing
+  // '/'; it then serves the verifier page and the published draws, and the results
+  // get a button to them. Empty: none.
+  std::string public_url;
   // The HTTP server's connections open at once (the longest idle goes first past it).
   std::size_t max_connections{512};
   std::string log_level{"info"};

@@ -25,8 +25,10 @@
 #include "lottery/telegram/api_client.hpp"
 #include "lottery/telegram/health.hpp"
 #include "lottery/telegram/long_poller.hpp"
+#include "lottery/telegram/public_site.hpp"
 #include "lottery/telegram/sender.hpp"
 #include "lottery/telegram/webhook_server.hpp"
+#include "verifier_page.hpp"
 
 namespace lottery::bot {
 namespace {
@@ -145,13 +147,15 @@ struct WebhookTarget {
 
 std::unique_ptr<telegram::WebhookServer> start_http_server(const Config& config,
                                                            telegram::HealthMonitor& health,
-                                                           WebhookTarget& target) {
-  if (config.mode != Mode::kWebhook && !config.listen_set) return nullptr;
+                                                           WebhookTarget& target,
+                                                           telegram::PublicSite* site) {
+  if (config.mode != Mode::kWebhook && !config.listen_set && site == nullptr) return nullptr;
   telegram::WebhookServerOptions options;
   options.host = config.listen_host;
   options.port = config.listen_port;
   options.max_connections = config.max_connections;
   options.health = [&health] { return health.report(); };
+  if (site != nullptr) options.site = [site](std::string_view path) { return site->get(path); };
   if (config.mode == Mode::kWebhook) {
     options.path = telegram::url_path(config.webhook_url);
     options.secret = config.webhook_secret;
@@ -306,7 +310,8 @@ int run_bot(const Ground& ground) {
   if (!username) return exit_code;
   // Checked when the configuration was read: the zone is there.
   const auto zone = system::TzDatabaseZone::locate(config.time_zone);
-  chat::ChatBot chat(deps, chat::ChatSettings{*username, config.admin_contact, zone.get()});
+  chat::ChatBot chat(
+      deps, chat::ChatSettings{*username, config.admin_contact, zone.get(), config.public_url});
   set_menus(setup_client, config);
 
   telegram::ApiClient sender_client(endpoint);
@@ -353,9 +358,17 @@ int run(const Config& config) {
   if (!database) return 1;
   telegram::HealthMonitor health;
   WebhookTarget webhook_target;
+  // R-VERIFY-1: the verifier page and the published draws, read from the database.
+  system::HmacDrawRandomness site_randomness;
+  std::unique_ptr<telegram::PublicSite> site;
+  if (!config.public_url.empty()) {
+    site = std::make_unique<telegram::PublicSite>(*database, site_randomness,
+                                                  std::string(verifier_page()));
+    spdlog::info("public pages: {}/verify", config.public_url);
+  }
   std::unique_ptr<telegram::WebhookServer> http;
   try {
-    http = start_http_server(config, health, webhook_target);
+    http = start_http_server(config, health, webhook_target, site.get());
   } catch (const std::exception& error) {
     spdlog::critical("LISTEN: cannot listen on {}:{}: {}", config.listen_host, config.listen_port,
                      error.what());

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "commands.hpp"
+#include "lottery/core/draw_publication.hpp"
 #include "lottery/core/query_service.hpp"
 #include "lottery/ports/storage_error.hpp"
 
@@ -96,10 +97,7 @@ int export_entries(db::Database& database, LotteryId id) {
   if (!draw) {
     return lottery_not_found(id);
   }
-  std::cout << "ordinal,account_number\n";
-  for (std::size_t ordinal = 0; ordinal < draw->entries.size(); ++ordinal) {
-    std::cout << ordinal << ',' << draw->entries[ordinal].str() << '\n';
-  }
+  for (const std::string& part : entries_csv_parts(draw->entries)) std::cout << part;
   return kOk;
 }
 

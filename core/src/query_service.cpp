@@ -4,6 +4,7 @@
 #include <map>
 
 #include "lottery/core/csv.hpp"
+#include "lottery/core/draw_publication.hpp"
 #include "support.hpp"
 
 namespace lottery {
@@ -82,10 +83,9 @@ Result<DrawRecord> published_draw(Transaction& transaction, LotteryId lottery_id
       ordinal_of[entry.account] = entry.ordinal;
     }
   }
-  auto wins = transaction.winners().list_by_lottery(lottery_id);
-  std::sort(wins.begin(), wins.end(),
-            [](const Winner& a, const Winner& b) { return a.draw_step < b.draw_step; });
-  for (const Winner& win : wins) draw.winners.push_back(ordinal_of.at(win.account));
+  for (const Winner& win : wins_in_draw_order(transaction, lottery_id)) {
+    draw.winners.push_back(ordinal_of.at(win.account));
+  }
   record.lottery = std::move(*lottery);
   return record;
 }
@@ -159,8 +159,13 @@ Result<LotteryInfo> QueryService::lottery_info(LotteryId lottery) {
   return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<LotteryInfo> {
     auto found = detail::load_lottery(transaction, lottery);
     if (!found) return tl::unexpected(found.error());
-    const std::uint64_t entries = transaction.entries().count(lottery);
-    return LotteryInfo{std::move(*found), entries};
+    LotteryInfo info{std::move(*found), transaction.entries().count(lottery), {}};
+    if (info.lottery.drawn_at) {
+      for (const Winner& win : wins_in_draw_order(transaction, lottery)) {
+        info.winners_in_draw_order.push_back(win.account_number);
+      }
+    }
+    return info;
   });
 }
 

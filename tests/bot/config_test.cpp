@@ -91,6 +91,10 @@ TEST(Config, EachBadSettingIsNamedInOneLineWithoutTheToken) {
       {with_token({{"SMS_GATEWAY_URL", "https://sms.example/{phone}/{text}"},
                    {"SMS_GATEWAY_AUTH", "Bearer sms-secret\r\nX: y"}}),
        "SMS_GATEWAY_AUTH"},
+      {with_token({{"PUBLIC_URL", "http://bot.example.org"}}), "PUBLIC_URL"},
+      {with_token({{"PUBLIC_URL", "bot.example.org"}}), "PUBLIC_URL"},
+      {with_token({{"PUBLIC_URL", "https://bot.example.org/x?y=1"}}), "PUBLIC_URL"},
+      {with_token({{"PUBLIC_URL", "https://bot.example.org/\r\nx"}}), "PUBLIC_URL"},
   };
   for (const auto& [environment, setting] : cases) {
     const auto config = parse_config(environment, {});
@@ -152,6 +156,15 @@ TEST(Config, ParsesDurations) {
   for (const char* bad : {"", "s", "3", "-3s", "3x", "3.5h", "99999999999h"}) {
     EXPECT_FALSE(parse_duration(bad)) << bad;
   }
+}
+
+TEST(Config, APublicUrlIsHttpsOrLoopbackAndLosesItsTrailingSlash) {
+  EXPECT_EQ(parse_config(with_token({{"PUBLIC_URL", "https://bot.example.org/lottery/"}}), {})
+                ->public_url,
+            "https://bot.example.org/lottery");
+  EXPECT_EQ(parse_config(with_token({{"PUBLIC_URL", "http://127.0.0.1:8080"}}), {})->public_url,
+            "http://127.0.0.1:8080");
+  EXPECT_TRUE(parse_config(with_token(), {})->public_url.empty());
 }
 
 }  // namespace

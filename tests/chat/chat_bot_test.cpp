@@ -56,9 +56,13 @@ TEST_F(ChatTest, AConflictInsideAUseCaseRetriesTheWholeUpdateOnly) {
   });
   ChatBot bot(Dependencies{transactions, clock_, random_, draw_randomness_, settings_},
               ChatSettings{"club_lottery_bot", "@club_admin"});
-  const auto outcome = bot.handle(
-      next_update_, IncomingMessage{private_chat_of(TelegramUserId{kAnna}), true, user(kAnna),
-                                    next_update_, "/my_account", {}});
+  const auto outcome =
+      bot.handle(next_update_, IncomingMessage{private_chat_of(TelegramUserId{kAnna}),
+                                               true,
+                                               user(kAnna),
+                                               next_update_,
+                                               "/my_account",
+                                               {}});
   ASSERT_FALSE(outcome);
   EXPECT_EQ(outcome.error().code, ErrorCode::kConflict);
   EXPECT_EQ(nested_units, kConflictAttempts);

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "core_fixture.hpp"
+#include "lottery/core/draw_publication.hpp"
 #include "lottery/ports/storage_error.hpp"
 #include "mocks/mock_ports.hpp"
 
@@ -198,6 +199,33 @@ TEST_F(StorageFailureTest, UnderACallersUnitOfWorkAConflictIsLeftToTheCallerAtOn
   Dependencies deps = failing_deps();
   deps.conflicts = ConflictRetry::kByCaller;
   EXPECT_THROW((void)QueryService(deps).my_account(TelegramUserId{1}), StorageError);
+}
+
+// The entry list as published: parts cut between lines, the header in the first only,
+// so that their concatenation is the whole list (what a client joins back together).
+TEST(EntriesCsv, SplitsBetweenLinesIntoPartsThatConcatenateToTheList) {
+  std::vector<AccountNumber> entries;
+  for (int index = 0; index < 12; ++index) {
+    entries.push_back(*AccountNumber::parse(
+        "10-00-00-00-00-00-" + std::string(index < 10 ? "0" : "") + std::to_string(index)));
+  }
+  const auto whole = entries_csv_parts(entries);
+  ASSERT_EQ(whole.size(), 1U);
+  EXPECT_EQ(whole[0].substr(0, 46), "ordinal,account_number\n0,10-00-00-00-00-00-00\n");
+  const std::size_t line = std::string("0,10-00-00-00-00-00-00\n").size();  // 23 bytes
+  const auto parts = entries_csv_parts(entries, 5 * line);
+  ASSERT_GE(parts.size(), 3U);
+  std::string joined;
+  for (const auto& part : parts) {
+    EXPECT_LE(part.size(), 5 * line);
+    EXPECT_EQ(part.back(), '\n');
+    joined += part;
+  }
+  EXPECT_EQ(joined, whole[0]);
+  EXPECT_EQ(parts[1].rfind("ordinal", 0), std::string::npos);
+  EXPECT_EQ(entries_csv_parts({}), std::vector<std::string>{"ordinal,account_number\n"});
+  EXPECT_EQ(entries_file_name(LotteryId{7}, 1, 1), "lottery-7-entries.csv");
+  EXPECT_EQ(entries_file_name(LotteryId{7}, 2, 3), "lottery-7-entries-part2-of-3.csv");
 }
 
 }  // namespace

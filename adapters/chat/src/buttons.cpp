@@ -41,6 +41,13 @@ Markup confirm_markup(WinnerId winner) {
   return markup;
 }
 
+Markup verify_markup(const std::string& url, bool web_app) {
+  Markup markup;
+  markup.kind = Markup::Kind::kInline;
+  markup.inline_rows = {{InlineButton{std::string(text::kVerifyDraw), {}, url, web_app}}};
+  return markup;
+}
+
 Markup remove_keyboard() {
   Markup markup;
   markup.kind = Markup::Kind::kRemoveKeyboard;

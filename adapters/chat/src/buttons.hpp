@@ -35,6 +35,8 @@ using ButtonData = std::variant<ConfirmWinButton, ChooseLotteryButton, UnknownBu
 
 // The winner message's button.
 [[nodiscard]] Markup confirm_markup(WinnerId winner);
+// "Проверить розыгрыш": opens the verifier page, as a Mini App in a private chat.
+[[nodiscard]] Markup verify_markup(const std::string& url, bool web_app);
 [[nodiscard]] Markup remove_keyboard();
 
 }  // namespace lottery::chat

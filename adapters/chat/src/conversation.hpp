@@ -39,8 +39,13 @@ class Conversation {
                Instant at)
       : transaction(update),
         nested_(update),
-        deps{nested_,       bot.clock, bot.random, bot.draw_randomness,
-             bot.settings, bot.sms,   ConflictRetry::kByCaller},
+        deps{nested_,
+             bot.clock,
+             bot.random,
+             bot.draw_randomness,
+             bot.settings,
+             bot.sms,
+             ConflictRetry::kByCaller},
         settings(chat_settings),
         now(at) {}
   Conversation(const Conversation&) = delete;

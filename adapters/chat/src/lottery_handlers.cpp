@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "buttons.hpp"
 #include "dialogues.hpp"
 #include "handlers.hpp"
 #include "lottery/core/lottery_service.hpp"
@@ -160,8 +161,18 @@ void redraw(const CommandCall& call, Conversation& conversation) {
 void lottery_info(const CommandCall& call, Conversation& conversation) {
   const auto info = lottery_info_argument(call, conversation);
   if (!info) return;
-  conversation.reply(text::lotteries::info(*info, conversation.deps.draw_randomness,
-                                           conversation.settings.zone()));
+  const Lottery& lottery = info->lottery;
+  const std::string page = message::verifier_url(conversation.settings.public_url, lottery.id);
+  const bool checkable = lottery.drawn_at && lottery.fairness_version >= 2;
+  Markup markup;
+  if (checkable && !page.empty()) {
+    // A Mini App opens only from a private chat; elsewhere the page opens in a browser.
+    markup = verify_markup(page, conversation.chat == private_chat_of(conversation.user.id));
+  }
+  conversation.reply(
+      text::lotteries::info(*info, conversation.deps.draw_randomness, conversation.settings.zone(),
+                            !markup.inline_rows.empty()),
+      std::move(markup));
 }
 
 }  // namespace lottery::chat::handlers

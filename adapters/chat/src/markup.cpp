@@ -7,6 +7,8 @@ namespace {
 
 constexpr char kButtonSeparator = '\x1f';
 constexpr char kFieldSeparator = '\x1e';
+constexpr std::string_view kUrlPrefix = "url:";
+constexpr std::string_view kWebAppPrefix = "webapp:";
 
 std::vector<std::string_view> split(std::string_view text, char separator) {
   std::vector<std::string_view> parts;
@@ -46,6 +48,12 @@ std::string encode_markup(const Markup& markup) {
           text += clean(row[i].text);
           text.push_back(kFieldSeparator);
           text += clean(row[i].data);
+          if (!row[i].url.empty()) {
+            // A third field for a link button (older rows in the outbox have two).
+            text.push_back(kFieldSeparator);
+            text += row[i].web_app ? kWebAppPrefix : kUrlPrefix;
+            text += clean(row[i].url);
+          }
         }
       }
       return text;
@@ -81,9 +89,16 @@ std::optional<Markup> decode_markup(std::string_view text) {
     std::vector<KeyboardButton> keyboard_row;
     for (const auto button : split(lines[line], kButtonSeparator)) {
       const auto fields = split(button, kFieldSeparator);
-      if (fields.size() != 2) return std::nullopt;
+      if (fields.size() != 2 && !(is_inline && fields.size() == 3)) return std::nullopt;
       if (is_inline) {
-        inline_row.push_back(InlineButton{std::string(fields[0]), std::string(fields[1])});
+        InlineButton decoded{std::string(fields[0]), std::string(fields[1])};
+        if (fields.size() == 3) {
+          decoded.web_app = fields[2].starts_with(kWebAppPrefix);
+          if (!decoded.web_app && !fields[2].starts_with(kUrlPrefix)) return std::nullopt;
+          decoded.url = std::string(
+              fields[2].substr(decoded.web_app ? kWebAppPrefix.size() : kUrlPrefix.size()));
+        }
+        inline_row.push_back(std::move(decoded));
       } else {
         keyboard_row.push_back(KeyboardButton{std::string(fields[0]), fields[1] == "contact"});
       }

@@ -1,5 +1,6 @@
 #include "messages.hpp"
 
+#include "lottery/core/draw_publication.hpp"
 #include "lottery/core/draw_verification.hpp"
 #include "lottery/core/query_service.hpp"
 #include "texts.hpp"
@@ -10,8 +11,10 @@ std::string contact_suffix(std::string_view admin_contact) {
   return admin_contact.empty() ? std::string{} : " " + text::escape(admin_contact);
 }
 
-std::string fairness(DrawRandomness& randomness, const Lottery& lottery, bool drawn) {
-  std::string html = "🔐 <b>Проверка честности</b>\nХэш ключа (SHA-256): <code>" +
+std::string fairness(DrawRandomness& randomness, const Lottery& lottery, bool drawn,
+                     const std::vector<AccountNumber>& winners_in_draw_order) {
+  std::string html = "🔐 <b>Проверка честности розыгрыша №" + std::to_string(lottery.id.value()) +
+                     "</b>\nХэш ключа (SHA-256): <code>" +
                      to_hex(randomness.commitment(lottery.seed)) + "</code>\n";
   if (lottery.fairness_version < 2) {
     return html + "Розыгрыш создан до проверяемых розыгрышей: список участников не заверен.";
@@ -20,11 +23,9 @@ std::string fairness(DrawRandomness& randomness, const Lottery& lottery, bool dr
           "<code>" + to_hex(lottery.entries_hash) + "</code>\n";
   if (!drawn) return html + "Ключ будет раскрыт после розыгрыша.";
   html += "Ключ: <code>" + to_hex(lottery.seed) + "</code>\n";
-  html +=
-      "Публичное значение: " +
-      (lottery.public_value.empty() ? std::string("нет")
-                                    : "<code>" + text::escape(lottery.public_value) + "</code>") +
-      "\n";
+  html += lottery.public_value.empty()
+              ? std::string("Публичное значение не задано\n")
+              : "Публичное значение: <code>" + text::escape(lottery.public_value) + "</code>\n";
   if (!lottery.skipped_ordinals.empty()) {
     html += "Пропущенные позиции (неактивны или уже выиграли):";
     for (const std::uint64_t ordinal : lottery.skipped_ordinals) {
@@ -32,7 +33,35 @@ std::string fairness(DrawRandomness& randomness, const Lottery& lottery, bool dr
     }
     html += "\n";
   }
-  return html + "Как проверить: docs/FAIRNESS.md";
+  if (!winners_in_draw_order.empty()) {
+    html += "Выигравшие счета по порядку розыгрыша:";
+    for (std::size_t index = 0; index < winners_in_draw_order.size(); ++index) {
+      html += (index == 0 ? " " : ", ") + winners_in_draw_order[index].str();
+    }
+    html += "\n";
+  }
+  return html;
+}
+
+std::vector<AccountNumber> winners_in_draw_order(Transaction& transaction, LotteryId lottery) {
+  std::vector<AccountNumber> accounts;
+  for (const Winner& win : wins_in_draw_order(transaction, lottery)) {
+    accounts.push_back(win.account_number);
+  }
+  return accounts;
+}
+
+std::string verifier_url(std::string_view public_url, LotteryId lottery) {
+  if (public_url.empty()) return {};
+  return std::string(public_url) + "/verify?lottery=" + std::to_string(lottery.value());
+}
+
+std::string how_to_verify(bool with_button) {
+  return with_button ? "Проверить самому: кнопка «Проверить розыгрыш» — страница пересчитает "
+                       "победителей у вас в браузере."
+                     : "Проверить самому: откройте страницу проверки verify.html (из "
+                       "документации бота), вставьте этот текст и загрузите список участников "
+                       "(файл к итогам розыгрыша).";
 }
 
 std::string winner(std::string_view lottery_title, const Winner& win,
@@ -70,7 +99,7 @@ std::string results(Transaction& transaction, DrawRandomness& randomness, Lotter
     html += "\n";
   }
   if (const auto found = transaction.lotteries().find(lottery)) {
-    html += "\n" + fairness(randomness, *found, true);
+    html += "\n" + fairness(randomness, *found, true, winners_in_draw_order(transaction, lottery));
   }
   return html;
 }

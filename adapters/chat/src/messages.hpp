@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lottery/core/lottery.hpp"
 #include "lottery/core/lottery_service.hpp"
@@ -17,8 +18,22 @@
 namespace lottery::chat::message {
 
 // What anyone needs to check the draw (docs/FAIRNESS.md): before it, the seed's
-// commitment and the entry list's hash so far; after it, the seed itself too.
-[[nodiscard]] std::string fairness(DrawRandomness& randomness, const Lottery& lottery, bool drawn);
+// commitment and the entry list's hash so far; after it, the seed itself too, and the
+// winning accounts of every round in the order the shuffle picked them. The lines are
+// what the verifier page reads from a pasted post (web/verify.html).
+[[nodiscard]] std::string fairness(DrawRandomness& randomness, const Lottery& lottery, bool drawn,
+                                   const std::vector<AccountNumber>& winners_in_draw_order = {});
+
+// The winning accounts of a lottery's every round, in draw order.
+[[nodiscard]] std::vector<AccountNumber> winners_in_draw_order(Transaction& transaction,
+                                                               LotteryId lottery);
+
+// The address of the verifier page for a lottery (R-VERIFY-1); empty without PUBLIC_URL.
+[[nodiscard]] std::string verifier_url(std::string_view public_url, LotteryId lottery);
+
+// How a client checks a drawn lottery: the button's page, or the page from the bot's
+// documentation with the attached list.
+[[nodiscard]] std::string how_to_verify(bool with_button);
 
 // The winner message: place, prize, account, how to confirm, the deadline.
 [[nodiscard]] std::string winner(std::string_view lottery_title, const Winner& win,

@@ -5,6 +5,7 @@
 
 #include "buttons.hpp"
 #include "lottery/chat/markup.hpp"
+#include "lottery/core/draw_publication.hpp"
 #include "lottery/core/query_service.hpp"
 #include "messages.hpp"
 #include "texts.hpp"
@@ -181,16 +182,40 @@ class Renderer {
         Document{"winners-" + lottery_id() + ".csv", std::move(csv)}});
   }
 
+  // The results post (R-VERIFY-1): the winners, the data to check the draw and, the
+  // first time, the entry list attached; a redraw edits the post in place.
   void results() {
     if (!notification_.lottery) return;
+    const LotteryId lottery = *notification_.lottery;
     std::optional<std::int64_t> edit;
     if (notification_.kind == NotificationKind::kResultsUpdated) {
-      edit = transaction().outbox().sent_message(*notification_.lottery,
-                                                 NotificationKind::kResultsPublished);
+      edit = transaction().outbox().sent_message(lottery, NotificationKind::kResultsPublished);
     }
-    send(message::results(transaction(), deps_.draw_randomness, *notification_.lottery,
-                          notification_.lottery_title, settings_.admin_contact),
-         {}, edit);
+    std::string html = message::results(transaction(), deps_.draw_randomness, lottery,
+                                        notification_.lottery_title, settings_.admin_contact);
+    const auto found = transaction().lotteries().find(lottery);
+    const bool checkable = found && found->drawn_at && found->fairness_version >= 2;
+    const std::string page = message::verifier_url(settings_.public_url, lottery);
+    if (checkable) html += message::how_to_verify(!page.empty());
+    // The announcement chat is a group or a channel: the page opens in a browser there.
+    send(html, checkable && !page.empty() ? verify_markup(page, false) : Markup{}, edit);
+    if (checkable && !edit) attach_entries(lottery);
+  }
+
+  // The entry list as CSV documents, in numbered parts when one would be too large.
+  void attach_entries(LotteryId lottery) {
+    const auto record = published_draw(transaction(), lottery);
+    if (!record) return;
+    const auto parts = entries_csv_parts(record->draw.entries);
+    for (std::size_t part = 1; part <= parts.size(); ++part) {
+      messages_.push_back(OutgoingMessage{
+          notification_.chat,
+          text::notifications::entries_caption(lottery, record->draw.entries.size(), part,
+                                               parts.size()),
+          {},
+          std::nullopt,
+          Document{entries_file_name(lottery, part, parts.size()), parts[part - 1]}});
+    }
   }
 
   const Dependencies& deps_;

@@ -25,6 +25,7 @@ inline constexpr std::string_view kSkipTyped = "пропустить";
 inline constexpr std::string_view kShareContact = "📱 Поделиться номером";
 // The button under a winner message.
 inline constexpr std::string_view kConfirmWin = "✅ Подтвердить выигрыш";
+inline constexpr std::string_view kVerifyDraw = "🔍 Проверить розыгрыш";
 
 // The general answers of the chat, whatever the area.
 inline constexpr std::string_view kUnknownCommand = "Неизвестная команда. Список команд: /help";

@@ -1,5 +1,7 @@
 #include "texts_lotteries.hpp"
 
+#include <algorithm>
+
 #include "messages.hpp"
 #include "texts.hpp"
 
@@ -50,9 +52,14 @@ std::string drawn(const DrawReport& report, DrawRandomness& randomness) {
     html +=
         text::place_and_prize(empty.place, empty.text) + ": не разыграно — не хватило участников\n";
   }
+  std::vector<Winner> in_draw_order = report.winners;
+  std::sort(in_draw_order.begin(), in_draw_order.end(),
+            [](const Winner& a, const Winner& b) { return a.draw_step < b.draw_step; });
+  std::vector<AccountNumber> accounts;
+  for (const Winner& winner : in_draw_order) accounts.push_back(winner.account_number);
   return html + "\nСрок подтверждения: " + text::window(report.lottery.claim_window) +
          ". Статус: /winner_status " + id + "\n\n" +
-         message::fairness(randomness, report.lottery, true);
+         message::fairness(randomness, report.lottery, true, accounts);
 }
 
 std::string redrawn(LotteryId lottery, const RedrawReport& report) {
@@ -69,7 +76,8 @@ std::string redrawn(LotteryId lottery, const RedrawReport& report) {
   return html;
 }
 
-std::string info(const LotteryInfo& info, DrawRandomness& randomness, const TimeZone& zone) {
+std::string info(const LotteryInfo& info, DrawRandomness& randomness, const TimeZone& zone,
+                 bool with_button) {
   const Lottery& lottery = info.lottery;
   const bool drawn = lottery.drawn_at.has_value();
   std::string html = "🎟 <b>Розыгрыш #" + std::to_string(lottery.id.value()) + " " +
@@ -79,7 +87,9 @@ std::string info(const LotteryInfo& info, DrawRandomness& randomness, const Time
   for (const Prize& prize : lottery.prizes) {
     html += text::place_and_prize(prize.place, prize.text) + "\n";
   }
-  return html + "\n" + message::fairness(randomness, lottery, drawn);
+  html += "\n" + message::fairness(randomness, lottery, drawn, info.winners_in_draw_order);
+  if (drawn && lottery.fairness_version >= 2) html += message::how_to_verify(with_button);
+  return html;
 }
 
 }  // namespace lottery::chat::text::lotteries

@@ -35,6 +35,6 @@ inline constexpr std::string_view kNone = "Розыгрышей пока нет.
 // "🎟 <b>Розыгрыш #1 «Новый год»</b>\nСтатус: открыт\n…"
 // with the entries, the prizes and the fairness data.
 [[nodiscard]] std::string info(const LotteryInfo& info, DrawRandomness& randomness,
-                               const TimeZone& zone);
+                               const TimeZone& zone, bool with_button);
 
 }  // namespace lottery::chat::text::lotteries

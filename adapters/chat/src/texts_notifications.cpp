@@ -132,4 +132,13 @@ std::string winners_file(std::string_view lottery_id, std::string_view lottery_t
          ": " + text::plural(static_cast<long long>(rows), "строка", "строки", "строк") + ".";
 }
 
+std::string entries_caption(LotteryId lottery, std::size_t entries, std::size_t part,
+                            std::size_t parts) {
+  return "📄 Список участников розыгрыша №" + std::to_string(lottery.value()) +
+         (parts > 1 ? " (часть " + std::to_string(part) + " из " + std::to_string(parts) + ")"
+                    : std::string{}) +
+         ", всего " + std::to_string(entries) +
+         ": «позиция,счет» по порядку — для проверки розыгрыша.";
+}
+
 }  // namespace lottery::chat::text::notifications

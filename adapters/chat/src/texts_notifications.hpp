@@ -75,5 +75,9 @@ namespace lottery::chat::text::notifications {
 // "📄 Победители розыгрыша #1 «Новый год»: 3 строки."
 [[nodiscard]] std::string winners_file(std::string_view lottery_id, std::string_view lottery_title,
                                        std::size_t rows);
+// "📄 Список участников розыгрыша №1 (часть 1 из 2), всего 150000: «позиция,счет» по
+// порядку — для проверки розыгрыша."
+[[nodiscard]] std::string entries_caption(LotteryId lottery, std::size_t entries, std::size_t part,
+                                          std::size_t parts);
 
 }  // namespace lottery::chat::text::notifications

@@ -108,7 +108,15 @@ json::value markup_json(const chat::Markup& markup) {
       for (const auto& row : markup.inline_rows) {
         json::array buttons;
         for (const auto& button : row) {
-          buttons.push_back(json::object{{"text", button.text}, {"callback_data", button.data}});
+          json::object json_button{{"text", button.text}};
+          if (button.url.empty()) {
+            json_button["callback_data"] = button.data;
+          } else if (button.web_app) {
+            json_button["web_app"] = json::object{{"url", button.url}};
+          } else {
+            json_button["url"] = button.url;
+          }
+          buttons.push_back(std::move(json_button));
         }
         rows.push_back(std::move(buttons));
       }

@@ -24,6 +24,7 @@
 
 #include "lottery/telegram/bot_api.hpp"
 #include "lottery/telegram/long_poller.hpp"
+#include "lottery/telegram/public_site.hpp"
 
 namespace lottery::telegram {
 namespace net = boost::asio;
@@ -49,6 +50,8 @@ constexpr std::chrono::milliseconds kLastAcceptBackoff{1000};
 constexpr std::chrono::seconds kAcceptLogInterval{10};
 constexpr std::chrono::seconds kLinger{1};
 constexpr std::size_t kMaxLingerBytes = 256 * 1024;
+// A reader slower than this is cut off while a large answer goes out.
+constexpr std::size_t kSlowestReaderBytesPerSecond = 32 * 1024;
 
 // Equal length and bytes, in time that does not depend on where they differ.
 bool same_secret(const std::string& given, const std::string& expected) {
@@ -337,6 +340,9 @@ struct WebhookServer::Impl {
                        kEarlyWriteTimeout);
       co_return false;
     }
+    if (options.site && PublicSite::serves(path_of(request.target))) {
+      co_return co_await answer_site(connection, head_parser, request.method, request.target);
+    }
     if (auto early = screen_request(request, options.path, options.secret, options.health)) {
       // Refused without reading its body: evictable, and the connection ends. Only a
       // health check without a body may keep it.
@@ -366,15 +372,47 @@ struct WebhookServer::Impl {
     co_return co_await respond(stream, answer, version, keep_alive, kWriteTimeout) && keep_alive;
   }
 
+  // A public page: GET without a body only; built on the handling pool (it may read
+  // the database), which also bounds how many are built at once.
+  net::awaitable<bool> answer_site(Connection& connection,
+                                   http::request_parser<http::empty_body>& head_parser,
+                                   const std::string& method, const std::string& target) {
+    connection.set_idle(true);
+    const unsigned version = head_parser.get().version();
+    if (method != "GET") {
+      co_await respond(connection.stream, plain(405, "method not allowed"), version, false,
+                       kEarlyWriteTimeout);
+      co_return false;
+    }
+    if (head_parser.chunked() || head_parser.content_length().value_or(0) != 0) {
+      co_await respond(connection.stream, plain(400, "a GET has no body"), version, false,
+                       kEarlyWriteTimeout);
+      co_return false;
+    }
+    const bool keep_alive = head_parser.get().keep_alive();
+    connection.set_idle(false);
+    const WebhookResponse answer = co_await net::co_spawn(
+        handling.get_executor(),
+        [this, &target]() -> net::awaitable<WebhookResponse> { co_return options.site(target); },
+        net::use_awaitable);
+    co_return co_await respond(connection.stream, answer, version, keep_alive, kWriteTimeout) &&
+        keep_alive;
+  }
+
   static net::awaitable<bool> respond(beast::tcp_stream& stream, const WebhookResponse& answer,
                                       unsigned version, bool keep_alive,
                                       std::chrono::seconds timeout) {
-    http::response<http::string_body> response{static_cast<http::status>(answer.status), version};
+    const std::string_view bytes = answer.shared_body ? *answer.shared_body : answer.body;
+    http::response<http::span_body<const char>> response{static_cast<http::status>(answer.status),
+                                                         version};
     response.set(http::field::content_type, answer.content_type);
+    for (const auto& [name, value] : answer.headers) response.set(name, value);
     response.keep_alive(keep_alive);
-    response.body() = answer.body;
+    response.body() = {bytes.data(), bytes.size()};
     response.prepare_payload();
-    stream.expires_after(timeout);
+    // A large public file gets time for a slow reader, but not for ever.
+    stream.expires_after(timeout +
+                         std::chrono::seconds{bytes.size() / kSlowestReaderBytesPerSecond});
     auto [write_error, written] = co_await http::async_write(stream, response, kTuple);
     co_return !write_error;
   }

@@ -53,6 +53,9 @@ struct Stats {
 struct LotteryInfo {
   Lottery lottery;
   std::uint64_t entries{0};
+  // After the draw: the winning accounts of every round in the order the shuffle
+  // picked them, as published for checking the draw.
+  std::vector<AccountNumber> winners_in_draw_order;
 };
 
 // The public results of a lottery: each place's current winner (a redrawn win gives way

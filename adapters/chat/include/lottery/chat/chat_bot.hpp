@@ -20,6 +20,9 @@ struct ChatSettings {
   // The club's zone for every time shown (R-TIME-1); UTC when none. Not owned: it
   // outlives the bot.
   const TimeZone* time_zone{nullptr};
+  // PUBLIC_URL without a trailing '/': where the bot serves the draw verifier page
+  // (R-VERIFY-1); empty: drawn lotteries are checked with the attached entry list.
+  std::string public_url;
 
   // The zone to show times in.
   [[nodiscard]] const TimeZone& zone() const;

@@ -52,9 +52,13 @@ struct ButtonAnswer {
   bool alert{false};
 };
 
+// A button under a message: it sends `data` back to the bot; or, with a `url`, opens
+// that page — in Telegram's Mini App view when `web_app` (private chats only).
 struct InlineButton {
   std::string text;
-  std::string data;  // callback data, 1-64 bytes
+  std::string data;  // callback data, 1-64 bytes; empty with a url
+  std::string url;
+  bool web_app{false};
   friend bool operator==(const InlineButton&, const InlineButton&) = default;
 };
 

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "lottery/chat/chat_bot.hpp"
 #include "lottery/telegram/health.hpp"
@@ -27,6 +29,10 @@ struct WebhookResponse {
   int status{200};
   std::string content_type{"text/plain"};
   std::string body;
+  // Instead of `body`: bytes shared with a cache (a large published file is not copied
+  // for each request).
+  std::shared_ptr<const std::string> shared_body;
+  std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
 };
 
 using HealthCheck = std::function<HealthReport()>;
@@ -69,6 +75,9 @@ struct WebhookServerOptions {
   std::size_t max_header_bytes{16UL * 1024};
   std::size_t max_body_bytes{1 << 20};
   HealthCheck health;  // empty: healthy
+  // The public pages (PublicSite::get) for GET requests to the paths PublicSite serves,
+  // answered on the handling pool; empty: no public pages (404).
+  std::function<WebhookResponse(std::string_view target)> site;
 };
 
 // Handles a webhook request that passed screen_request, body read (handle_webhook
