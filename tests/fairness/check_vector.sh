@@ -37,4 +37,17 @@ if "$lotteryctl" verify-draw --lottery 7 --seed "$seed" --entries entries.csv \
   exit 1
 fi
 grep -q "победители не совпадают" wrong.out
-echo "the test vector of docs/FAIRNESS.md holds"
+
+# The redraw vector: the same list and seed, skipped 0,4, three winners in draw order.
+awk '/^Expected for the redraw \(skipped `0,4`, 3 winners\):/{take=1; next} take && /^    /{sub(/^    /, ""); print; next} take && NF{exit}' \
+  "$docs/FAIRNESS.md" >"$work/expected-redraw"
+[ "$(wc -l <"$work/expected-redraw")" -eq 5 ] || { echo "the redraw vector not found in the doc"; exit 1; }
+python3 "$docs/verify_draw.py" --lottery 7 --seed "$seed" --entries entries.csv \
+  --public "$public" --skipped 0,4 --places 3 >actual-redraw
+diff -u expected-redraw actual-redraw
+winners=$(awk '$1 == "winner" {printf "%s%s", sep, $3; sep=","}' expected-redraw)
+"$lotteryctl" verify-draw --lottery 7 --seed "$seed" --entries entries.csv --public "$public" \
+  --skipped 0,4 --winners "$winners" --commitment "$commitment" --entries-hash "$entries_hash" \
+  >lotteryctl-redraw.out
+grep -q "всё совпадает" lotteryctl-redraw.out
+echo "the test vectors of docs/FAIRNESS.md hold"
