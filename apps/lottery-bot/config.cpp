@@ -329,14 +329,27 @@ Parsed read_public_url(const Values& values, Config& config) {
   const auto parsed = http::parse_url(*url);
   const bool loopback = parsed && (parsed->host == "127.0.0.1" || parsed->host == "localhost" ||
                                    parsed->host == "::1");
-  if (!parsed || (!parsed->secure && !loopback) ||
-      parsed->target.find_first_of("?#") != std::string::npos) {
+  // The path goes into buttons as it is: only characters a URL path may hold.
+  const bool plain_path =
+      parsed && std::all_of(parsed->target.begin(), parsed->target.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) ||
+               std::string_view("-._~/%!$&'()*+,;=:@").find(c) != std::string_view::npos;
+      });
+  if (!parsed || (!parsed->secure && !loopback) || !plain_path) {
     return bad("PUBLIC_URL",
                "must be the https base URL where the bot's HTTP server is reachable, e.g. "
                "https://bot.example.org/lottery");
   }
   config.public_url = *url;
   while (config.public_url.ends_with('/')) config.public_url.pop_back();
+  // The public pages and the webhook share the server: their paths must not meet.
+  if (config.mode == Mode::kWebhook) {
+    const auto webhook = http::parse_url(config.webhook_url);
+    const std::string path = webhook ? webhook->target.substr(0, webhook->target.find('?')) : "";
+    if (path == "/verify" || path.starts_with("/lotteries/")) {
+      return bad("WEBHOOK_URL", "must not be /verify or under /lotteries/ with PUBLIC_URL set");
+    }
+  }
   return {};
 }
 

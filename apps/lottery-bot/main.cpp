@@ -151,7 +151,10 @@ std::unique_ptr<telegram::WebhookServer> start_http_server(const Config& config,
                                                            telegram::PublicSite* site) {
   if (config.mode != Mode::kWebhook && !config.listen_set && site == nullptr) return nullptr;
   telegram::WebhookServerOptions options;
-  options.host = config.listen_host;
+  // Serving only the public pages (PUBLIC_URL, no LISTEN): for the proxy in front on
+  // this host, not for the world.
+  const bool pages_only = config.mode != Mode::kWebhook && !config.listen_set;
+  options.host = pages_only ? "127.0.0.1" : config.listen_host;
   options.port = config.listen_port;
   options.max_connections = config.max_connections;
   options.health = [&health] { return health.report(); };
@@ -161,13 +164,14 @@ std::unique_ptr<telegram::WebhookServer> start_http_server(const Config& config,
     options.secret = config.webhook_secret;
   }
   const std::string secret = options.secret;
+  const std::string listening_host = options.host;
   auto server = std::make_unique<telegram::WebhookServer>(
       std::move(options), [&target, secret](const telegram::WebhookRequest& request) {
         chat::ChatBot* chat = target.chat.load();
         if (chat == nullptr) return telegram::WebhookResponse{503, "text/plain", "starting"};
         return telegram::handle_webhook(request, secret, *chat, target.on_queued);
       });
-  spdlog::info("http: listening on {}:{}", config.listen_host, server->port());
+  spdlog::info("http: listening on {}:{}", listening_host, server->port());
   return server;
 }
 

@@ -49,6 +49,7 @@ Result<void> DeliveryService::give_up(const Notification& notification, const st
     const bool worth_a_warning =
         notification.kind != NotificationKind::kAdminUndeliverable &&
         (is_win_message(notification.kind) || is_admin_message(notification.kind) ||
+         notification.kind == NotificationKind::kLotteryAnnounced ||
          notification.kind == NotificationKind::kResultsPublished ||
          notification.kind == NotificationKind::kResultsUpdated);
     if (!worth_a_warning || transaction.outbox().warned_about(

@@ -4,15 +4,38 @@
 
 namespace lottery {
 
+namespace {
+
+// Appends one entry's line, starting a new part when this one would grow too large.
+void append_entry(std::vector<std::string>& parts, std::uint64_t ordinal,
+                  const AccountNumber& number, std::size_t max_part_bytes) {
+  std::string line = std::to_string(ordinal) + "," + number.str() + "\n";
+  if (parts.back().size() + line.size() > max_part_bytes && !parts.back().empty()) {
+    parts.emplace_back();
+  }
+  parts.back() += line;
+}
+
+}  // namespace
+
 std::vector<std::string> entries_csv_parts(const std::vector<AccountNumber>& entries,
                                            std::size_t max_part_bytes) {
   std::vector<std::string> parts(1, std::string(kEntriesCsvHeader));
   for (std::size_t ordinal = 0; ordinal < entries.size(); ++ordinal) {
-    std::string line = std::to_string(ordinal) + "," + entries[ordinal].str() + "\n";
-    if (parts.back().size() + line.size() > max_part_bytes && !parts.back().empty()) {
-      parts.emplace_back();
+    append_entry(parts, ordinal, entries[ordinal], max_part_bytes);
+  }
+  return parts;
+}
+
+std::vector<std::string> entries_csv_parts(Transaction& transaction, LotteryId lottery,
+                                           std::size_t max_part_bytes) {
+  constexpr std::uint64_t kSlice = 50'000;
+  std::vector<std::string> parts(1, std::string(kEntriesCsvHeader));
+  const std::uint64_t count = transaction.entries().count(lottery);
+  for (std::uint64_t start = 0; start < count; start += kSlice) {
+    for (const Entry& entry : transaction.entries().range(lottery, start, start + kSlice)) {
+      append_entry(parts, entry.ordinal, entry.number, max_part_bytes);
     }
-    parts.back() += line;
   }
   return parts;
 }
@@ -28,6 +51,16 @@ std::vector<Winner> wins_in_draw_order(Transaction& transaction, LotteryId lotte
   std::sort(wins.begin(), wins.end(),
             [](const Winner& a, const Winner& b) { return a.draw_step < b.draw_step; });
   return wins;
+}
+
+std::vector<PublishedWin> published_wins(Transaction& transaction, LotteryId lottery) {
+  std::vector<PublishedWin> published;
+  for (Winner& win : wins_in_draw_order(transaction, lottery)) {
+    // Every win is of an enrolled account: entries are never removed.
+    const auto ordinal = transaction.entries().ordinal_of(lottery, win.account);
+    if (ordinal) published.push_back(PublishedWin{*ordinal, std::move(win)});
+  }
+  return published;
 }
 
 }  // namespace lottery

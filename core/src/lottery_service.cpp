@@ -215,6 +215,9 @@ Result<Lottery> LotteryService::create(const Requester& requester, std::string_v
     lottery.id = transaction.lotteries().insert(lottery);
     detail::audit(transaction, lottery.created_at, *actor, AuditAction::kLotteryCreated, lottery.id,
                   std::nullopt, lottery.title);
+    // R-VERIFY-1: the commitment is public before any entry is known.
+    announce(transaction, deps_.settings, NotificationKind::kLotteryAnnounced, lottery,
+             lottery.created_at);
     return lottery;
   });
 }

@@ -55,7 +55,7 @@ constexpr NameTable<ActorKind, 3> kActorKinds{{
     {ActorKind::kSystem, "system"},
 }};
 
-constexpr NameTable<NotificationKind, 18> kNotificationKinds{{
+constexpr NameTable<NotificationKind, 20> kNotificationKinds{{
     {NotificationKind::kWinnerDrawn, "winner_drawn"},
     {NotificationKind::kWinConfirmed, "win_confirmed"},
     {NotificationKind::kWinExpired, "win_expired"},
@@ -66,10 +66,12 @@ constexpr NameTable<NotificationKind, 18> kNotificationKinds{{
     {NotificationKind::kAdminWinsExpired, "admin_wins_expired"},
     {NotificationKind::kAdminDrawn, "admin_drawn"},
     {NotificationKind::kAdminRedrawn, "admin_redrawn"},
+    {NotificationKind::kLotteryAnnounced, "lottery_announced"},
     {NotificationKind::kResultsPublished, "results_published"},
     {NotificationKind::kResultsUpdated, "results_updated"},
     {NotificationKind::kAdminUndeliverable, "admin_undeliverable"},
     {NotificationKind::kWinnersExport, "winners_export"},
+    {NotificationKind::kEntriesList, "entries_list"},
     {NotificationKind::kDrawProgress, "draw_progress"},
     {NotificationKind::kCodeRenewed, "code_renewed"},
     {NotificationKind::kReply, "reply"},

@@ -95,6 +95,13 @@ TEST(Config, EachBadSettingIsNamedInOneLineWithoutTheToken) {
       {with_token({{"PUBLIC_URL", "bot.example.org"}}), "PUBLIC_URL"},
       {with_token({{"PUBLIC_URL", "https://bot.example.org/x?y=1"}}), "PUBLIC_URL"},
       {with_token({{"PUBLIC_URL", "https://bot.example.org/\r\nx"}}), "PUBLIC_URL"},
+      {with_token({{"PUBLIC_URL", "https://bot.example.org/a b"}}), "PUBLIC_URL"},
+      {with_token({{"PUBLIC_URL", "https://bot.example.org/\x1e<x>"}}), "PUBLIC_URL"},
+      {with_token({{"BOT_MODE", "webhook"},
+                   {"WEBHOOK_URL", "https://bot.example.org/lotteries/hook"},
+                   {"WEBHOOK_SECRET", "s"},
+                   {"PUBLIC_URL", "https://bot.example.org"}}),
+       "WEBHOOK_URL"},
   };
   for (const auto& [environment, setting] : cases) {
     const auto config = parse_config(environment, {});

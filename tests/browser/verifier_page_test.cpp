@@ -5,9 +5,12 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <openssl/sha.h>
 #include <unistd.h>
 
+#include <array>
 #include <boost/json.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -219,6 +222,43 @@ TEST_F(VerifierPage, AChangedLineAWrongSeedAndSwappedWinnersAreEachCaught) {
   EXPECT_EQ(swapped_verdicts["entries"], "ok");
   EXPECT_EQ(swapped_verdicts["winners"], "fail");
   EXPECT_EQ(swapped_verdicts["result"], "fail");
+}
+
+// A long list is hashed in a Web Worker (the page stays usable meanwhile), and the
+// browser's chain over 300,000 entries equals OpenSSL's.
+TEST_F(VerifierPage, ALongListIsCheckedInAWorker) {
+  constexpr int kEntries = 300'000;
+  std::string csv = "ordinal,account_number\n";
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> chain{};
+  for (int ordinal = 0; ordinal < kEntries; ++ordinal) {
+    char number[21];
+    std::snprintf(number, sizeof number, "10-%02d-%02d-%02d-%02d-%02d-%02d",
+                  ordinal / 100'000 % 100, ordinal / 10'000 % 10, ordinal / 1'000 % 10,
+                  ordinal / 100 % 10, ordinal / 10 % 10, ordinal % 10);
+    csv += std::to_string(ordinal) + "," + number + "\n";
+    std::array<unsigned char, SHA256_DIGEST_LENGTH + 8 + 20> input{};
+    std::copy(chain.begin(), chain.end(), input.begin());
+    for (int byte = 0; byte < 8; ++byte) {
+      input[SHA256_DIGEST_LENGTH + static_cast<std::size_t>(byte)] =
+          static_cast<unsigned char>(static_cast<std::uint64_t>(ordinal) >> (56 - 8 * byte));
+    }
+    std::copy(number, number + 20, input.begin() + SHA256_DIGEST_LENGTH + 8);
+    SHA256(input.data(), input.size(), chain.data());
+  }
+  std::string entries_hash;
+  for (const unsigned char byte : chain) {
+    constexpr char kHex[] = "0123456789abcdef";
+    entries_hash += kHex[byte >> 4];
+    entries_hash += kHex[byte & 0x0f];
+  }
+  Vector vector = doc_vector("Expected (the output of `verify_draw.py`):", {});
+  vector.entries_hash = entries_hash;
+  json::object draw = draw_json(vector);
+  draw["entry_count"] = kEntries;
+  const auto states = verify_published(draw, csv);
+  EXPECT_EQ(states.at("entries"), "ok");
+  EXPECT_EQ(states.at("commitment"), "ok");
+  EXPECT_EQ(browser_.evaluate("window.lotteryVerification.then(r => r.engine)"), "worker");
 }
 
 }  // namespace

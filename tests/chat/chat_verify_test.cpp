@@ -94,6 +94,16 @@ TEST_F(VerifyTest, WithAPublicUrlThePostAndLotteryInfoOpenTheVerifierPage) {
   EXPECT_THAT(info[0].html, HasSubstr("Выигравшие счета по порядку розыгрыша"));
 }
 
+TEST_F(VerifyTest, TheCommitmentIsPostedPubliclyWhenTheLotteryIsCreated) {
+  say(kAdmin, "/new_lottery Зима");
+  const auto created = to_announcements(say(kAdmin, "1 Санки"));
+  ASSERT_EQ(created.size(), 1U);
+  EXPECT_THAT(created[0].html, HasSubstr("Новый розыгрыш №1 «Зима»"));
+  EXPECT_THAT(created[0].html, HasSubstr("Хэш ключа (SHA-256): <code>"));
+  EXPECT_THAT(created[0].html, HasSubstr("Ключ будет раскрыт после розыгрыша"));
+  EXPECT_THAT(created[0].html, Not(HasSubstr("Ключ: ")));
+}
+
 TEST_F(VerifyTest, AnOpenLotteryHasNoButtonAndRevealsNoKey) {
   use_public_url();
   say(kAdmin, "/new_lottery Зима");

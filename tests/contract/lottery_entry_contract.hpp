@@ -94,6 +94,9 @@ TYPED_TEST_P(EntryRepositoryContract, OrdinalsFollowTheOrderOfEnrolment) {
     EXPECT_EQ(transaction.entries().range(lottery, 0, 10).size(), 3U);
     EXPECT_TRUE(transaction.entries().range(lottery, 3, 10).empty());
     EXPECT_TRUE(transaction.entries().contains(lottery, a));
+    EXPECT_EQ(transaction.entries().ordinal_of(lottery, c), 0U);
+    EXPECT_EQ(transaction.entries().ordinal_of(lottery, b), 2U);
+    EXPECT_EQ(transaction.entries().ordinal_of(LotteryId{lottery.value() + 1}, b), std::nullopt);
   });
 }
 

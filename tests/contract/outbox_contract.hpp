@@ -301,6 +301,27 @@ TYPED_TEST_P(OutboxContract, RemembersWhichChatsTheAdminsWereWarnedAbout) {
   });
 }
 
+TYPED_TEST_P(OutboxContract, RemembersWhichChatsWereSentALotterysList) {
+  const LotteryId lottery = this->add_lottery();
+  const LotteryId other_lottery = this->add_lottery();
+  Notification list;
+  list.kind = NotificationKind::kEntriesList;
+  list.chat = ChatId{7};
+  list.lottery = lottery;
+  list.created_at = kT0;
+  this->committed([&](Transaction& transaction) { return transaction.outbox().enqueue(list); });
+  this->read([&](Transaction& transaction) {
+    Outbox& outbox = transaction.outbox();
+    const auto kind = NotificationKind::kEntriesList;
+    EXPECT_TRUE(outbox.queued_about(ChatId{7}, kind, lottery, kT0 - std::chrono::hours{1}));
+    EXPECT_TRUE(outbox.queued_about(ChatId{7}, kind, lottery, kT0));
+    EXPECT_FALSE(outbox.queued_about(ChatId{7}, kind, lottery, kT0 + std::chrono::seconds{1}));
+    EXPECT_FALSE(outbox.queued_about(ChatId{8}, kind, lottery, kT0)) << "another chat";
+    EXPECT_FALSE(outbox.queued_about(ChatId{7}, kind, other_lottery, kT0)) << "another lottery";
+    EXPECT_FALSE(outbox.queued_about(ChatId{7}, NotificationKind::kWinnersExport, lottery, kT0));
+  });
+}
+
 TYPED_TEST_P(OutboxContract, AChatsMessagesAreDueOneAfterAnother) {
   Notification first;
   first.chat = ChatId{5};
@@ -374,6 +395,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     KeepsThePartsOfALongMessageAlreadySent, FindsTheProgressMessagesOfDrawsStillBeingAnnounced,
     RepliesAndAdminMessagesGoBeforeBulkNotifications, AChatsMessagesAreDueOneAfterAnother,
     ALeaseKeepsAMessageFromOtherSendersUntilItEnds, GivesUpTheQueuedRepliesOfAnUnreachableChat,
-    LeavesALeasedReplyToItsSender, RemembersWhichChatsTheAdminsWereWarnedAbout);
+    LeavesALeasedReplyToItsSender, RemembersWhichChatsTheAdminsWereWarnedAbout,
+    RemembersWhichChatsWereSentALotterysList);
 
 }  // namespace lottery::contract

@@ -28,6 +28,7 @@ class TestDatabase : public TransactionManager {
   TestDatabase& operator=(const TestDatabase&) = delete;
 
   std::unique_ptr<Transaction> begin() override { return database_->begin(); }
+  std::unique_ptr<Transaction> begin_read_only() override { return database_->begin_read_only(); }
   db::Database& database() { return *database_; }
   const db::DatabaseUrl& url() const { return url_; }
   // The DATABASE_URL that reaches this database (password included).

@@ -140,6 +140,12 @@ class MemoryEntries : public EntryRepository {
     const auto& list = entries(lottery);
     return std::find(list.begin(), list.end(), account) != list.end();
   }
+  std::optional<std::uint64_t> ordinal_of(LotteryId lottery, AccountId account) override {
+    const auto& list = entries(lottery);
+    const auto found = std::find(list.begin(), list.end(), account);
+    if (found == list.end()) return std::nullopt;
+    return static_cast<std::uint64_t>(found - list.begin());
+  }
 
  private:
   std::vector<AccountId>& entries(LotteryId lottery) {

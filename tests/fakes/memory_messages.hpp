@@ -103,6 +103,13 @@ class MemoryOutbox : public Outbox {
     }
     return dropped;
   }
+  bool queued_about(ChatId chat, NotificationKind kind, LotteryId lottery, Instant since) override {
+    return std::any_of(writes_.state().outbox.begin(), writes_.state().outbox.end(),
+                       [&](const Notification& notification) {
+                         return notification.chat == chat && notification.kind == kind &&
+                                notification.lottery == lottery && notification.created_at >= since;
+                       });
+  }
   bool warned_about(ChatId chat, std::optional<WinnerId> winner, Instant since) override {
     return std::any_of(writes_.state().outbox.begin(), writes_.state().outbox.end(),
                        [&](const Notification& notification) {

@@ -53,6 +53,8 @@ struct MemoryState {
 class MemoryStore : public TransactionManager {
  public:
   std::unique_ptr<Transaction> begin() override;
+  // The same as begin(): the store's lock already gives every unit of work a snapshot.
+  std::unique_ptr<Transaction> begin_read_only() override { return begin(); }
 
   // The committed state.
   [[nodiscard]] MemoryState snapshot() const;

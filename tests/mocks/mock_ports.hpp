@@ -21,6 +21,7 @@ class MockRandomSource : public RandomSource {
 class MockTransactionManager : public TransactionManager {
  public:
   MOCK_METHOD(std::unique_ptr<Transaction>, begin, (), (override));
+  MOCK_METHOD(std::unique_ptr<Transaction>, begin_read_only, (), (override));
 };
 
 // A transaction whose every call goes to a real one it owns, unless a test says
@@ -55,6 +56,9 @@ class MockTransaction : public Transaction {
   MOCK_METHOD(ProcessedUpdates&, updates, (), (override));
   MOCK_METHOD(std::unique_ptr<Transaction>, nested, (), (override));
   MOCK_METHOD(void, commit, (), (override));
+
+  // The transaction the calls go to.
+  Transaction& real() { return *real_; }
 
  private:
   std::unique_ptr<Transaction> real_;

@@ -8,12 +8,15 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <thread>
 
 #include "fakes/fake_clock.hpp"
 #include "fakes/memory_store.hpp"
 #include "fakes/seeded_random.hpp"
 #include "lottery/chat/chat_bot.hpp"
 #include "lottery/core/draw_verification.hpp"
+#include "lottery/ports/storage_error.hpp"
+#include "mocks/mock_ports.hpp"
 #include "raw_socket.hpp"
 
 namespace lottery::telegram {
@@ -147,6 +150,50 @@ TEST_F(PublicSiteTest, RefusesWhatItDoesNotServe) {
   }
 }
 
+// draw.json never reads the entry list (its winners' ordinals are looked up one by
+// one), and the list is read from the store once, then served from memory.
+TEST_F(PublicSiteTest, ReadsTheListOnceAndNeverForDrawJson) {
+  draw_lottery();
+  int list_reads = 0;
+  ::testing::NiceMock<testing::MockTransactionManager> counting;
+  ON_CALL(counting, begin_read_only()).WillByDefault([&] {
+    auto transaction =
+        std::make_unique<::testing::NiceMock<testing::MockTransaction>>(store_.begin());
+    ON_CALL(*transaction, entries())
+        .WillByDefault([&, real = transaction.get()]() -> EntryRepository& {
+          ++list_reads;  // every use of the entries: count, ordinal lookups, ranges
+          return real->real().entries();
+        });
+    return transaction;
+  });
+  PublicSite site(counting, draw_randomness_, "page");
+  for (int round = 0; round < 5; ++round) {
+    EXPECT_EQ(site.get("/lotteries/1/draw.json").status, 200);
+  }
+  const int for_draw_json = list_reads;
+  EXPECT_LE(for_draw_json, 5 * (1 + 2)) << "a count and one lookup per winner, each time";
+  for (int round = 0; round < 5; ++round) {
+    EXPECT_EQ(site.get("/lotteries/1/entries.csv").status, 200);
+  }
+  EXPECT_LE(list_reads - for_draw_json, 3) << "the list was read more than once";
+}
+
+TEST_F(PublicSiteTest, AFailureInsideIsAnAnswerNotADroppedConnection) {
+  ::testing::NiceMock<testing::MockTransactionManager> failing;
+  ON_CALL(failing, begin_read_only()).WillByDefault([]() -> std::unique_ptr<Transaction> {
+    throw std::bad_alloc();
+  });
+  PublicSite site(failing, draw_randomness_, "page");
+  EXPECT_EQ(site.get("/lotteries/1/draw.json").status, 500);
+  ON_CALL(failing, begin_read_only()).WillByDefault([]() -> std::unique_ptr<Transaction> {
+    throw StorageError(StorageError::Kind::kUnavailable, "down");
+  });
+  const auto unavailable = site.get("/lotteries/1/entries.csv");
+  EXPECT_EQ(unavailable.status, 503);
+  EXPECT_THAT(unavailable.headers, ::testing::Contains(std::pair<std::string, std::string>(
+                                       "Cache-Control", "no-store")));
+}
+
 TEST(PublicSiteRoutes, OnlyItsOwnPathsGoToTheSite) {
   EXPECT_TRUE(PublicSite::serves("/verify"));
   EXPECT_TRUE(PublicSite::serves("/lotteries/1/draw.json"));
@@ -193,6 +240,39 @@ TEST(PublicSiteServer, WithoutASiteItsPathsAreNotFound) {
   testing::RawConnection connection(server.port());
   ASSERT_TRUE(connection.send("GET /verify HTTP/1.1\r\nHost: a\r\n\r\n"));
   EXPECT_EQ(connection.read_status(std::chrono::seconds{10}), 404);
+}
+
+// Readers that ask for a large file and never read it: they neither lock the webhook
+// and /healthz out (their connections stay evictable) nor stay for ever (each piece
+// of the answer has its own deadline).
+TEST(PublicSiteServer, StalledDownloadsNeitherCrowdOutTheWebhookNorStay) {
+  WebhookServerOptions options;
+  options.max_connections = 8;
+  const auto large = std::make_shared<const std::string>(64U << 20, 'x');
+  options.site = [large](std::string_view) {
+    WebhookResponse answer;
+    answer.shared_body = large;
+    return answer;
+  };
+  WebhookServer server(std::move(options), [](const WebhookRequest&) { return WebhookResponse{}; });
+  std::vector<testing::RawConnection> stalled;
+  for (int index = 0; index < 8; ++index) {
+    stalled.emplace_back(server.port());
+    ASSERT_TRUE(stalled.back().send("GET /lotteries/1/entries.csv HTTP/1.1\r\nHost: a\r\n\r\n"));
+  }
+  // The answers are being written (they do not fit in the sockets' buffers).
+  const auto wait_for = [&](auto condition, std::chrono::seconds limit) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (!condition() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+    return condition();
+  };
+  ASSERT_TRUE(wait_for([&] { return server.connections() == 8; }, std::chrono::seconds{5}));
+  testing::RawConnection health(server.port());
+  ASSERT_TRUE(health.send("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n"));
+  EXPECT_EQ(health.read_status(std::chrono::seconds{5}), 200);
+  // A piece not taken within the write deadline (10 s) ends the connection.
+  EXPECT_TRUE(wait_for([&] { return server.connections() <= 1; }, std::chrono::seconds{30}))
+      << server.connections() << " connections still open";
 }
 
 }  // namespace

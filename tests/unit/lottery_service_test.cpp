@@ -134,7 +134,10 @@ TEST_F(LotteryServiceTest, DrawPicksDistinctActiveAccountsForEveryPlace) {
   EXPECT_EQ(report->lottery.status, LotteryStatus::kDrawn);
   EXPECT_EQ(store_.snapshot().lotteries.at(lottery.id.value()).status, LotteryStatus::kDrawn);
   EXPECT_EQ(outbox_of(private_chat_of(kAdmin)).back().kind, NotificationKind::kAdminDrawn);
-  EXPECT_EQ(outbox_of(kAnnounceChat).size(), 1U);
+  // The public chat got the commitment at creation (R-VERIFY-1), then the results.
+  ASSERT_EQ(outbox_of(kAnnounceChat).size(), 2U);
+  EXPECT_EQ(outbox_of(kAnnounceChat).front().kind, NotificationKind::kLotteryAnnounced);
+  EXPECT_EQ(outbox_of(kAnnounceChat).back().kind, NotificationKind::kResultsPublished);
   // Only a registered owner gets a private winner message.
   for (const Winner& winner : report->winners) {
     if (winner.user == owner.id) {

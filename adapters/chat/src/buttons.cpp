@@ -9,6 +9,7 @@ namespace {
 constexpr std::string_view kConfirmPrefix = "confirm_win_";
 constexpr std::string_view kChooseLotteryPrefix = "add_accounts:";
 constexpr std::string_view kNoLottery = "none";
+constexpr std::string_view kEntriesListPrefix = "entries_list:";
 
 }  // namespace
 
@@ -21,6 +22,9 @@ ButtonData parse_button(std::string_view data) {
     if (choice == kNoLottery) return ChooseLotteryButton{true, std::nullopt};
     const auto lottery = parse_id<LotteryId>(choice);
     return ChooseLotteryButton{lottery.has_value(), lottery};
+  }
+  if (data.starts_with(kEntriesListPrefix)) {
+    return EntriesListButton{parse_id<LotteryId>(data.substr(kEntriesListPrefix.size()))};
   }
   return UnknownButton{};
 }
@@ -41,10 +45,18 @@ Markup confirm_markup(WinnerId winner) {
   return markup;
 }
 
-Markup verify_markup(const std::string& url, bool web_app) {
+Markup verify_markup(std::optional<LotteryId> list_of, const std::string& page_url, bool web_app) {
   Markup markup;
-  markup.kind = Markup::Kind::kInline;
-  markup.inline_rows = {{InlineButton{std::string(text::kVerifyDraw), {}, url, web_app}}};
+  if (!page_url.empty()) {
+    markup.inline_rows.push_back(
+        {InlineButton{std::string(text::kVerifyDraw), {}, page_url, web_app}});
+  }
+  if (list_of) {
+    markup.inline_rows.push_back(
+        {InlineButton{std::string(text::kEntriesList),
+                      std::string(kEntriesListPrefix) + std::to_string(list_of->value())}});
+  }
+  if (!markup.inline_rows.empty()) markup.kind = Markup::Kind::kInline;
   return markup;
 }
 

@@ -24,10 +24,16 @@ struct ChooseLotteryButton {
   std::optional<LotteryId> lottery;  // nothing: «Без розыгрыша»
 };
 
+// «📄 Список участников» under /lottery_info of a drawn lottery: "entries_list:ID".
+struct EntriesListButton {
+  std::optional<LotteryId> lottery;  // nothing: the id part is not an id (forged)
+};
+
 // Anything else: no button of ours says it.
 struct UnknownButton {};
 
-using ButtonData = std::variant<ConfirmWinButton, ChooseLotteryButton, UnknownButton>;
+using ButtonData =
+    std::variant<ConfirmWinButton, ChooseLotteryButton, EntriesListButton, UnknownButton>;
 
 [[nodiscard]] ButtonData parse_button(std::string_view data);
 [[nodiscard]] std::string confirm_win_data(WinnerId winner);
@@ -35,8 +41,11 @@ using ButtonData = std::variant<ConfirmWinButton, ChooseLotteryButton, UnknownBu
 
 // The winner message's button.
 [[nodiscard]] Markup confirm_markup(WinnerId winner);
-// "Проверить розыгрыш": opens the verifier page, as a Mini App in a private chat.
-[[nodiscard]] Markup verify_markup(const std::string& url, bool web_app);
+// Under a drawn lottery's data: «📄 Список участников» and, with a page (PUBLIC_URL),
+// «🔍 Проверить розыгрыш», which opens it (as a Mini App when `web_app`: private chats
+// only). Either may be left out.
+[[nodiscard]] Markup verify_markup(std::optional<LotteryId> list_of, const std::string& page_url,
+                                   bool web_app);
 [[nodiscard]] Markup remove_keyboard();
 
 }  // namespace lottery::chat

@@ -81,6 +81,8 @@ void dispatch(const ButtonPress& press, const ChatSettings& /*settings*/,
           handlers::confirm_win(press, button, conversation);
         } else if constexpr (std::is_same_v<Button, ChooseLotteryButton>) {
           handlers::choose_lottery_for_accounts(press, button, conversation);
+        } else if constexpr (std::is_same_v<Button, EntriesListButton>) {
+          handlers::entries_list(press, button, conversation);
         } else {
           handlers::refuse_unknown_button(press, conversation);
         }

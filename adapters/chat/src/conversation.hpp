@@ -27,6 +27,7 @@ class UpdateTransactions : public TransactionManager {
  public:
   explicit UpdateTransactions(Transaction& update) : update_(update) {}
   std::unique_ptr<Transaction> begin() override { return update_.nested(); }
+  std::unique_ptr<Transaction> begin_read_only() override { return update_.nested(); }
 
  private:
   Transaction& update_;

@@ -36,6 +36,9 @@ void enroll(const CommandCall& call, Conversation& conversation);
 void draw(const CommandCall& call, Conversation& conversation);
 void redraw(const CommandCall& call, Conversation& conversation);
 void lottery_info(const CommandCall& call, Conversation& conversation);
+// «📄 Список участников»: a drawn lottery's entry list as files, to the chat that asked.
+void entries_list(const ButtonPress& press, const EntriesListButton& button,
+                  Conversation& conversation);
 
 // The lottery id that is a command's only argument; otherwise answers with the usage.
 [[nodiscard]] std::optional<LotteryId> only_lottery_id(const CommandCall& call,

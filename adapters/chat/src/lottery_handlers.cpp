@@ -165,14 +165,49 @@ void lottery_info(const CommandCall& call, Conversation& conversation) {
   const std::string page = message::verifier_url(conversation.settings.public_url, lottery.id);
   const bool checkable = lottery.drawn_at && lottery.fairness_version >= 2;
   Markup markup;
-  if (checkable && !page.empty()) {
-    // A Mini App opens only from a private chat; elsewhere the page opens in a browser.
-    markup = verify_markup(page, conversation.chat == private_chat_of(conversation.user.id));
+  if (checkable) {
+    // A Mini App opens only from a private chat and over https; elsewhere the page
+    // opens in a browser.
+    markup = verify_markup(
+        lottery.id, page,
+        conversation.chat == private_chat_of(conversation.user.id) && page.starts_with("https://"));
   }
-  conversation.reply(
-      text::lotteries::info(*info, conversation.deps.draw_randomness, conversation.settings.zone(),
-                            !markup.inline_rows.empty()),
-      std::move(markup));
+  conversation.reply(text::lotteries::info(*info, conversation.deps.draw_randomness,
+                                           conversation.settings.zone(), !page.empty()),
+                     std::move(markup));
+}
+
+void entries_list(const ButtonPress& press, const EntriesListButton& button,
+                  Conversation& conversation) {
+  // A list may be tens of megabytes: a chat gets it once an hour at most.
+  constexpr std::chrono::hours kOncePer{1};
+  if (!button.lottery) {
+    refuse_unknown_button(press, conversation);
+    return;
+  }
+  const auto info =
+      conversation.checked(QueryService(conversation.deps).lottery_info(*button.lottery));
+  if (!info || !info->lottery.drawn_at || info->lottery.fairness_version < 2) {
+    conversation.answer =
+        ButtonAnswer{press.query_id, std::string(text::lotteries::kNoEntriesList), false};
+    return;
+  }
+  if (conversation.transaction.outbox().queued_about(
+          conversation.chat, NotificationKind::kEntriesList, *button.lottery,
+          conversation.now - kOncePer)) {
+    conversation.answer =
+        ButtonAnswer{press.query_id, std::string(text::lotteries::kEntriesListSentAlready), false};
+    return;
+  }
+  Notification list;
+  list.chat = conversation.chat;
+  list.kind = NotificationKind::kEntriesList;
+  list.lottery = *button.lottery;
+  list.lottery_title = info->lottery.title;
+  list.created_at = conversation.now;
+  conversation.notices.push_back(list);
+  conversation.answer =
+      ButtonAnswer{press.query_id, std::string(text::lotteries::kEntriesListComing), false};
 }
 
 }  // namespace lottery::chat::handlers

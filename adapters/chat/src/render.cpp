@@ -72,6 +72,16 @@ class Renderer {
       case NotificationKind::kWinnersExport:
         winners_export();
         break;
+      case NotificationKind::kEntriesList:
+        if (notification_.lottery) attach_entries(*notification_.lottery);
+        break;
+      case NotificationKind::kLotteryAnnounced:
+        if (notification_.lottery) {
+          if (const auto lottery = transaction().lotteries().find(*notification_.lottery)) {
+            send(text::notifications::lottery_announced(*lottery, deps_.draw_randomness));
+          }
+        }
+        break;
       case NotificationKind::kResultsPublished:
       case NotificationKind::kResultsUpdated:
         results();
@@ -198,20 +208,18 @@ class Renderer {
     const std::string page = message::verifier_url(settings_.public_url, lottery);
     if (checkable) html += message::how_to_verify(!page.empty());
     // The announcement chat is a group or a channel: the page opens in a browser there.
-    send(html, checkable && !page.empty() ? verify_markup(page, false) : Markup{}, edit);
+    send(html, checkable ? verify_markup(std::nullopt, page, false) : Markup{}, edit);
     if (checkable && !edit) attach_entries(lottery);
   }
 
   // The entry list as CSV documents, in numbered parts when one would be too large.
   void attach_entries(LotteryId lottery) {
-    const auto record = published_draw(transaction(), lottery);
-    if (!record) return;
-    const auto parts = entries_csv_parts(record->draw.entries);
+    const std::uint64_t entries = transaction().entries().count(lottery);
+    const auto parts = entries_csv_parts(transaction(), lottery);
     for (std::size_t part = 1; part <= parts.size(); ++part) {
       messages_.push_back(OutgoingMessage{
           notification_.chat,
-          text::notifications::entries_caption(lottery, record->draw.entries.size(), part,
-                                               parts.size()),
+          text::notifications::entries_caption(lottery, entries, part, parts.size()),
           {},
           std::nullopt,
           Document{entries_file_name(lottery, part, parts.size()), parts[part - 1]}});

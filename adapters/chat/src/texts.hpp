@@ -26,6 +26,7 @@ inline constexpr std::string_view kShareContact = "📱 Поделиться н�
 // The button under a winner message.
 inline constexpr std::string_view kConfirmWin = "✅ Подтвердить выигрыш";
 inline constexpr std::string_view kVerifyDraw = "🔍 Проверить розыгрыш";
+inline constexpr std::string_view kEntriesList = "📄 Список участников";
 
 // The general answers of the chat, whatever the area.
 inline constexpr std::string_view kUnknownCommand = "Неизвестная команда. Список команд: /help";

@@ -16,6 +16,13 @@
 
 namespace lottery::chat::text::lotteries {
 
+// The answers to «📄 Список участников».
+inline constexpr std::string_view kEntriesListComing = "Отправляю список участников файлом.";
+inline constexpr std::string_view kEntriesListSentAlready =
+    "Список уже отправлен в этот чат — он выше в переписке. Повторно — через час.";
+inline constexpr std::string_view kNoEntriesList =
+    "Список публикуется после розыгрыша, проведённого с проверкой честности.";
+
 inline constexpr std::string_view kNone = "Розыгрышей пока нет. Создать: /new_lottery НАЗВАНИЕ";
 
 // "Розыгрыш #7 не найден."

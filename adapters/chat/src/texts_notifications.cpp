@@ -141,4 +141,14 @@ std::string entries_caption(LotteryId lottery, std::size_t entries, std::size_t 
          ": «позиция,счет» по порядку — для проверки розыгрыша.";
 }
 
+std::string lottery_announced(const Lottery& lottery, DrawRandomness& randomness) {
+  std::string html = "🎟 <b>Новый розыгрыш №" +
+                     std::to_string(lottery.id.value()) + " " + text::title(lottery.title) +
+                     "</b>\nПризы:\n";
+  for (const Prize& prize : lottery.prizes) {
+    html += text::place_and_prize(prize.place, prize.text) + "\n";
+  }
+  return html + "\n" + message::fairness(randomness, lottery, false);
+}
+
 }  // namespace lottery::chat::text::notifications

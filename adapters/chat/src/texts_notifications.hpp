@@ -10,7 +10,9 @@
 #include <string_view>
 
 #include "lottery/core/account_number.hpp"
+#include "lottery/core/lottery.hpp"
 #include "lottery/core/time.hpp"
+#include "lottery/ports/draw_randomness.hpp"
 #include "lottery/ports/outbox.hpp"
 #include "lottery/ports/time_zone.hpp"
 
@@ -75,6 +77,9 @@ namespace lottery::chat::text::notifications {
 // "📄 Победители розыгрыша #1 «Новый год»: 3 строки."
 [[nodiscard]] std::string winners_file(std::string_view lottery_id, std::string_view lottery_title,
                                        std::size_t rows);
+// "🎟 Новый розыгрыш №1 «Новый год»\nПризы: …" with the seed's commitment, posted in
+// the public chat before any entry is known.
+[[nodiscard]] std::string lottery_announced(const Lottery& lottery, DrawRandomness& randomness);
 // "📄 Список участников розыгрыша №1 (часть 1 из 2), всего 150000: «позиция,счет» по
 // порядку — для проверки розыгрыша."
 [[nodiscard]] std::string entries_caption(LotteryId lottery, std::size_t entries, std::size_t part,

@@ -92,7 +92,7 @@ struct Connection::Impl {
   std::optional<Plain> plain;
   std::optional<Secure> secure;
   beast::flat_buffer buffer;
-  std::string host;  // of the open connection, for the Host header
+  std::string host;  // the Host header of the open connection
 
   beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
 
@@ -167,7 +167,9 @@ struct Connection::Impl {
         return failure("tls handshake", error);
       }
     }
-    host = url.host;
+    // The Host header (RFC 9110): an IPv6 address in brackets, a port not the scheme's.
+    host = url.host.find(':') == std::string::npos ? url.host : "[" + url.host + "]";
+    if (url.port != (url.secure ? "443" : "80")) host += ":" + url.port;
     return std::nullopt;
   }
 
@@ -207,8 +209,7 @@ std::optional<Failure> Connection::open(const Url& url, Clock::time_point deadli
 
 bool Connection::is_open() const { return impl_->plain || impl_->secure; }
 
-tl::expected<Response, Failure> Connection::exchange(const Request& request,
-                                                     Clock::time_point deadline,
+tl::expected<Response, Failure> Connection::exchange(Request request, Clock::time_point deadline,
                                                      std::uint64_t body_limit) {
   if (!is_open()) return tl::unexpected(Failure{"send: not connected"});
   beast::http::request<beast::http::string_body> message{
@@ -218,7 +219,7 @@ tl::expected<Response, Failure> Connection::exchange(const Request& request,
   message.set(beast::http::field::user_agent, "club-lottery-bot");
   for (const auto& [name, value] : request.headers) message.set(name, value);
   message.keep_alive(request.keep_alive);
-  message.body() = request.body;
+  message.body() = std::move(request.body);
   message.prepare_payload();
   auto answer = impl_->secure ? impl_->exchange(*impl_->secure, message, deadline, body_limit)
                               : impl_->exchange(*impl_->plain, message, deadline, body_limit);

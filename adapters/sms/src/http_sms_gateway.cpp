@@ -79,7 +79,7 @@ struct HttpSmsGateway::Impl {
     if (!settings.authorization.empty()) {
       request.headers.emplace_back("Authorization", settings.authorization);
     }
-    const auto answer = connection.exchange(request, deadline, kMaxAnswerBytes);
+    const auto answer = connection.exchange(std::move(request), deadline, kMaxAnswerBytes);
     connection.close();
     return answer && answer->status >= 200 && answer->status < 300;
   }

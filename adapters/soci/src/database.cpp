@@ -133,11 +133,15 @@ namespace {
 // On SQLite it begins IMMEDIATE, taking the write lock at once: two deferred
 // transactions that both read and then write would otherwise fail one of them at
 // once with SQLITE_BUSY, while an immediate one simply waits its turn (busy_timeout).
+// A read-only one takes no lock: deferred on SQLite (WAL gives it a snapshot at its
+// first read), REPEATABLE READ READ ONLY on PostgreSQL (one snapshot for every read).
 class OpenTransaction {
  public:
-  OpenTransaction(soci::session& session, Dialect dialect) : session_(session) {
+  OpenTransaction(soci::session& session, Dialect dialect, bool read_only) : session_(session) {
     if (dialect == Dialect::kSqlite) {
-      session_ << "BEGIN IMMEDIATE";
+      session_ << (read_only ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE");
+    } else if (read_only) {
+      session_ << "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     } else {
       session_.begin();
     }
@@ -268,19 +272,25 @@ std::unique_ptr<Database> Database::connect(const DatabaseUrl& url, std::size_t 
   return std::unique_ptr<Database>(new Database(std::move(impl)));
 }
 
-std::unique_ptr<Transaction> Database::begin() {
+std::unique_ptr<Transaction> Database::begin() { return open(false); }
+
+std::unique_ptr<Transaction> Database::begin_read_only() { return open(true); }
+
+std::unique_ptr<Transaction> Database::open(bool read_only) {
   auto lease = impl_->lease();
   std::unique_ptr<OpenTransaction> transaction;
   const Dialect dialect = impl_->url.dialect;
   try {
-    transaction = std::make_unique<OpenTransaction>(lease.session(), dialect);
+    transaction = std::make_unique<OpenTransaction>(lease.session(), dialect, read_only);
   } catch (const soci::sqlite3_soci_error&) {
     // SQLite: another connection held the write lock past busy_timeout.
-    guarded([&] { transaction = std::make_unique<OpenTransaction>(lease.session(), dialect); });
+    guarded([&] {
+      transaction = std::make_unique<OpenTransaction>(lease.session(), dialect, read_only);
+    });
   } catch (const soci::soci_error&) {
     guarded([&] {
       impl_->reconnect(lease.session());
-      transaction = std::make_unique<OpenTransaction>(lease.session(), dialect);
+      transaction = std::make_unique<OpenTransaction>(lease.session(), dialect, read_only);
     });
   }
   return std::make_unique<SqlTransaction>(std::move(lease), std::move(transaction),

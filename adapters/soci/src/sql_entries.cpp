@@ -176,6 +176,19 @@ class SqlEntries : public EntryRepository {
     });
   }
 
+  std::optional<std::uint64_t> ordinal_of(LotteryId lottery, AccountId account) override {
+    return guarded([&]() -> std::optional<std::uint64_t> {
+      long long lottery_id = lottery.value();
+      long long account_id = account.value();
+      Rows rows(session_,
+                "SELECT ordinal FROM participations WHERE lottery_id = :lottery "
+                "AND account_id = :account",
+                use(lottery_id, "lottery"), use(account_id, "account"));
+      for (const auto& row : rows) return static_cast<std::uint64_t>(integer(row, "ordinal"));
+      return std::nullopt;
+    });
+  }
+
  private:
   soci::session& session_;
   Dialect dialect_;

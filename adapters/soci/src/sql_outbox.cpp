@@ -301,6 +301,21 @@ class SqlOutbox : public Outbox {
     });
   }
 
+  bool queued_about(ChatId chat, NotificationKind kind, LotteryId lottery, Instant since) override {
+    return guarded([&] {
+      long long chat_id = chat.value();
+      long long key = lottery.value();
+      long long from = micros(since);
+      std::string name(to_string(kind));
+      long long count = 0;
+      session_ << "SELECT count(*) FROM outbox WHERE lottery_id = :lottery AND kind = :kind "
+                  "AND chat_id = :chat AND created_at >= lottery_ts(:since)",
+          use(key, "lottery"), use(name, "kind"), use(chat_id, "chat"), use(from, "since"),
+          into(count);
+      return count > 0;
+    });
+  }
+
   bool warned_about(ChatId chat, std::optional<WinnerId> winner, Instant since) override {
     return guarded([&] {
       long long chat_id = chat.value();

@@ -55,7 +55,7 @@ struct ApiClient::Impl {
     request.headers = {{"Content-Type", content_type}};
     request.body = std::move(body);
     request.keep_alive = true;
-    const auto answer = connection.exchange(request, deadline, kMaxAnswerBytes);
+    const auto answer = connection.exchange(std::move(request), deadline, kMaxAnswerBytes);
     if (!answer) return network_failure(answer.error().description);
     ApiResponse parsed = parse_response(answer->body, static_cast<int>(answer->status));
     // A reply that is no Bot API envelope: the next call starts on a fresh connection.

@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <semaphore>
 
 #include "lottery/core/draw_publication.hpp"
 #include "lottery/core/draw_verification.hpp"
@@ -18,8 +19,13 @@ namespace json = boost::json;
 
 namespace {
 
-// Published files kept in memory at most (a list of 10^6 entries is about 28 MB).
+// Entry lists kept in memory at most (a list of 10^6 entries is about 28 MB).
 constexpr std::size_t kMaxCachedBytes = 96ULL * 1024 * 1024;
+// Requests that may read the database at once: the bot's own work keeps the rest of
+// the connection pool. Others wait their turn briefly (a draw.json costs a few
+// indexed reads), then get 503.
+constexpr std::ptrdiff_t kMaxReading = 2;
+constexpr std::chrono::seconds kLongestWait{2};
 constexpr std::string_view kLotteriesPrefix = "/lotteries/";
 
 struct Route {
@@ -29,7 +35,7 @@ struct Route {
 };
 
 std::optional<Route> route_of(std::string_view path) {
-  if (path == "/verify" || path == "/verify/") return Route{};
+  if (path == "/verify") return Route{};
   if (!path.starts_with(kLotteriesPrefix)) return std::nullopt;
   path.remove_prefix(kLotteriesPrefix.size());
   const auto slash = path.find('/');
@@ -46,9 +52,12 @@ std::optional<Route> route_of(std::string_view path) {
   return std::nullopt;
 }
 
+// An answer that no cache may keep (a not-yet-drawn lottery's 404 must not outlive
+// the draw).
 WebhookResponse text(int status, std::string body) {
   WebhookResponse response{status, "text/plain; charset=utf-8", std::move(body), {}, {}};
-  response.headers = {{"X-Content-Type-Options", "nosniff"}};
+  response.headers = {{"Cache-Control", "no-store"}, {"X-Content-Type-Options", "nosniff"}};
+  if (status == 503) response.headers.emplace_back("Retry-After", "2");
   return response;
 }
 
@@ -62,14 +71,11 @@ WebhookResponse shared(std::string content_type, std::shared_ptr<const std::stri
   return response;
 }
 
-json::value hex_or_null(const std::optional<Digest>& digest) {
-  return digest ? json::value(to_hex(*digest)) : json::value(nullptr);
-}
-
-// draw.json of docs/FAIRNESS.md "Checking a draw": what the results post says, in
-// fields; the winners in the order the shuffle picked them.
-std::string draw_json(const Lottery& lottery, Digest commitment, const DrawRecord* record,
-                      const std::vector<Winner>& wins, std::uint64_t entries) {
+// draw.json (docs/FAIRNESS.md, "Checking a draw"): what the results post says, in
+// fields; the winners in the order the shuffle picked them. Before the draw: the
+// commitment and no seed.
+std::string draw_json(const Lottery& lottery, const Digest& commitment, std::uint64_t entries,
+                      const std::vector<PublishedWin>* wins) {
   json::object draw{{"format", "club-lottery/draw/v2"},
                     {"lottery", lottery.id.value()},
                     {"title", lottery.title},
@@ -78,20 +84,18 @@ std::string draw_json(const Lottery& lottery, Digest commitment, const DrawRecor
                     {"public_value", lottery.public_value},
                     {"entries_hash", to_hex(lottery.entries_hash)},
                     {"entry_count", entries}};
-  if (record != nullptr) {
-    draw["seed"] = to_hex(record->draw.seed);
-    draw["entries_hash"] = hex_or_null(record->draw.entries_hash);
+  if (wins != nullptr) {
+    draw["seed"] = to_hex(lottery.seed);
     draw["entries_url"] = "entries.csv";
     json::array skipped;
-    for (const std::uint64_t ordinal : record->draw.skipped) skipped.push_back(ordinal);
+    for (const std::uint64_t ordinal : lottery.skipped_ordinals) skipped.push_back(ordinal);
     draw["skipped"] = std::move(skipped);
     json::array winners;
-    for (std::size_t index = 0; index < wins.size() && index < record->draw.winners.size();
-         ++index) {
-      winners.push_back(json::object{{"ordinal", record->draw.winners[index]},
-                                     {"account", wins[index].account_number.str()},
-                                     {"round", wins[index].round},
-                                     {"place", wins[index].place}});
+    for (const PublishedWin& each : *wins) {
+      winners.push_back(json::object{{"ordinal", each.ordinal},
+                                     {"account", each.win.account_number.str()},
+                                     {"round", each.win.round},
+                                     {"place", each.win.place}});
     }
     draw["winners"] = std::move(winners);
   }
@@ -101,96 +105,113 @@ std::string draw_json(const Lottery& lottery, Digest commitment, const DrawRecor
 }  // namespace
 
 struct PublicSite::Impl {
-  struct Published {
-    std::uint64_t draw_cursor{0};  // grows with each redraw: the data is stale then
-    std::shared_ptr<const std::string> draw;
-    std::shared_ptr<const std::string> entries;
-    [[nodiscard]] std::size_t bytes() const { return draw->size() + entries->size(); }
-  };
-
   Impl(TransactionManager& transaction_manager, DrawRandomness& draw_randomness,
        std::string verifier_page)
       : transactions(transaction_manager),
         randomness(draw_randomness),
         page(std::make_shared<const std::string>(std::move(verifier_page))) {}
 
+  struct Draw {
+    std::uint64_t draw_cursor{0};  // grows with each redraw: the data is stale then
+    std::shared_ptr<const std::string> json;
+  };
+
   TransactionManager& transactions;
   DrawRandomness& randomness;
   std::shared_ptr<const std::string> page;
-  std::mutex mutex;
-  std::map<LotteryId, Published> cache;
-  std::deque<LotteryId> cached_order;  // oldest first, for eviction
+  std::counting_semaphore<kMaxReading> reading{kMaxReading};
+  std::mutex mutex;  // guards the caches
+  std::map<LotteryId, Draw> draws;
+  // A drawn lottery's list never changes: kept by id, least recently used first out.
+  std::map<LotteryId, std::shared_ptr<const std::string>> lists;
+  std::deque<LotteryId> lists_by_use;
   std::size_t cached_bytes{0};
+  std::mutex building;  // one list built at a time: each may take a second and 200 MB
 
-  std::optional<Published> cached(LotteryId lottery, std::uint64_t draw_cursor) {
+  std::shared_ptr<const std::string> cached_list(LotteryId lottery) {
     const std::lock_guard lock(mutex);
-    const auto found = cache.find(lottery);
-    if (found == cache.end() || found->second.draw_cursor != draw_cursor) return std::nullopt;
+    const auto found = lists.find(lottery);
+    if (found == lists.end()) return nullptr;
+    std::erase(lists_by_use, lottery);
+    lists_by_use.push_back(lottery);
     return found->second;
   }
 
-  void keep(LotteryId lottery, const Published& published) {
+  void keep_list(LotteryId lottery, const std::shared_ptr<const std::string>& list) {
     const std::lock_guard lock(mutex);
-    if (const auto old = cache.find(lottery); old != cache.end()) {
-      cached_bytes -= old->second.bytes();
-      cache.erase(old);
-      std::erase(cached_order, lottery);
+    if (list->size() > kMaxCachedBytes || lists.contains(lottery)) return;
+    while (cached_bytes + list->size() > kMaxCachedBytes && !lists_by_use.empty()) {
+      const auto oldest = lists.find(lists_by_use.front());
+      cached_bytes -= oldest->second->size();
+      lists.erase(oldest);
+      lists_by_use.pop_front();
     }
-    if (published.bytes() > kMaxCachedBytes) return;
-    while (cached_bytes + published.bytes() > kMaxCachedBytes && !cached_order.empty()) {
-      const auto oldest = cache.find(cached_order.front());
-      cached_bytes -= oldest->second.bytes();
-      cache.erase(oldest);
-      cached_order.pop_front();
-    }
-    cache.emplace(lottery, published);
-    cached_order.push_back(lottery);
-    cached_bytes += published.bytes();
+    lists.emplace(lottery, list);
+    lists_by_use.push_back(lottery);
+    cached_bytes += list->size();
   }
 
-  // A drawn lottery's files, from the cache or built from the store (read only).
-  std::optional<Published> published(Transaction& transaction, const Lottery& lottery) {
-    if (auto hit = cached(lottery.id, lottery.draw_cursor)) return hit;
-    const auto record = published_draw(transaction, lottery.id);
-    if (!record) return std::nullopt;
-    Published built;
-    built.draw_cursor = record->lottery.draw_cursor;
-    const auto wins = wins_in_draw_order(transaction, lottery.id);
-    built.draw = std::make_shared<const std::string>(
-        draw_json(record->lottery, randomness.commitment(record->draw.seed), &*record, wins,
-                  record->draw.entries.size()));
-    std::string csv;
-    for (const std::string& part : entries_csv_parts(record->draw.entries)) csv += part;
-    built.entries = std::make_shared<const std::string>(std::move(csv));
-    keep(lottery.id, built);
-    return built;
-  }
-
-  WebhookResponse lottery_file(const Route& route) {
-    const auto transaction = transactions.begin();  // read only: never committed
-    const auto lottery = transaction->lotteries().find(route.lottery);
-    if (!lottery) return text(404, "Розыгрыш не найден.");
+  // A lottery that is not published (gone, a draft, from before verifiable draws).
+  static std::optional<WebhookResponse> unpublished(const std::optional<Lottery>& lottery) {
+    if (!lottery || lottery->status == LotteryStatus::kDraft) {
+      return text(404, "Розыгрыш не найден.");
+    }
     if (lottery->fairness_version < 2) {
       return text(404, "Розыгрыш проведён до проверяемых розыгрышей: данных для проверки нет.");
     }
+    return std::nullopt;
+  }
+
+  // Built from the lottery, its count and its wins (a few indexed reads, never the
+  // list), and kept until a redraw moves the draw cursor.
+  WebhookResponse draw_file(LotteryId id) {
+    const auto transaction = transactions.begin_read_only();
+    const auto lottery = transaction->lotteries().find(id);
+    if (auto refused = unpublished(lottery)) return *refused;
+    const Digest commitment = randomness.commitment(lottery->seed);
+    const std::uint64_t entries = transaction->entries().count(id);
     if (!lottery->drawn_at) {
-      if (route.kind == Route::Kind::kEntriesCsv) {
+      return shared(
+          "application/json",
+          std::make_shared<const std::string>(draw_json(*lottery, commitment, entries, nullptr)),
+          "no-cache");
+    }
+    {
+      const std::lock_guard lock(mutex);
+      if (auto found = draws.find(id);
+          found != draws.end() && found->second.draw_cursor == lottery->draw_cursor) {
+        return shared("application/json", found->second.json, "no-cache");
+      }
+    }
+    const auto wins = published_wins(*transaction, id);
+    auto built =
+        std::make_shared<const std::string>(draw_json(*lottery, commitment, entries, &wins));
+    const std::lock_guard lock(mutex);
+    draws[id] = Draw{lottery->draw_cursor, built};  // a few KB each
+    return shared("application/json", built, "no-cache");
+  }
+
+  WebhookResponse entries_file(LotteryId id) {
+    if (auto list = cached_list(id)) return shared("text/csv; charset=utf-8", list, kListCaching);
+    const std::lock_guard one_at_a_time(building);
+    if (auto list = cached_list(id)) return shared("text/csv; charset=utf-8", list, kListCaching);
+    std::shared_ptr<const std::string> list;
+    {
+      const auto transaction = transactions.begin_read_only();
+      const auto lottery = transaction->lotteries().find(id);
+      if (auto refused = unpublished(lottery)) return *refused;
+      if (!lottery->drawn_at) {
         return text(404, "Розыгрыш ещё не проведён: список будет опубликован после розыгрыша.");
       }
-      return shared("application/json",
-                    std::make_shared<const std::string>(
-                        draw_json(*lottery, randomness.commitment(lottery->seed), nullptr, {},
-                                  transaction->entries().count(lottery->id))),
-                    "no-cache");
+      std::string csv;
+      for (const std::string& part : entries_csv_parts(*transaction, id)) csv += part;
+      list = std::make_shared<const std::string>(std::move(csv));
     }
-    const auto files = published(*transaction, *lottery);
-    if (!files) return text(404, "Розыгрыш не найден.");
-    if (route.kind == Route::Kind::kDrawJson) {
-      return shared("application/json", files->draw, "no-cache");
-    }
-    // The list of a drawn lottery never changes.
-    return shared("text/csv; charset=utf-8", files->entries, "public, max-age=86400");
+    keep_list(id, list);
+    return shared("text/csv; charset=utf-8", list, kListCaching);
   }
+
+  static constexpr const char* kListCaching = "public, max-age=86400";
 };
 
 PublicSite::PublicSite(TransactionManager& transactions, DrawRandomness& randomness,
@@ -200,7 +221,7 @@ PublicSite::PublicSite(TransactionManager& transactions, DrawRandomness& randomn
 PublicSite::~PublicSite() = default;
 
 bool PublicSite::serves(std::string_view path) {
-  return path == "/verify" || path == "/verify/" || path.starts_with(kLotteriesPrefix);
+  return path == "/verify" || path.starts_with(kLotteriesPrefix);
 }
 
 WebhookResponse PublicSite::get(std::string_view target) {
@@ -209,11 +230,30 @@ WebhookResponse PublicSite::get(std::string_view target) {
   if (route->kind == Route::Kind::kPage) {
     return shared("text/html; charset=utf-8", impl_->page, "no-cache");
   }
+  // A cached list needs no database, and no turn.
+  if (route->kind == Route::Kind::kEntriesCsv) {
+    if (auto list = impl_->cached_list(route->lottery)) {
+      return shared("text/csv; charset=utf-8", list, Impl::kListCaching);
+    }
+  }
+  if (!impl_->reading.try_acquire_for(kLongestWait)) {
+    return text(503, "Сервер занят, попробуйте через минуту.");
+  }
+  struct Release {
+    std::counting_semaphore<kMaxReading>& semaphore;
+    ~Release() { semaphore.release(); }
+  } release{impl_->reading};
   try {
-    return impl_->lottery_file(*route);
+    return route->kind == Route::Kind::kDrawJson ? impl_->draw_file(route->lottery)
+                                                 : impl_->entries_file(route->lottery);
   } catch (const StorageError& error) {
     spdlog::error("public site: {} failed: {}", target, error.what());
     return text(503, "База данных недоступна, попробуйте позже.");
+  } catch (const std::exception& error) {
+    // Out of memory, or a store that breaks its contract: this request fails, the
+    // server goes on.
+    spdlog::error("public site: {} failed: {}", target, error.what());
+    return text(500, "Внутренняя ошибка.");
   }
 }
 

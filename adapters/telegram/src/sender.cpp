@@ -18,6 +18,10 @@
 namespace lottery::telegram {
 namespace {
 
+// The slowest upload a document is given time for: 256 KiB/s, so an entry list of
+// 28 MB has 110 s on top of the usual deadline.
+constexpr std::size_t kSlowestUpload = 256U * 1024;
+
 constexpr std::chrono::milliseconds kIdleNap{1000};
 // How often a draw's progress message is edited: under Telegram's one a second per chat.
 constexpr std::chrono::milliseconds kProgressInterval{2000};
@@ -73,7 +77,8 @@ struct Sender::Impl {
                    Instant leased_until);
   // Renews the message's lease if a call could outlast it; false when another sender
   // has it now.
-  bool renew_lease(const Notification& notification, Instant& leased_until);
+  bool renew_lease(const Notification& notification, Instant& leased_until,
+                   std::chrono::seconds call);
   void record_sent(const Notification& notification,
                    const std::vector<chat::OutgoingMessage>& messages,
                    std::optional<std::int64_t> first_message_id, Instant now);
@@ -185,18 +190,19 @@ bool Sender::Impl::take_token(Instant now) {
   return true;
 }
 
-bool Sender::Impl::renew_lease(const Notification& notification, Instant& leased_until) {
-  if (deps_.clock.now() + limits_.call_timeout < leased_until) return true;
-  // The round, or this message's parts, ran long: renewed first, so no lease ends
-  // while a call is out.
+bool Sender::Impl::renew_lease(const Notification& notification, Instant& leased_until,
+                               std::chrono::seconds call) {
+  if (deps_.clock.now() + call < leased_until) return true;
+  // The round, or this message's parts, ran long, or the next call may be long (an
+  // upload): renewed first, so no lease ends while a call is out.
   const Instant renewed_at = deps_.clock.now();
+  const Instant until = renewed_at + std::max(limits_.lease, call + limits_.call_timeout);
   auto transaction = deps_.transactions.begin();
-  if (!transaction->outbox().lease(notification.id, renewed_at, instance_,
-                                   renewed_at + limits_.lease)) {
+  if (!transaction->outbox().lease(notification.id, renewed_at, instance_, until)) {
     return false;
   }
   transaction->commit();
-  leased_until = renewed_at + limits_.lease;
+  leased_until = until;
   return true;
 }
 
@@ -213,11 +219,16 @@ Sender::Impl::Delivery Sender::Impl::deliver(ApiClient& client, const Notificati
           ? static_cast<std::size_t>(notification.parts_sent)
           : 0;
   for (std::size_t part = first_part; part < messages.size(); ++part) {
-    if (!renew_lease(notification, leased_until)) return Delivery::kTakenElsewhere;
     const chat::OutgoingMessage& message = messages[part];
+    // A document (an entry list of tens of megabytes) gets time for its upload.
+    const std::chrono::seconds call =
+        limits_.call_timeout +
+        std::chrono::seconds{message.document ? message.document->content.size() / kSlowestUpload
+                                              : 0};
+    if (!renew_lease(notification, leased_until, call)) return Delivery::kTakenElsewhere;
     const auto method = message_method(message);
-    const ApiResponse response = client.call(method, message_body(message), limits_.call_timeout,
-                                             message_content_type(message));
+    const ApiResponse response =
+        client.call(method, message_body(message), call, message_content_type(message));
     if (response.ok) {
       if (part == 0) first_message_id = parse_message_id(response.result);
       if (part + 1 < messages.size()) {

@@ -50,8 +50,8 @@ constexpr std::chrono::milliseconds kLastAcceptBackoff{1000};
 constexpr std::chrono::seconds kAcceptLogInterval{10};
 constexpr std::chrono::seconds kLinger{1};
 constexpr std::size_t kMaxLingerBytes = 256 * 1024;
-// A reader slower than this is cut off while a large answer goes out.
-constexpr std::size_t kSlowestReaderBytesPerSecond = 32 * 1024;
+// Public pages answered at once (each may be a list of tens of megabytes).
+constexpr int kMaxSiteAnswers = 32;
 
 // Equal length and bytes, in time that does not depend on where they differ.
 bool same_secret(const std::string& given, const std::string& expected) {
@@ -389,8 +389,19 @@ struct WebhookServer::Impl {
                        kEarlyWriteTimeout);
       co_return false;
     }
+    // A public file may be large and its reader slow: few go out at once, and the
+    // connection stays evictable, so downloads never crowd out the webhook or /healthz.
+    if (site_answers.fetch_add(1) >= kMaxSiteAnswers) {
+      site_answers.fetch_sub(1);
+      co_await respond(connection.stream, plain(503, "busy, try again"), version, false,
+                       kEarlyWriteTimeout);
+      co_return false;
+    }
+    struct Done {
+      std::atomic<int>& count;
+      ~Done() { count.fetch_sub(1); }
+    } done{site_answers};
     const bool keep_alive = head_parser.get().keep_alive();
-    connection.set_idle(false);
     const WebhookResponse answer = co_await net::co_spawn(
         handling.get_executor(),
         [this, &target]() -> net::awaitable<WebhookResponse> { co_return options.site(target); },
@@ -410,11 +421,15 @@ struct WebhookServer::Impl {
     response.keep_alive(keep_alive);
     response.body() = {bytes.data(), bytes.size()};
     response.prepare_payload();
-    // A large public file gets time for a slow reader, but not for ever.
-    stream.expires_after(timeout +
-                         std::chrono::seconds{bytes.size() / kSlowestReaderBytesPerSecond});
-    auto [write_error, written] = co_await http::async_write(stream, response, kTuple);
-    co_return !write_error;
+    // Written a piece at a time, each under the deadline: a large answer goes out as
+    // long as its reader keeps reading, and a reader that stops is cut off.
+    http::response_serializer<http::span_body<const char>> serializer(response);
+    while (!serializer.is_done()) {
+      stream.expires_after(timeout);
+      auto [write_error, written] = co_await http::async_write_some(stream, serializer, kTuple);
+      if (write_error) co_return false;
+    }
+    co_return true;
   }
 
   std::size_t connections() const {
@@ -443,6 +458,7 @@ struct WebhookServer::Impl {
   mutable std::mutex mutex;
   std::list<std::shared_ptr<Connection>> open;
   std::atomic<bool> stopping{false};
+  std::atomic<int> site_answers{0};
   net::thread_pool handling;
   net::io_context io;
   tcp::acceptor acceptor;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,11 +27,24 @@ inline constexpr std::size_t kMaxEntriesPartBytes = 48ULL * 1024 * 1024;
 [[nodiscard]] std::vector<std::string> entries_csv_parts(
     const std::vector<AccountNumber>& entries, std::size_t max_part_bytes = kMaxEntriesPartBytes);
 
+// The same parts read from the store in slices, without holding the list twice.
+[[nodiscard]] std::vector<std::string> entries_csv_parts(
+    Transaction& transaction, LotteryId lottery, std::size_t max_part_bytes = kMaxEntriesPartBytes);
+
 // The file name of part `part` (1-based) of `parts` of a lottery's entry list.
 [[nodiscard]] std::string entries_file_name(LotteryId lottery, std::size_t part, std::size_t parts);
 
 // Every win of the lottery, all rounds, in the order the shuffle picked them (the
 // draw's places, then each redraw's).
 [[nodiscard]] std::vector<Winner> wins_in_draw_order(Transaction& transaction, LotteryId lottery);
+
+// A win as published: its entry's ordinal beside it.
+struct PublishedWin {
+  std::uint64_t ordinal{0};
+  Winner win;
+};
+// The wins in draw order with their ordinals, one index lookup each: what draw.json
+// needs without reading the entry list.
+[[nodiscard]] std::vector<PublishedWin> published_wins(Transaction& transaction, LotteryId lottery);
 
 }  // namespace lottery

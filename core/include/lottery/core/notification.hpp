@@ -25,10 +25,12 @@ enum class NotificationKind {
   kAdminWinsExpired,    // to each admin: lottery, count (expired wins now awaiting /redraw)
   kAdminDrawn,          // to each admin: lottery, count (places filled), detail (empty places)
   kAdminRedrawn,        // to each admin: lottery, count (places redrawn), detail (left empty)
+  kLotteryAnnounced,    // to the public chat: lottery (its prizes and seed commitment)
   kResultsPublished,    // to the public chat: lottery (results are read when rendering)
   kResultsUpdated,      // to the public chat: lottery, after a redraw
   kAdminUndeliverable,  // to each admin: count (the chat), detail (why), lottery, winner
   kWinnersExport,       // to the admin who asked: lottery (the CSV is made when sending)
+  kEntriesList,         // to the chat that asked: lottery (its entry list as CSV documents)
   kDrawProgress,        // to the admin who drew: lottery (counts read when sending; edited)
   kCodeRenewed,         // to a client: detail (their new verification code)
   // Replies of the chat layer, rendered already: text and markup as the chat layer

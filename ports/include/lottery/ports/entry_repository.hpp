@@ -37,6 +37,9 @@ class EntryRepository {
                                                  std::uint64_t to) = 0;
   // Whether the account is enrolled in the lottery.
   [[nodiscard]] virtual bool contains(LotteryId lottery, AccountId account) = 0;
+  // The account's ordinal in the lottery, if it is enrolled (one index lookup).
+  [[nodiscard]] virtual std::optional<std::uint64_t> ordinal_of(LotteryId lottery,
+                                                                AccountId account) = 0;
 };
 
 }  // namespace lottery

@@ -66,6 +66,10 @@ class Outbox {
   // to (the user blocked the bot); returns how many. A reply leased to a sender (of any
   // instance) until after `at` is left to that sender, which will meet the same refusal.
   virtual std::size_t fail_replies(ChatId chat, Instant at, const std::string& reason) = 0;
+  // Whether a notification of `kind` about `lottery` was queued for `chat` at or after
+  // `since` (so that a heavy one, like an entry list, is not queued again and again).
+  [[nodiscard]] virtual bool queued_about(ChatId chat, NotificationKind kind, LotteryId lottery,
+                                          Instant since) = 0;
   // Whether a warning that `chat` cannot be written to (kAdminUndeliverable, its chat
   // in `count`) about `winner` (or about no win) was queued at or after `since`.
   [[nodiscard]] virtual bool warned_about(ChatId chat, std::optional<WinnerId> winner,

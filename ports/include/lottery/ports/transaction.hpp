@@ -49,6 +49,9 @@ class TransactionManager {
 
   // Starts a transaction; throws StorageError when the store cannot be reached.
   [[nodiscard]] virtual std::unique_ptr<Transaction> begin() = 0;
+  // Starts a transaction that only reads, from one consistent snapshot, and takes no
+  // write lock (so readers never hold up writers); throws like begin().
+  [[nodiscard]] virtual std::unique_ptr<Transaction> begin_read_only() = 0;
 };
 
 }  // namespace lottery

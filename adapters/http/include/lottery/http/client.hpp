@@ -63,9 +63,9 @@ class Connection {
   // Sends the request and reads the answer, whose body may hold at most `body_limit`
   // bytes. The connection is closed after a failure or an answer that does not keep
   // it alive.
+  // The request is taken by value: its body (an upload of megabytes) is moved, not copied.
   [[nodiscard]] tl::expected<Response, Failure> exchange(
-      const Request& request, std::chrono::steady_clock::time_point deadline,
-      std::uint64_t body_limit);
+      Request request, std::chrono::steady_clock::time_point deadline, std::uint64_t body_limit);
 
   void close();
 

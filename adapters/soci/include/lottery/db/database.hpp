@@ -43,6 +43,7 @@ class Database : public TransactionManager, public JobLocks {
   Database& operator=(const Database&) = delete;
 
   [[nodiscard]] std::unique_ptr<Transaction> begin() override;
+  [[nodiscard]] std::unique_ptr<Transaction> begin_read_only() override;
 
   [[nodiscard]] Dialect dialect() const;
   [[nodiscard]] const std::string& database_name() const;
@@ -71,6 +72,7 @@ class Database : public TransactionManager, public JobLocks {
 
  private:
   explicit Database(std::unique_ptr<Impl> impl);
+  [[nodiscard]] std::unique_ptr<Transaction> open(bool read_only);
   std::unique_ptr<Impl> impl_;
 };
 
