@@ -77,8 +77,8 @@ namespace lottery::chat::text::notifications {
 // "📄 Победители розыгрыша #1 «Новый год»: 3 строки."
 [[nodiscard]] std::string winners_file(std::string_view lottery_id, std::string_view lottery_title,
                                        std::size_t rows);
-// "🎟 Новый розыгрыш №1 «Новый год»\nПризы: …" with the seed's commitment, posted
-// in the public chat before any entry is known.
+// The new lottery for the public chat, before any entry is known: its prizes and the
+// seed's commitment ("Новый розыгрыш №1 «Новый год»").
 [[nodiscard]] std::string lottery_announced(const Lottery& lottery, DrawRandomness& randomness);
 // "📄 Список участников розыгрыша №1 (часть 1 из 2), всего 150000: «позиция,счет» по
 // порядку — для проверки розыгрыша."
