@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "support.hpp"
+
 namespace lottery {
 
 namespace {
@@ -14,6 +16,12 @@ void append_entry(std::vector<std::string>& parts, std::uint64_t ordinal,
     parts.emplace_back();
   }
   parts.back() += line;
+}
+
+std::vector<Winner> sorted_in_draw_order(std::vector<Winner> wins) {
+  std::sort(wins.begin(), wins.end(),
+            [](const Winner& a, const Winner& b) { return a.draw_step < b.draw_step; });
+  return wins;
 }
 
 }  // namespace
@@ -29,14 +37,11 @@ std::vector<std::string> entries_csv_parts(const std::vector<AccountNumber>& ent
 
 std::vector<std::string> entries_csv_parts(Transaction& transaction, LotteryId lottery,
                                            std::size_t max_part_bytes) {
-  constexpr std::uint64_t kSlice = 50'000;
   std::vector<std::string> parts(1, std::string(kEntriesCsvHeader));
-  const std::uint64_t count = transaction.entries().count(lottery);
-  for (std::uint64_t start = 0; start < count; start += kSlice) {
-    for (const Entry& entry : transaction.entries().range(lottery, start, start + kSlice)) {
-      append_entry(parts, entry.ordinal, entry.number, max_part_bytes);
-    }
-  }
+  detail::for_each_entry(transaction, lottery, 0, transaction.entries().count(lottery),
+                         [&](const Entry& entry) {
+                           append_entry(parts, entry.ordinal, entry.number, max_part_bytes);
+                         });
   return parts;
 }
 
@@ -47,10 +52,15 @@ std::string entries_file_name(LotteryId lottery, std::size_t part, std::size_t p
 }
 
 std::vector<Winner> wins_in_draw_order(Transaction& transaction, LotteryId lottery) {
-  auto wins = transaction.winners().list_by_lottery(lottery);
-  std::sort(wins.begin(), wins.end(),
-            [](const Winner& a, const Winner& b) { return a.draw_step < b.draw_step; });
-  return wins;
+  return sorted_in_draw_order(transaction.winners().list_by_lottery(lottery));
+}
+
+std::vector<AccountNumber> accounts_in_draw_order(std::vector<Winner> wins) {
+  std::vector<AccountNumber> accounts;
+  for (const Winner& win : sorted_in_draw_order(std::move(wins))) {
+    accounts.push_back(win.account_number);
+  }
+  return accounts;
 }
 
 std::vector<PublishedWin> published_wins(Transaction& transaction, LotteryId lottery) {

@@ -100,18 +100,10 @@ namespace detail {
 
 void extend_entries_hash(Transaction& transaction, DrawRandomness& hashing, Lottery& lottery,
                          std::uint64_t from, std::uint64_t to) {
-  // Read back in ordinal order, in batches, so memory stays flat for any list.
-  constexpr std::uint64_t kBatch = 50'000;
-  for (std::uint64_t start = from; start < to; start += kBatch) {
-    const auto batch = transaction.entries().range(lottery.id, start, std::min(to, start + kBatch));
-    if (batch.size() != std::min(to, start + kBatch) - start) {
-      throw StorageError(StorageError::Kind::kUnavailable, "entries missing from the list");
-    }
-    for (const Entry& entry : batch) {
-      lottery.entries_hash =
-          hashing.extend_entries(lottery.entries_hash, entry.ordinal, entry.number);
-    }
-  }
+  for_each_entry(transaction, lottery.id, from, to, [&](const Entry& entry) {
+    lottery.entries_hash =
+        hashing.extend_entries(lottery.entries_hash, entry.ordinal, entry.number);
+  });
 }
 
 void bring_to_current_fairness(Transaction& transaction, DrawRandomness& hashing,

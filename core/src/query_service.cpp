@@ -61,12 +61,10 @@ Result<WinnerExport> winner_export(Transaction& transaction, LotteryId lottery) 
 }
 
 Result<DrawRecord> published_draw(Transaction& transaction, LotteryId lottery_id) {
-  // Read in slices: a lottery of 10^6 entries is not one result set held twice.
-  constexpr std::uint64_t kEntrySlice = 50'000;
   auto lottery = detail::load_lottery(transaction, lottery_id);
   if (!lottery) return tl::unexpected(lottery.error());
   DrawRecord record;
-  record.verifiable = lottery->drawn_at.has_value() && lottery->fairness_version >= 2;
+  record.verifiable = lottery->publishes_draw();
   PublishedDraw& draw = record.draw;
   draw.lottery = lottery_id;
   draw.seed = lottery->seed;
@@ -75,16 +73,10 @@ Result<DrawRecord> published_draw(Transaction& transaction, LotteryId lottery_id
   draw.skipped = lottery->skipped_ordinals;
   const std::uint64_t count = transaction.entries().count(lottery_id);
   draw.entries.reserve(count);
-  std::map<AccountId, std::uint64_t> ordinal_of;
-  for (std::uint64_t start = 0; start < count; start += kEntrySlice) {
-    for (const Entry& entry :
-         transaction.entries().range(lottery_id, start, std::min(count, start + kEntrySlice))) {
-      draw.entries.push_back(entry.number);
-      ordinal_of[entry.account] = entry.ordinal;
-    }
-  }
-  for (const Winner& win : wins_in_draw_order(transaction, lottery_id)) {
-    draw.winners.push_back(ordinal_of.at(win.account));
+  detail::for_each_entry(transaction, lottery_id, 0, count,
+                         [&](const Entry& entry) { draw.entries.push_back(entry.number); });
+  for (const PublishedWin& published : published_wins(transaction, lottery_id)) {
+    draw.winners.push_back(published.ordinal);
   }
   record.lottery = std::move(*lottery);
   return record;
@@ -161,9 +153,8 @@ Result<LotteryInfo> QueryService::lottery_info(LotteryId lottery) {
     if (!found) return tl::unexpected(found.error());
     LotteryInfo info{std::move(*found), transaction.entries().count(lottery), {}};
     if (info.lottery.drawn_at) {
-      for (const Winner& win : wins_in_draw_order(transaction, lottery)) {
-        info.winners_in_draw_order.push_back(win.account_number);
-      }
+      info.winners_in_draw_order =
+          accounts_in_draw_order(transaction.winners().list_by_lottery(lottery));
     }
     return info;
   });

@@ -80,4 +80,17 @@ std::unordered_set<AccountId> excluded_from_redraw(Transaction& transaction, Lot
   return {winning.begin(), winning.end()};
 }
 
+void for_each_entry(Transaction& transaction, LotteryId lottery, std::uint64_t from,
+                    std::uint64_t to, const std::function<void(const Entry&)>& each) {
+  constexpr std::uint64_t kSlice = 50'000;
+  for (std::uint64_t start = from; start < to; start += kSlice) {
+    const std::uint64_t end = std::min(to, start + kSlice);
+    const auto slice = transaction.entries().range(lottery, start, end);
+    if (slice.size() != end - start) {
+      throw StorageError(StorageError::Kind::kUnavailable, "entries missing from the list");
+    }
+    for (const Entry& entry : slice) each(entry);
+  }
+}
+
 }  // namespace lottery::detail

@@ -4,6 +4,7 @@
 
 // Helpers shared by the use cases; internal to the core.
 
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -153,15 +154,19 @@ namespace lottery::detail {
 // Loads the lottery for enrolment: kUnknownLottery, or kLotteryNotOpen once drawn.
 Result<Lottery> load_lottery_for_enrolment(Transaction& transaction, LotteryId lottery);
 
-// Enrols the listed accounts in an open lottery and audits it; unknown and inactive
-// accounts are reported, not enrolled.
+// Calls `each` for the lottery's entries with ordinals [from, to) in ordinal order,
+// read in slices so memory stays flat for any list; a missing entry is a storage fault.
+void for_each_entry(Transaction& transaction, LotteryId lottery, std::uint64_t from,
+                    std::uint64_t to, const std::function<void(const Entry&)>& each);
 // Extends the lottery's entries hash over its entries with ordinals [from, to).
 void extend_entries_hash(Transaction& transaction, DrawRandomness& hashing, Lottery& lottery,
                          std::uint64_t from, std::uint64_t to);
 // A lottery from before verifiable draws gets its entries hash computed and version 2.
 void bring_to_current_fairness(Transaction& transaction, DrawRandomness& hashing, Lottery& lottery);
 
-// Each new entry extends the lottery's entries hash (docs/FAIRNESS.md).
+// Enrols the listed accounts in an open lottery and audits it; unknown and inactive
+// accounts are reported, not enrolled. Each new entry extends the lottery's entries
+// hash (docs/FAIRNESS.md).
 EnrolReport enrol_accounts(Transaction& transaction, DrawRandomness& hashing, Lottery lottery,
                            std::span<const AccountNumber> accounts, Instant now,
                            const Actor& actor);

@@ -163,9 +163,8 @@ void lottery_info(const CommandCall& call, Conversation& conversation) {
   if (!info) return;
   const Lottery& lottery = info->lottery;
   const std::string page = message::verifier_url(conversation.settings.public_url, lottery.id);
-  const bool checkable = lottery.drawn_at && lottery.fairness_version >= 2;
   Markup markup;
-  if (checkable) {
+  if (lottery.publishes_draw()) {
     // A Mini App opens only from a private chat and over https; elsewhere the page
     // opens in a browser.
     markup = verify_markup(
@@ -187,7 +186,7 @@ void entries_list(const ButtonPress& press, const EntriesListButton& button,
   }
   const auto info =
       conversation.checked(QueryService(conversation.deps).lottery_info(*button.lottery));
-  if (!info || !info->lottery.drawn_at || info->lottery.fairness_version < 2) {
+  if (!info || !info->lottery.publishes_draw()) {
     conversation.answer =
         ButtonAnswer{press.query_id, std::string(text::lotteries::kNoEntriesList), false};
     return;

@@ -43,14 +43,6 @@ std::string fairness(DrawRandomness& randomness, const Lottery& lottery, bool dr
   return html;
 }
 
-std::vector<AccountNumber> winners_in_draw_order(Transaction& transaction, LotteryId lottery) {
-  std::vector<AccountNumber> accounts;
-  for (const Winner& win : wins_in_draw_order(transaction, lottery)) {
-    accounts.push_back(win.account_number);
-  }
-  return accounts;
-}
-
 std::string verifier_url(std::string_view public_url, LotteryId lottery) {
   if (public_url.empty()) return {};
   return std::string(public_url) + "/verify?lottery=" + std::to_string(lottery.value());
@@ -83,10 +75,10 @@ std::string winner(std::string_view lottery_title, const Winner& win,
   return html;
 }
 
-std::string results(Transaction& transaction, DrawRandomness& randomness, LotteryId lottery,
-                    std::string_view lottery_title, std::string_view admin_contact) {
-  std::string html = "🎉 <b>Итоги розыгрыша " + text::title(lottery_title) + "</b>\n\n";
-  for (const WinnerRow& row : current_winners(transaction, lottery)) {
+std::string results(Transaction& transaction, DrawRandomness& randomness, const Lottery& lottery,
+                    std::string_view admin_contact) {
+  std::string html = "🎉 <b>Итоги розыгрыша " + text::title(lottery.title) + "</b>\n\n";
+  for (const WinnerRow& row : current_winners(transaction, lottery.id)) {
     const Winner& win = row.winner;
     html += text::place_and_prize(win.place, win.prize) + ": ";
     if (row.user && row.user->is_registered) {
@@ -99,10 +91,9 @@ std::string results(Transaction& transaction, DrawRandomness& randomness, Lotter
     }
     html += "\n";
   }
-  if (const auto found = transaction.lotteries().find(lottery)) {
-    html += "\n" + fairness(randomness, *found, true, winners_in_draw_order(transaction, lottery));
-  }
-  return html;
+  return html + "\n" +
+         fairness(randomness, lottery, true,
+                  accounts_in_draw_order(transaction.winners().list_by_lottery(lottery.id)));
 }
 
 std::string enrol_summary(LotteryId lottery, const EnrolReport& report) {

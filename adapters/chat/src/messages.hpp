@@ -24,10 +24,6 @@ namespace lottery::chat::message {
 [[nodiscard]] std::string fairness(DrawRandomness& randomness, const Lottery& lottery, bool drawn,
                                    const std::vector<AccountNumber>& winners_in_draw_order = {});
 
-// The winning accounts of a lottery's every round, in draw order.
-[[nodiscard]] std::vector<AccountNumber> winners_in_draw_order(Transaction& transaction,
-                                                               LotteryId lottery);
-
 // The address of the verifier page for a lottery (R-VERIFY-1); empty without PUBLIC_URL.
 [[nodiscard]] std::string verifier_url(std::string_view public_url, LotteryId lottery);
 
@@ -42,9 +38,9 @@ namespace lottery::chat::message {
 
 // The public post: each place's current winner, by first name, or the account number
 // of an ownerless account so its owner can come forward (R-UNOWNED-1).
+// Then the data to check the draw.
 [[nodiscard]] std::string results(Transaction& transaction, DrawRandomness& randomness,
-                                  LotteryId lottery, std::string_view lottery_title,
-                                  std::string_view admin_contact);
+                                  const Lottery& lottery, std::string_view admin_contact);
 
 // "✅ Розыгрыш #1: добавлено участников — …" after /enroll or a list of accounts.
 [[nodiscard]] std::string enrol_summary(LotteryId lottery, const EnrolReport& report);

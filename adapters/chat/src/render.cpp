@@ -201,10 +201,11 @@ class Renderer {
     if (notification_.kind == NotificationKind::kResultsUpdated) {
       edit = transaction().outbox().sent_message(lottery, NotificationKind::kResultsPublished);
     }
-    std::string html = message::results(transaction(), deps_.draw_randomness, lottery,
-                                        notification_.lottery_title, settings_.admin_contact);
     const auto found = transaction().lotteries().find(lottery);
-    const bool checkable = found && found->drawn_at && found->fairness_version >= 2;
+    if (!found) return;  // the lottery is gone
+    std::string html =
+        message::results(transaction(), deps_.draw_randomness, *found, settings_.admin_contact);
+    const bool checkable = found->publishes_draw();
     const std::string page = message::verifier_url(settings_.public_url, lottery);
     if (checkable) html += message::how_to_verify(!page.empty());
     // The announcement chat is a group or a channel: the page opens in a browser there.

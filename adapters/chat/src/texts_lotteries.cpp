@@ -1,7 +1,6 @@
 #include "texts_lotteries.hpp"
 
-#include <algorithm>
-
+#include "lottery/core/draw_publication.hpp"
 #include "messages.hpp"
 #include "texts.hpp"
 
@@ -52,14 +51,10 @@ std::string drawn(const DrawReport& report, DrawRandomness& randomness) {
     html +=
         text::place_and_prize(empty.place, empty.text) + ": не разыграно — не хватило участников\n";
   }
-  std::vector<Winner> in_draw_order = report.winners;
-  std::sort(in_draw_order.begin(), in_draw_order.end(),
-            [](const Winner& a, const Winner& b) { return a.draw_step < b.draw_step; });
-  std::vector<AccountNumber> accounts;
-  for (const Winner& winner : in_draw_order) accounts.push_back(winner.account_number);
   return html + "\nСрок подтверждения: " + text::window(report.lottery.claim_window) +
          ". Статус: /winner_status " + id + "\n\n" +
-         message::fairness(randomness, report.lottery, true, accounts);
+         message::fairness(randomness, report.lottery, true,
+                           accounts_in_draw_order(report.winners));
 }
 
 std::string redrawn(LotteryId lottery, const RedrawReport& report) {
@@ -88,7 +83,7 @@ std::string info(const LotteryInfo& info, DrawRandomness& randomness, const Time
     html += text::place_and_prize(prize.place, prize.text) + "\n";
   }
   html += "\n" + message::fairness(randomness, lottery, drawn, info.winners_in_draw_order);
-  if (drawn && lottery.fairness_version >= 2) html += message::how_to_verify(with_button);
+  if (lottery.publishes_draw()) html += message::how_to_verify(with_button);
   return html;
 }
 

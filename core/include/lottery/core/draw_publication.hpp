@@ -38,6 +38,10 @@ inline constexpr std::size_t kMaxEntriesPartBytes = 48ULL * 1024 * 1024;
 // draw's places, then each redraw's).
 [[nodiscard]] std::vector<Winner> wins_in_draw_order(Transaction& transaction, LotteryId lottery);
 
+// The winning accounts of these wins in the order the shuffle picked them: the line
+// «Выигравшие счета по порядку розыгрыша» of the published data.
+[[nodiscard]] std::vector<AccountNumber> accounts_in_draw_order(std::vector<Winner> wins);
+
 // A win as published: its entry's ordinal beside it.
 struct PublishedWin {
   std::uint64_t ordinal{0};

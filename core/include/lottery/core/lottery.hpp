@@ -67,6 +67,11 @@ struct Lottery {
   Instant created_at;
   std::optional<Instant> drawn_at;
 
+  // Drawn as a verifiable draw: its data and entry list are published (R-VERIFY-1).
+  [[nodiscard]] bool publishes_draw() const {
+    return drawn_at.has_value() && fairness_version >= 2;
+  }
+
   friend bool operator==(const Lottery&, const Lottery&) = default;
 };
 
