@@ -315,7 +315,8 @@ int run_bot(const Ground& ground) {
   // Checked when the configuration was read: the zone is there.
   const auto zone = system::TzDatabaseZone::locate(config.time_zone);
   chat::ChatBot chat(
-      deps, chat::ChatSettings{*username, config.admin_contact, zone.get(), config.public_url});
+      deps, ground.database,
+      chat::ChatSettings{*username, config.admin_contact, zone.get(), config.public_url});
   set_menus(setup_client, config);
 
   telegram::ApiClient sender_client(endpoint);
@@ -332,7 +333,7 @@ int run_bot(const Ground& ground) {
       ground.ending.finish(kTokenRefused);
     }
   });
-  MaintenanceJob maintenance(deps, ground.database);
+  MaintenanceJob maintenance(deps, ground.database, ground.database);
   std::jthread jobs([&](const std::stop_token& stop) {
     run_jobs(stop, maintenance, sender, config.job_interval);
   });

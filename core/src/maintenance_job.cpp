@@ -17,7 +17,7 @@ MaintenanceReport MaintenanceJob::run_once() {
     if (expired) report.expired = expired->size();
     if (reminded) report.reminded = reminded->size();
     report.store_unavailable = !expired || !reminded;
-    auto transaction = deps_.transactions.begin();
+    auto transaction = updates_.begin_update();
     transaction->updates().prune(deps_.clock.now() - kUpdatesKept);
     transaction->commit();
   } catch (const StorageError&) {

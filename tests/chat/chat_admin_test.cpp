@@ -194,7 +194,7 @@ TEST_F(ChatTest, TimesAreShownInTheClubsZone) {
   const testing::FixedOffsetZone moscow(3, "MSK");
   bot_ =
       std::make_unique<ChatBot>(Dependencies{store_, clock_, random_, draw_randomness_, settings_},
-                                ChatSettings{"club_lottery_bot", "@club_admin", &moscow});
+                                store_, ChatSettings{"club_lottery_bot", "@club_admin", &moscow});
   // Drawn at 10:00 UTC on 1 January (the fake clock's start): the deadline is 2 January,
   // 13:00 in Moscow.
   const OutgoingMessage won = anna_wins();
@@ -209,7 +209,8 @@ TEST_F(ChatTest, WithAnSmsGatewayTheButtonAsksForTheCodeSentByText) {
   testing::RecordingSmsGateway gateway;
   Dependencies with_sms{store_, clock_, random_, draw_randomness_, settings_};
   with_sms.sms = &gateway;
-  bot_ = std::make_unique<ChatBot>(with_sms, ChatSettings{"club_lottery_bot", "@club_admin"});
+  bot_ =
+      std::make_unique<ChatBot>(with_sms, store_, ChatSettings{"club_lottery_bot", "@club_admin"});
   say(kAnna, "/start");
   say(kAnna, "2223");
   say(kAnna, "+7 900 111-22-33");
@@ -246,7 +247,8 @@ TEST_F(ChatTest, WithAnSmsGatewayAWinnerWithoutAPhoneIsSentToTheAdmin) {
   testing::RecordingSmsGateway gateway;
   Dependencies with_sms{store_, clock_, random_, draw_randomness_, settings_};
   with_sms.sms = &gateway;
-  bot_ = std::make_unique<ChatBot>(with_sms, ChatSettings{"club_lottery_bot", "@club_admin"});
+  bot_ =
+      std::make_unique<ChatBot>(with_sms, store_, ChatSettings{"club_lottery_bot", "@club_admin"});
   anna_wins();
   const ButtonAnswer popup = press(kAnna, "confirm_win_1");
   EXPECT_THAT(popup.text, HasSubstr("нет телефона"));

@@ -44,17 +44,18 @@ TEST_F(ChatTest, RegistersAClientStepByStep) {
 // the conflict to it instead of retrying its own part (which would make 3 x 3 tries).
 TEST_F(ChatTest, AConflictInsideAUseCaseRetriesTheWholeUpdateOnly) {
   register_client(kAnna, "2223");
-  ::testing::NiceMock<testing::MockTransactionManager> transactions;
+  ::testing::NiceMock<testing::MockUpdateTransactionManager> updates;
   int nested_units = 0;
-  EXPECT_CALL(transactions, begin()).Times(kConflictAttempts).WillRepeatedly([&] {
-    auto update = std::make_unique<::testing::NiceMock<testing::MockTransaction>>(store_.begin());
+  EXPECT_CALL(updates, begin_update()).Times(kConflictAttempts).WillRepeatedly([&] {
+    auto update = std::make_unique<::testing::NiceMock<testing::MockUpdateTransaction>>(
+        store_.begin_update());
     ON_CALL(*update, nested()).WillByDefault([&]() -> std::unique_ptr<Transaction> {
       ++nested_units;
       throw StorageError(StorageError::Kind::kConflict, "serialization failure");
     });
     return update;
   });
-  ChatBot bot(Dependencies{transactions, clock_, random_, draw_randomness_, settings_},
+  ChatBot bot(Dependencies{store_, clock_, random_, draw_randomness_, settings_}, updates,
               ChatSettings{"club_lottery_bot", "@club_admin"});
   const auto outcome =
       bot.handle(next_update_, IncomingMessage{private_chat_of(TelegramUserId{kAnna}),

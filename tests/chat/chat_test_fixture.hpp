@@ -47,7 +47,7 @@ class ChatTest : public ::testing::Test {
 
   std::unique_ptr<ChatBot> make_bot() {
     return std::make_unique<ChatBot>(
-        Dependencies{store_, clock_, random_, draw_randomness_, settings_},
+        Dependencies{store_, clock_, random_, draw_randomness_, settings_}, store_,
         ChatSettings{"club_lottery_bot", "@club_admin"});
   }
 

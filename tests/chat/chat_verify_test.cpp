@@ -19,7 +19,7 @@ class VerifyTest : public ChatTest {
  protected:
   void use_public_url() {
     bot_ = std::make_unique<ChatBot>(
-        Dependencies{store_, clock_, random_, draw_randomness_, settings_},
+        Dependencies{store_, clock_, random_, draw_randomness_, settings_}, store_,
         ChatSettings{"club_lottery_bot", "@club_admin", nullptr, std::string(kPublicUrl)});
   }
 

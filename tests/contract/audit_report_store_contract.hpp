@@ -213,11 +213,11 @@ TYPED_TEST_P(DialogueContract, KeepsOneDialoguePerUserAndChat) {
   const Dialogue registration{ChatId{10}, TelegramUserId{10},     "register",
                               "phone",    "card=2223\nname=Анна", kT0};
   const Dialogue in_group{ChatId{-500}, TelegramUserId{10}, "new_lottery", "prizes", "", kT0};
-  this->committed([&](Transaction& transaction) {
+  this->committed_update([&](UpdateTransaction& transaction) {
     transaction.dialogues().save(registration);
     transaction.dialogues().save(in_group);
   });
-  this->read([&](Transaction& transaction) {
+  this->read_update([&](UpdateTransaction& transaction) {
     EXPECT_EQ(transaction.dialogues().find(ChatId{10}, TelegramUserId{10}), registration);
     EXPECT_EQ(transaction.dialogues().find(ChatId{-500}, TelegramUserId{10}), in_group);
     EXPECT_EQ(transaction.dialogues().find(ChatId{10}, TelegramUserId{11}), std::nullopt);
@@ -225,12 +225,12 @@ TYPED_TEST_P(DialogueContract, KeepsOneDialoguePerUserAndChat) {
   Dialogue moved = registration;
   moved.step = "done";
   moved.updated_at = kT0 + std::chrono::seconds{5};
-  this->committed([&](Transaction& transaction) {
+  this->committed_update([&](UpdateTransaction& transaction) {
     transaction.dialogues().save(moved);
     transaction.dialogues().remove(ChatId{-500}, TelegramUserId{10});
     transaction.dialogues().remove(ChatId{1}, TelegramUserId{1});  // nothing to remove: fine
   });
-  this->read([&](Transaction& transaction) {
+  this->read_update([&](UpdateTransaction& transaction) {
     EXPECT_EQ(transaction.dialogues().find(ChatId{10}, TelegramUserId{10}), moved);
     EXPECT_EQ(transaction.dialogues().find(ChatId{-500}, TelegramUserId{10}), std::nullopt);
   });
@@ -244,21 +244,23 @@ TYPED_TEST_SUITE_P(ProcessedUpdatesContract);
 
 TYPED_TEST_P(ProcessedUpdatesContract, ClaimsUpdatesOnceAndForgetsOldOnes) {
   // A claim rolled back with its transaction is not kept.
-  this->read(
-      [&](Transaction& transaction) { EXPECT_TRUE(transaction.updates().claim(900000003, kT0)); });
-  this->committed([&](Transaction& transaction) {
+  this->read_update([&](UpdateTransaction& transaction) {
+    EXPECT_TRUE(transaction.updates().claim(900000003, kT0));
+  });
+  this->committed_update([&](UpdateTransaction& transaction) {
     EXPECT_TRUE(transaction.updates().claim(900000001, kT0));
     EXPECT_FALSE(transaction.updates().claim(900000001, kT0));
     EXPECT_TRUE(transaction.updates().claim(900000002, kT0 + std::chrono::hours{2}));
   });
-  this->read([&](Transaction& transaction) {
+  this->read_update([&](UpdateTransaction& transaction) {
     EXPECT_FALSE(transaction.updates().claim(900000001, kT0 + std::chrono::hours{3}));
     EXPECT_FALSE(transaction.updates().claim(900000002, kT0));
     EXPECT_TRUE(transaction.updates().claim(900000003, kT0));
   });
-  this->committed(
-      [&](Transaction& transaction) { transaction.updates().prune(kT0 + std::chrono::hours{1}); });
-  this->read([&](Transaction& transaction) {
+  this->committed_update([&](UpdateTransaction& transaction) {
+    transaction.updates().prune(kT0 + std::chrono::hours{1});
+  });
+  this->read_update([&](UpdateTransaction& transaction) {
     EXPECT_TRUE(transaction.updates().claim(900000001, kT0));  // forgotten
     EXPECT_FALSE(transaction.updates().claim(900000002, kT0));
   });

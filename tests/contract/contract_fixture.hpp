@@ -2,7 +2,8 @@
 
 // The base of the typed contract suites: one suite per storage port, run against
 // every implementation (the in-memory fake, SQLite, PostgreSQL). A Backend type has
-// `static std::unique_ptr<TransactionManager> make()` returning an empty store.
+// `static make()` returning an empty store (a unique_ptr to a TransactionManager that
+// is an UpdateTransactionManager too).
 
 #include <gtest/gtest.h>
 
@@ -15,7 +16,7 @@
 #include "lottery/core/lottery.hpp"
 #include "lottery/core/user.hpp"
 #include "lottery/core/winner.hpp"
-#include "lottery/ports/transaction.hpp"
+#include "lottery/ports/update_transaction.hpp"
 
 namespace lottery::contract {
 
@@ -35,6 +36,22 @@ class ContractTest : public ::testing::Test {
   void SetUp() override { store_ = Backend::make(); }
 
   TransactionManager& store() { return *store_; }
+
+  // Runs `work` in an update's transaction (which has the chat's repositories too)
+  // and commits it.
+  template <class Work>
+  void committed_update(Work&& work) {
+    auto transaction = store_->begin_update();
+    work(*transaction);
+    transaction->commit();
+  }
+
+  // Runs `work` in an update's transaction that is rolled back.
+  template <class Work>
+  auto read_update(Work&& work) {
+    auto transaction = store_->begin_update();
+    return work(*transaction);
+  }
 
   // Runs `work` in a transaction and commits it; returns what `work` returns.
   template <class Work>
@@ -147,7 +164,7 @@ class ContractTest : public ::testing::Test {
     });
   }
 
-  std::unique_ptr<TransactionManager> store_;
+  decltype(Backend::make()) store_;
 };
 
 }  // namespace lottery::contract

@@ -7,7 +7,7 @@ namespace lottery::contract {
 namespace {
 
 struct MemoryBackend {
-  static std::unique_ptr<TransactionManager> make() {
+  static std::unique_ptr<testing::MemoryStore> make() {
     return std::make_unique<testing::MemoryStore>();
   }
 };

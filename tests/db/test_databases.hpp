@@ -12,7 +12,7 @@
 namespace lottery::testing {
 
 // A migrated, empty database that removes itself (file or schema) when destroyed.
-class TestDatabase : public TransactionManager {
+class TestDatabase : public TransactionManager, public UpdateTransactionManager {
  public:
   TestDatabase(std::unique_ptr<db::Database> database, std::string url_text, db::DatabaseUrl url,
                std::function<void()> cleanup)
@@ -29,6 +29,7 @@ class TestDatabase : public TransactionManager {
 
   std::unique_ptr<Transaction> begin() override { return database_->begin(); }
   std::unique_ptr<Transaction> begin_read_only() override { return database_->begin_read_only(); }
+  std::unique_ptr<UpdateTransaction> begin_update() override { return database_->begin_update(); }
   db::Database& database() { return *database_; }
   const db::DatabaseUrl& url() const { return url_; }
   // The DATABASE_URL that reaches this database (password included).
@@ -54,11 +55,11 @@ std::unique_ptr<TestDatabase> make_postgres_database(bool migrate = true,
                                                      std::size_t pool_size = 4);
 
 struct SqliteBackend {
-  static std::unique_ptr<TransactionManager> make() { return make_sqlite_database(); }
+  static std::unique_ptr<TestDatabase> make() { return make_sqlite_database(); }
 };
 
 struct PostgresBackend {
-  static std::unique_ptr<TransactionManager> make() { return make_postgres_database(); }
+  static std::unique_ptr<TestDatabase> make() { return make_postgres_database(); }
 };
 
 }  // namespace lottery::testing

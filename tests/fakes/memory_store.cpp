@@ -11,7 +11,7 @@
 
 namespace lottery::testing {
 
-class MemoryTransaction : public Transaction {
+class MemoryTransaction : public UpdateTransaction {
  public:
   // A top-level transaction: holds the store's lock until it ends.
   explicit MemoryTransaction(MemoryStore& store)
@@ -65,6 +65,10 @@ class MemoryTransaction : public Transaction {
 };
 
 std::unique_ptr<Transaction> MemoryStore::begin() {
+  return std::make_unique<MemoryTransaction>(*this);
+}
+
+std::unique_ptr<UpdateTransaction> MemoryStore::begin_update() {
   return std::make_unique<MemoryTransaction>(*this);
 }
 

@@ -15,7 +15,7 @@
 #include "lottery/core/notification.hpp"
 #include "lottery/core/user.hpp"
 #include "lottery/core/winner.hpp"
-#include "lottery/ports/transaction.hpp"
+#include "lottery/ports/update_transaction.hpp"
 
 namespace lottery::testing {
 
@@ -50,11 +50,12 @@ struct MemoryState {
 // An in-memory implementation of every storage port. Transactions run one at a time
 // (each holds the store's lock from begin to its end) on a copy of the state that
 // replaces the store's state on commit, so rollback and atomicity are real.
-class MemoryStore : public TransactionManager {
+class MemoryStore : public TransactionManager, public UpdateTransactionManager {
  public:
   std::unique_ptr<Transaction> begin() override;
   // The same as begin(): the store's lock already gives every unit of work a snapshot.
   std::unique_ptr<Transaction> begin_read_only() override { return begin(); }
+  std::unique_ptr<UpdateTransaction> begin_update() override;
 
   // The committed state.
   [[nodiscard]] MemoryState snapshot() const;

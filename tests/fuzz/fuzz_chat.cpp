@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Settings settings;
   settings.admins = {TelegramUserId{9000}};
   settings.announce_chat = ChatId{-100};
-  chat::ChatBot bot(Dependencies{store, clock, random, draw_randomness, settings},
+  chat::ChatBot bot(Dependencies{store, clock, random, draw_randomness, settings}, store,
                     chat::ChatSettings{"club_lottery_bot", "@club_admin"});
   // Lines; the first byte of a line picks who speaks and how.
   std::int64_t update = 1;

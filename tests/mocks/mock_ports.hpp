@@ -4,7 +4,7 @@
 
 #include "lottery/ports/clock.hpp"
 #include "lottery/ports/random_source.hpp"
-#include "lottery/ports/transaction.hpp"
+#include "lottery/ports/update_transaction.hpp"
 
 namespace lottery::testing {
 
@@ -24,11 +24,17 @@ class MockTransactionManager : public TransactionManager {
   MOCK_METHOD(std::unique_ptr<Transaction>, begin_read_only, (), (override));
 };
 
-// A transaction whose every call goes to a real one it owns, unless a test says
-// otherwise (GoogleMock's delegating-to-a-real-object recipe).
-class MockTransaction : public Transaction {
+class MockUpdateTransactionManager : public UpdateTransactionManager {
  public:
-  explicit MockTransaction(std::unique_ptr<Transaction> real) : real_(std::move(real)) {
+  MOCK_METHOD(std::unique_ptr<UpdateTransaction>, begin_update, (), (override));
+};
+
+// A unit of work whose every call goes to a real one it owns, unless a test says
+// otherwise (GoogleMock's delegating-to-a-real-object recipe).
+template <class Interface>
+class DelegatingMockTransaction : public Interface {
+ public:
+  explicit DelegatingMockTransaction(std::unique_ptr<Interface> real) : real_(std::move(real)) {
     using ::testing::ReturnRef;
     ON_CALL(*this, users()).WillByDefault(ReturnRef(real_->users()));
     ON_CALL(*this, accounts()).WillByDefault(ReturnRef(real_->accounts()));
@@ -38,8 +44,6 @@ class MockTransaction : public Transaction {
     ON_CALL(*this, reports()).WillByDefault(ReturnRef(real_->reports()));
     ON_CALL(*this, outbox()).WillByDefault(ReturnRef(real_->outbox()));
     ON_CALL(*this, audit()).WillByDefault(ReturnRef(real_->audit()));
-    ON_CALL(*this, dialogues()).WillByDefault(ReturnRef(real_->dialogues()));
-    ON_CALL(*this, updates()).WillByDefault(ReturnRef(real_->updates()));
     ON_CALL(*this, nested()).WillByDefault([this] { return real_->nested(); });
     ON_CALL(*this, commit()).WillByDefault([this] { real_->commit(); });
   }
@@ -52,16 +56,29 @@ class MockTransaction : public Transaction {
   MOCK_METHOD(ReportQueries&, reports, (), (override));
   MOCK_METHOD(Outbox&, outbox, (), (override));
   MOCK_METHOD(AuditLog&, audit, (), (override));
-  MOCK_METHOD(DialogueRepository&, dialogues, (), (override));
-  MOCK_METHOD(ProcessedUpdates&, updates, (), (override));
   MOCK_METHOD(std::unique_ptr<Transaction>, nested, (), (override));
   MOCK_METHOD(void, commit, (), (override));
 
-  // The transaction the calls go to.
-  Transaction& real() { return *real_; }
+  // The unit of work the calls go to.
+  Interface& real() { return *real_; }
 
  private:
-  std::unique_ptr<Transaction> real_;
+  std::unique_ptr<Interface> real_;
+};
+
+using MockTransaction = DelegatingMockTransaction<Transaction>;
+
+class MockUpdateTransaction : public DelegatingMockTransaction<UpdateTransaction> {
+ public:
+  explicit MockUpdateTransaction(std::unique_ptr<UpdateTransaction> real)
+      : DelegatingMockTransaction<UpdateTransaction>(std::move(real)) {
+    using ::testing::ReturnRef;
+    ON_CALL(*this, dialogues()).WillByDefault(ReturnRef(this->real().dialogues()));
+    ON_CALL(*this, updates()).WillByDefault(ReturnRef(this->real().updates()));
+  }
+
+  MOCK_METHOD(DialogueRepository&, dialogues, (), (override));
+  MOCK_METHOD(ProcessedUpdates&, updates, (), (override));
 };
 
 }  // namespace lottery::testing

@@ -63,7 +63,7 @@ class HostileWorld : public ::testing::Test {
  protected:
   HostileWorld() {
     settings_.admins = {TelegramUserId{kAdmin}, TelegramUserId{kSecondAdmin}};
-    chat_ = std::make_unique<chat::ChatBot>(deps(),
+    chat_ = std::make_unique<chat::ChatBot>(deps(), store_,
                                             chat::ChatSettings{"club_lottery_bot", "@club_admin"});
   }
   Dependencies deps() { return Dependencies{store_, clock_, random_, draw_randomness_, settings_}; }

@@ -68,7 +68,7 @@ class PublicSiteTest : public ::testing::Test {
   testing::SeededRandom random_{42};
   testing::SeededDrawRandomness draw_randomness_;
   Settings settings_ = admin_settings();
-  chat::ChatBot bot_{Dependencies{store_, clock_, random_, draw_randomness_, settings_},
+  chat::ChatBot bot_{Dependencies{store_, clock_, random_, draw_randomness_, settings_}, store_,
                      chat::ChatSettings{"club_lottery_bot", "@club_admin"}};
   PublicSite site_{store_, draw_randomness_, "<html>verifier</html>"};
   std::int64_t next_update_{1};

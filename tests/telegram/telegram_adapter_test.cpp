@@ -33,7 +33,7 @@ class TelegramTest : public ::testing::Test {
  protected:
   TelegramTest() {
     settings_.admins = {TelegramUserId{kAdmin}};
-    chat_ = std::make_unique<chat::ChatBot>(deps(),
+    chat_ = std::make_unique<chat::ChatBot>(deps(), store_,
                                             chat::ChatSettings{"club_lottery_bot", "@club_admin"});
   }
   Dependencies deps() { return Dependencies{store_, clock_, random_, draw_randomness_, settings_}; }

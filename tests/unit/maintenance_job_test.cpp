@@ -22,7 +22,7 @@ class FakeJobLocks : public JobLocks {
 class MaintenanceJobTest : public CoreTest {
  protected:
   FakeJobLocks locks_;
-  MaintenanceJob job() { return MaintenanceJob(deps(), locks_); }
+  MaintenanceJob job() { return MaintenanceJob(deps(), store_, locks_); }
 };
 
 TEST_F(MaintenanceJobTest, ExpiresDueWinsRemindsAndForgetsOldUpdates) {
@@ -31,7 +31,7 @@ TEST_F(MaintenanceJobTest, ExpiresDueWinsRemindsAndForgetsOldUpdates) {
   enrol(lottery.id, {add_account("2223", "11-22-33-44-55-66-77")});
   ASSERT_TRUE(lotteries().draw(admin(), lottery.id));
   {
-    auto transaction = store_.begin();
+    auto transaction = store_.begin_update();
     ASSERT_TRUE(transaction->updates().claim(1, clock_.now()));
     transaction->commit();
   }

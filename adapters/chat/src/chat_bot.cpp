@@ -112,11 +112,12 @@ std::size_t enqueue_outcome(const Conversation& conversation) {
 
 struct ChatBot::Impl {
   Dependencies deps;
+  UpdateTransactionManager& updates;
   ChatSettings settings;
 
   // One attempt at an update, in a transaction of its own.
   UpdateOutcome handle_once(std::int64_t update_id, const ChatEvent& event) {
-    auto transaction = deps.transactions.begin();
+    auto transaction = updates.begin_update();
     const Instant now = deps.clock.now();
     // Claimed first: the claim is undone with the rest if the update fails.
     if (!transaction->updates().claim(update_id, now)) return UpdateOutcome{true, {}, 0};
@@ -139,8 +140,10 @@ struct ChatBot::Impl {
   }
 };
 
-ChatBot::ChatBot(Dependencies dependencies, ChatSettings chat_settings)
-    : impl_(std::make_unique<Impl>(Impl{std::move(dependencies), std::move(chat_settings)})) {}
+ChatBot::ChatBot(Dependencies dependencies, UpdateTransactionManager& updates,
+                 ChatSettings chat_settings)
+    : impl_(std::make_unique<Impl>(
+          Impl{std::move(dependencies), updates, std::move(chat_settings)})) {}
 
 ChatBot::~ChatBot() = default;
 

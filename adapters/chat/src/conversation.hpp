@@ -16,7 +16,7 @@
 #include "lottery/core/notification.hpp"
 #include "lottery/core/requester.hpp"
 #include "lottery/ports/storage_error.hpp"
-#include "lottery/ports/transaction.hpp"
+#include "lottery/ports/update_transaction.hpp"
 
 namespace lottery::chat {
 
@@ -36,8 +36,8 @@ class UpdateTransactions : public TransactionManager {
 // One update being handled. Not copyable: the use cases' dependencies refer to it.
 class Conversation {
  public:
-  Conversation(Transaction& update, const Dependencies& bot, const ChatSettings& chat_settings,
-               Instant at)
+  Conversation(UpdateTransaction& update, const Dependencies& bot,
+               const ChatSettings& chat_settings, Instant at)
       : transaction(update),
         nested_(update),
         deps{nested_,
@@ -73,7 +73,7 @@ class Conversation {
     return result;
   }
 
-  Transaction& transaction;
+  UpdateTransaction& transaction;
 
  private:
   UpdateTransactions nested_;

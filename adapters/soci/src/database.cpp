@@ -166,8 +166,10 @@ class OpenTransaction {
   bool done_{false};
 };
 
-// The repositories of a unit of work on one session, for a transaction or a savepoint.
-class SqlUnitOfWork : public Transaction {
+// The domain repositories of a unit of work on one session, for a transaction
+// (Interface = UpdateTransaction) or a savepoint (Interface = Transaction).
+template <class Interface>
+class SqlUnitOfWork : public Interface {
  public:
   SqlUnitOfWork(soci::session& session, Dialect dialect)
       : repositories_(make_repositories(session, dialect)) {}
@@ -180,18 +182,16 @@ class SqlUnitOfWork : public Transaction {
   ReportQueries& reports() override { return *repositories_.reports; }
   Outbox& outbox() override { return *repositories_.outbox; }
   AuditLog& audit() override { return *repositories_.audit; }
-  DialogueRepository& dialogues() override { return *repositories_.dialogues; }
-  ProcessedUpdates& updates() override { return *repositories_.updates; }
 
  private:
   Repositories repositories_;
 };
 
 // A savepoint inside a transaction, for nested units of work.
-class SqlSavepoint : public SqlUnitOfWork {
+class SqlSavepoint : public SqlUnitOfWork<Transaction> {
  public:
   SqlSavepoint(soci::session& session, Dialect dialect, int& counter)
-      : SqlUnitOfWork(session, dialect),
+      : SqlUnitOfWork<Transaction>(session, dialect),
         session_(session),
         dialect_(dialect),
         counter_(counter),
@@ -227,14 +227,25 @@ class SqlSavepoint : public SqlUnitOfWork {
   bool released_{false};
 };
 
-class SqlTransaction : public SqlUnitOfWork {
+// A transaction of its own; it serves as an update's too (its chat repositories are
+// made only when asked for).
+class SqlTransaction : public SqlUnitOfWork<UpdateTransaction> {
  public:
   SqlTransaction(Database::Impl::Lease lease, std::unique_ptr<OpenTransaction> transaction,
                  Dialect dialect)
-      : SqlUnitOfWork(lease.session(), dialect),
+      : SqlUnitOfWork<UpdateTransaction>(lease.session(), dialect),
         lease_(std::move(lease)),
         transaction_(std::move(transaction)),
         dialect_(dialect) {}
+
+  DialogueRepository& dialogues() override {
+    if (!dialogues_) dialogues_ = make_dialogues(lease_.session());
+    return *dialogues_;
+  }
+  ProcessedUpdates& updates() override {
+    if (!updates_) updates_ = make_updates(lease_.session());
+    return *updates_;
+  }
 
   std::unique_ptr<Transaction> nested() override {
     return std::make_unique<SqlSavepoint>(lease_.session(), dialect_, savepoints_);
@@ -251,6 +262,8 @@ class SqlTransaction : public SqlUnitOfWork {
   std::unique_ptr<OpenTransaction> transaction_;
   Dialect dialect_;
   int savepoints_{0};
+  std::unique_ptr<DialogueRepository> dialogues_;
+  std::unique_ptr<ProcessedUpdates> updates_;
 };
 
 }  // namespace
@@ -276,7 +289,9 @@ std::unique_ptr<Transaction> Database::begin() { return open(false); }
 
 std::unique_ptr<Transaction> Database::begin_read_only() { return open(true); }
 
-std::unique_ptr<Transaction> Database::open(bool read_only) {
+std::unique_ptr<UpdateTransaction> Database::begin_update() { return open(false); }
+
+std::unique_ptr<UpdateTransaction> Database::open(bool read_only) {
   auto lease = impl_->lease();
   std::unique_ptr<OpenTransaction> transaction;
   const Dialect dialect = impl_->url.dialect;

@@ -10,9 +10,7 @@ Repositories make_repositories(soci::session& session, Dialect dialect) {
                       make_winners(session),
                       make_reports(session),
                       make_outbox(session, dialect),
-                      make_audit(session),
-                      make_dialogues(session),
-                      make_updates(session)};
+                      make_audit(session)};
 }
 
 }  // namespace lottery::db

@@ -5,11 +5,11 @@
 #include <memory>
 
 #include "lottery/db/database_url.hpp"
-#include "lottery/ports/transaction.hpp"
+#include "lottery/ports/update_transaction.hpp"
 
 namespace lottery::db {
 
-// The repositories of one transaction, all on its session.
+// The domain repositories of one unit of work, all on its session.
 struct Repositories {
   std::unique_ptr<UserRepository> users;
   std::unique_ptr<AccountRepository> accounts;
@@ -19,8 +19,6 @@ struct Repositories {
   std::unique_ptr<ReportQueries> reports;
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<AuditLog> audit;
-  std::unique_ptr<DialogueRepository> dialogues;
-  std::unique_ptr<ProcessedUpdates> updates;
 };
 
 [[nodiscard]] Repositories make_repositories(soci::session& session, Dialect dialect);

@@ -5,6 +5,7 @@
 
 #include "lottery/core/dependencies.hpp"
 #include "lottery/ports/job_locks.hpp"
+#include "lottery/ports/update_transaction.hpp"
 
 namespace lottery {
 
@@ -24,14 +25,16 @@ class MaintenanceJob {
  public:
   static constexpr std::chrono::hours kUpdatesKept{48};
 
-  MaintenanceJob(Dependencies dependencies, JobLocks& locks)
-      : deps_(std::move(dependencies)), locks_(locks) {}
+  // `updates` holds the record of handled updates (not owned, like `locks`).
+  MaintenanceJob(Dependencies dependencies, UpdateTransactionManager& updates, JobLocks& locks)
+      : deps_(std::move(dependencies)), updates_(updates), locks_(locks) {}
 
   // One round; never throws (a store that does not answer is reported).
   [[nodiscard]] MaintenanceReport run_once();
 
  private:
   Dependencies deps_;
+  UpdateTransactionManager& updates_;
   JobLocks& locks_;
 };
 

@@ -4,19 +4,18 @@
 
 #include "lottery/ports/account_repository.hpp"
 #include "lottery/ports/audit_log.hpp"
-#include "lottery/ports/dialogue_repository.hpp"
 #include "lottery/ports/entry_repository.hpp"
 #include "lottery/ports/lottery_repository.hpp"
 #include "lottery/ports/outbox.hpp"
-#include "lottery/ports/processed_updates.hpp"
 #include "lottery/ports/report_queries.hpp"
 #include "lottery/ports/user_repository.hpp"
 #include "lottery/ports/winner_repository.hpp"
 
 namespace lottery {
 
-// A unit of work: everything done through its repositories commits together or not
-// at all. Destroying it without commit() rolls everything back.
+// A unit of work on the domain's repositories: everything done through them commits
+// together or not at all. Destroying it without commit() rolls everything back. (The
+// chat layer's own repositories are in UpdateTransaction, which extends this one.)
 class Transaction {
  public:
   virtual ~Transaction() = default;
@@ -29,8 +28,6 @@ class Transaction {
   [[nodiscard]] virtual ReportQueries& reports() = 0;
   [[nodiscard]] virtual Outbox& outbox() = 0;
   [[nodiscard]] virtual AuditLog& audit() = 0;
-  [[nodiscard]] virtual DialogueRepository& dialogues() = 0;
-  [[nodiscard]] virtual ProcessedUpdates& updates() = 0;
 
   // A unit of work inside this one (a savepoint): its commit() keeps its changes as
   // part of this transaction; destroying it uncommitted undoes only its own changes.

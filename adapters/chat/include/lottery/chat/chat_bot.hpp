@@ -11,6 +11,7 @@
 #include "lottery/core/error.hpp"
 #include "lottery/core/notification.hpp"
 #include "lottery/ports/time_zone.hpp"
+#include "lottery/ports/update_transaction.hpp"
 
 namespace lottery::chat {
 
@@ -38,7 +39,9 @@ struct UpdateOutcome {
 // called, Russian replies out (through the outbox, in the update's transaction).
 class ChatBot {
  public:
-  ChatBot(Dependencies dependencies, ChatSettings chat_settings);
+  // Each update is handled in a transaction from `updates` (not owned; it outlives the
+  // bot); the use cases' work nests in it.
+  ChatBot(Dependencies dependencies, UpdateTransactionManager& updates, ChatSettings chat_settings);
   ~ChatBot();
   ChatBot(const ChatBot&) = delete;
   ChatBot& operator=(const ChatBot&) = delete;

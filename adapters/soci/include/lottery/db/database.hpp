@@ -8,7 +8,7 @@
 
 #include "lottery/db/database_url.hpp"
 #include "lottery/ports/job_locks.hpp"
-#include "lottery/ports/transaction.hpp"
+#include "lottery/ports/update_transaction.hpp"
 
 namespace lottery::db {
 
@@ -32,7 +32,7 @@ struct MigrationReport {
 
 // Every storage port on SOCI, over PostgreSQL or SQLite. A pool of sessions serves
 // the transactions: each begin() takes a session for the transaction's lifetime.
-class Database : public TransactionManager, public JobLocks {
+class Database : public TransactionManager, public UpdateTransactionManager, public JobLocks {
  public:
   // Connects `pool_size` sessions (SQLite: files are created as needed). Throws
   // StorageError when the database cannot be reached.
@@ -44,6 +44,7 @@ class Database : public TransactionManager, public JobLocks {
 
   [[nodiscard]] std::unique_ptr<Transaction> begin() override;
   [[nodiscard]] std::unique_ptr<Transaction> begin_read_only() override;
+  [[nodiscard]] std::unique_ptr<UpdateTransaction> begin_update() override;
 
   [[nodiscard]] Dialect dialect() const;
   [[nodiscard]] const std::string& database_name() const;
@@ -72,7 +73,7 @@ class Database : public TransactionManager, public JobLocks {
 
  private:
   explicit Database(std::unique_ptr<Impl> impl);
-  [[nodiscard]] std::unique_ptr<Transaction> open(bool read_only);
+  [[nodiscard]] std::unique_ptr<UpdateTransaction> open(bool read_only);
   std::unique_ptr<Impl> impl_;
 };
 
