@@ -34,6 +34,7 @@ test: build
 bench: build
 	@scripts/with-postgres $(BUILD_DIR)/bin/draw_bench --benchmark_counters_tabular=true
 	@scripts/with-postgres $(BUILD_DIR)/bin/updates_bench
+	@scripts/with-postgres $(BUILD_DIR)/bin/update_cost_bench
 
 # The bot on the embedded SQLite default (DATABASE_URL=sqlite:lottery.db), with the
 # settings of the environment (README, "Configuration").

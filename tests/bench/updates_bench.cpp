@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "fake_telegram.hpp"
 #include "lottery/core/account_service.hpp"
 #include "lottery/core/lottery_service.hpp"
@@ -43,7 +44,16 @@
 namespace lottery::testing {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::account_of;
+using bench::card_of;
+using bench::chat_of;
+using bench::Clock;
+using bench::cpu_seconds;
+using bench::peak_rss_kib;
+using bench::percentile;
+using bench::pgbench_tps;
+using bench::seconds_since;
+using bench::wait_for;
 using std::chrono::duration;
 
 constexpr const char* kToken = "123456789:AAH-bench_token_for_the_fake_server";
@@ -55,30 +65,6 @@ constexpr int kPresses = 2'000;         // confirmation presses among them
 constexpr int kOpenLoop = 5'000;        // updates offered at kOfferedRate
 constexpr double kOfferedRate = 500.0;  // per second
 constexpr int kPoolSize = 4;            // the bot's database connections (its default)
-
-double seconds_since(Clock::time_point start) {
-  return duration<double>(Clock::now() - start).count();
-}
-
-std::int64_t chat_of(const std::string& body) {
-  const auto at = body.find("\"chat_id\":");
-  if (at == std::string::npos) return 0;
-  std::int64_t chat = 0;
-  const char* begin = body.data() + at + 10;
-  std::from_chars(begin, body.data() + body.size(), chat);
-  return chat;
-}
-
-std::string card_of(int client) { return std::to_string(100'000 + client); }
-
-std::string account_of(int client) {
-  const std::string digits = std::to_string(50'000'000'000'000 + client);
-  std::string number;
-  for (std::size_t i = 0; i < digits.size(); i += 2) {
-    number += (i == 0 ? "" : "-") + digits.substr(i, 2);
-  }
-  return number;
-}
 
 // 1. The fake's ceiling, with the simplest client there is.
 double echo_ceiling() {
@@ -169,36 +155,6 @@ bool all_delivered(const TestDatabase& database) {
              "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL "
              "AND chat_id <> " +
              std::to_string(kAdmin)) == 0;
-}
-
-void wait_for(const std::function<bool()>& condition, const char* what) {
-  const auto limit = Clock::now() + std::chrono::minutes{10};
-  while (!condition()) {
-    if (Clock::now() > limit) throw std::runtime_error(std::string("timed out: ") + what);
-    std::this_thread::sleep_for(std::chrono::milliseconds{20});
-  }
-}
-
-// User and system CPU seconds the process has used.
-double cpu_seconds(int pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  std::istringstream fields(text.substr(text.rfind(')') + 2));
-  std::string field;
-  double ticks = 0;
-  for (int index = 3; fields >> field; ++index) {
-    if (index == 14 || index == 15) ticks += std::stod(field);
-  }
-  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-long peak_rss_kib(int pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
 }
 
 struct BotRun {
@@ -381,35 +337,6 @@ NotificationRun run_notifications(Club& club) {
   return run;
 }
 
-// 5. pgbench -N (TPC-B without the contended updates) on the same server.
-double pgbench_tps() {
-  std::string base = postgres_base_url();
-  const auto database_at = base.rfind('/');
-  const std::string url = base.substr(0, database_at) + "/lottery_pgbench";
-  (void)run_process({"/usr/bin/psql", "-q", base, "-c", "DROP DATABASE IF EXISTS lottery_pgbench"});
-  const auto created =
-      run_process({"/usr/bin/psql", "-q", base, "-c", "CREATE DATABASE lottery_pgbench"});
-  if (created.exit_code != 0) throw std::runtime_error("pgbench: " + created.err);
-  const auto initialised = run_process({"/usr/bin/pgbench", "-i", "-q", "-s", "10", url}, {}, {},
-                                       std::chrono::seconds{300});
-  if (initialised.exit_code != 0) throw std::runtime_error("pgbench -i: " + initialised.err);
-  const std::string clients = std::to_string(kPoolSize);
-  const auto measured =
-      run_process({"/usr/bin/pgbench", "-N", "-c", clients, "-j", "2", "-T", "15", url}, {}, {},
-                  std::chrono::seconds{120});
-  if (measured.exit_code != 0) throw std::runtime_error("pgbench: " + measured.err);
-  const auto at = measured.out.find("tps = ");
-  if (at == std::string::npos) throw std::runtime_error("pgbench: no tps in " + measured.out);
-  (void)run_process({"/usr/bin/psql", "-q", base, "-c", "DROP DATABASE lottery_pgbench"});
-  return std::stod(measured.out.substr(at + 6));
-}
-
-double percentile(std::vector<double> values, double fraction) {
-  std::sort(values.begin(), values.end());
-  const auto index = static_cast<std::size_t>(fraction * static_cast<double>(values.size() - 1));
-  return values[index];
-}
-
 int run() {
   std::cout << "Setting up " << kRegistered << " registered clients and 100 pending wins...\n";
   Club club = make_club();
@@ -421,7 +348,7 @@ int run() {
   std::cout << "1,000 winner notifications at 30/s...\n";
   const NotificationRun notifications = run_notifications(club);
   std::cout << "pgbench -N -c " << kPoolSize << "...\n";
-  const double tps = pgbench_tps();
+  const double tps = pgbench_tps(kPoolSize);
   std::printf("\n%-58s %12s\n", "measure", "value");
   std::printf("%-58s %12.0f\n", "fake Bot API ceiling, echo client (updates/s)", echo);
   std::printf("%-58s %12.0f\n", "bot, 20,000 updates handled and committed (updates/s)",

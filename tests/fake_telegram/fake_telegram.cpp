@@ -90,6 +90,7 @@ struct FakeTelegram::Impl {
   std::map<std::string, int> answering;
   std::map<std::string, int> most_answering;
   std::optional<double> limit_per_second;
+  FakeTelegram::AnsweredHook on_answered;  // set before the first call
   std::map<std::int64_t, std::chrono::steady_clock::time_point> last_to_chat;
   std::deque<std::chrono::steady_clock::time_point> recent_sends;
   std::vector<std::shared_ptr<net::steady_timer>> pollers;
@@ -194,6 +195,7 @@ struct FakeTelegram::Impl {
       }
       auto [status, body] =
           co_await answer(method, request.body(), std::string(request[http::field::content_type]));
+      if (status == 200 && on_answered) on_answered(method, request.body());
       {
         std::lock_guard lock(mutex);
         --answering[method];
@@ -410,6 +412,8 @@ std::int64_t FakeTelegram::push_button(std::int64_t user_id, std::int64_t messag
                                     {"date", 1700000000},
                                     {"text", "…"}}}}}});
 }
+
+void FakeTelegram::on_answered(AnsweredHook hook) { impl_->on_answered = std::move(hook); }
 
 std::int64_t FakeTelegram::push_raw(const std::string& update_without_id) {
   return impl_->push(json::parse(update_without_id).as_object());

@@ -68,6 +68,11 @@ class FakeTelegram {
   void drop_next(const std::string& method, int count = 1);
   // Every call of `method` waits this long before it is answered.
   void delay(const std::string& method, std::chrono::milliseconds length);
+  // Called on the fake's thread with the method and the request's body of every call
+  // answered 200, before the answer is written; it may push updates. Set it before the
+  // first call.
+  using AnsweredHook = std::function<void(const std::string& method, const std::string& body)>;
+  void on_answered(AnsweredHook hook);
   // Enforce Telegram's limits on sendMessage (1 a second per chat, `per_second`
   // overall): a call over them gets 429 with retry_after.
   void enforce_limits(double per_second);

@@ -1,0 +1,42 @@
+#pragma once
+
+// What the update benchmarks share: the club's numbering, waiting, and reading the
+// CPU and memory of processes from /proc.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace lottery::testing::bench {
+
+using Clock = std::chrono::steady_clock;
+
+[[nodiscard]] double seconds_since(Clock::time_point start);
+
+// The chat a Bot API request is addressed to (its "chat_id"), 0 when none.
+[[nodiscard]] std::int64_t chat_of(const std::string& body);
+
+// A client's club card, and the account numbers of the form 50-00-…, one per `series`.
+[[nodiscard]] std::string card_of(int client);
+[[nodiscard]] std::string account_of(int client, int series = 0);
+
+// Waits for `condition`, polling; throws after ten minutes.
+void wait_for(const std::function<bool()>& condition, const char* what);
+
+// User and system CPU seconds a process has used (with its reaped children: `children`).
+[[nodiscard]] double cpu_seconds(int pid, bool children = false);
+// The process's peak resident memory (VmHWM), KiB.
+[[nodiscard]] long peak_rss_kib(int pid);
+// CPU seconds of the test PostgreSQL: its main process (LOTTERY_TEST_POSTGRES_PID),
+// the children it reaped and those alive now (the backends of the connections).
+[[nodiscard]] double postgres_cpu_seconds();
+
+// pgbench -N (TPC-B without the contended updates) with `clients` connections, 15 s,
+// on the test server; transactions per second.
+[[nodiscard]] double pgbench_tps(int clients);
+
+[[nodiscard]] double percentile(std::vector<double> values, double fraction);
+
+}  // namespace lottery::testing::bench
