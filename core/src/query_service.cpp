@@ -96,40 +96,49 @@ std::string winner_export_csv(const std::vector<WinnerExportRow>& rows) {
 }
 
 Result<MyAccount> QueryService::my_account(TelegramUserId telegram_id) {
-  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<MyAccount> {
-    auto user = transaction.users().find_by_telegram_id(telegram_id);
-    if (!user || !user->is_registered) return fail(ErrorCode::kNotRegistered);
-    MyAccount view{*user, {}, {}, deps_.clock.now()};
-    for (Account& account : transaction.accounts().list_by_owner(user->id)) {
-      if (account.is_active) view.active_accounts.push_back(std::move(account));
-    }
-    std::map<LotteryId, std::string> titles;
-    for (Winner& win : transaction.winners().list_by_user(user->id)) {
-      auto [title, inserted] = titles.try_emplace(win.lottery);
-      if (inserted) {
-        const auto lottery = transaction.lotteries().find(win.lottery);
-        title->second = lottery ? lottery->title : std::string{};
-      }
-      view.wins.push_back(WinView{std::move(win), title->second});
-    }
-    return view;
-  });
+  return detail::in_transaction(
+      deps_,
+      [&](Transaction& transaction) -> Result<MyAccount> {
+        auto user = transaction.users().find_by_telegram_id(telegram_id);
+        if (!user || !user->is_registered) return fail(ErrorCode::kNotRegistered);
+        MyAccount view{*user, {}, {}, deps_.clock.now()};
+        for (Account& account : transaction.accounts().list_by_owner(user->id)) {
+          if (account.is_active) view.active_accounts.push_back(std::move(account));
+        }
+        std::map<LotteryId, std::string> titles;
+        for (Winner& win : transaction.winners().list_by_user(user->id)) {
+          auto [title, inserted] = titles.try_emplace(win.lottery);
+          if (inserted) {
+            const auto lottery = transaction.lotteries().find(win.lottery);
+            title->second = lottery ? lottery->title : std::string{};
+          }
+          view.wins.push_back(WinView{std::move(win), title->second});
+        }
+        return view;
+      },
+      detail::Access::kReadOnly);
 }
 
 Result<LotteryWinners> QueryService::winner_status(const Requester& requester, LotteryId lottery) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(deps_, [&](Transaction& transaction) {
-    return lottery_winners(transaction, lottery, deps_.clock.now(), false);
-  });
+  return detail::in_transaction(
+      deps_,
+      [&](Transaction& transaction) {
+        return lottery_winners(transaction, lottery, deps_.clock.now(), false);
+      },
+      detail::Access::kReadOnly);
 }
 
 Result<LotteryWinners> QueryService::unclaimed(const Requester& requester, LotteryId lottery) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(deps_, [&](Transaction& transaction) {
-    return lottery_winners(transaction, lottery, deps_.clock.now(), true);
-  });
+  return detail::in_transaction(
+      deps_,
+      [&](Transaction& transaction) {
+        return lottery_winners(transaction, lottery, deps_.clock.now(), true);
+      },
+      detail::Access::kReadOnly);
 }
 
 std::vector<WinnerRow> current_winners(Transaction& transaction, LotteryId lottery) {
@@ -148,27 +157,33 @@ std::vector<WinnerRow> current_winners(Transaction& transaction, LotteryId lotte
 }
 
 Result<LotteryInfo> QueryService::lottery_info(LotteryId lottery) {
-  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<LotteryInfo> {
-    auto found = detail::load_lottery(transaction, lottery);
-    if (!found) return tl::unexpected(found.error());
-    LotteryInfo info{std::move(*found), transaction.entries().count(lottery), {}};
-    if (info.lottery.drawn_at) {
-      info.winners_in_draw_order =
-          accounts_in_draw_order(transaction.winners().list_by_lottery(lottery));
-    }
-    return info;
-  });
+  return detail::in_transaction(
+      deps_,
+      [&](Transaction& transaction) -> Result<LotteryInfo> {
+        auto found = detail::load_lottery(transaction, lottery);
+        if (!found) return tl::unexpected(found.error());
+        LotteryInfo info{std::move(*found), transaction.entries().count(lottery), {}};
+        if (info.lottery.drawn_at) {
+          info.winners_in_draw_order =
+              accounts_in_draw_order(transaction.winners().list_by_lottery(lottery));
+        }
+        return info;
+      },
+      detail::Access::kReadOnly);
 }
 
 Result<Stats> QueryService::stats(const Requester& requester,
                                   std::optional<std::size_t> top_accounts) {
   auto actor = detail::require_admin(requester, deps_.settings);
   if (!actor) return tl::unexpected(actor.error());
-  return detail::in_transaction(deps_, [&](Transaction& transaction) -> Result<Stats> {
-    return Stats{transaction.reports().winners_by_card(),
-                 transaction.reports().top_accounts(top_accounts),
-                 transaction.reports().unclaimed_past_deadline(deps_.clock.now())};
-  });
+  return detail::in_transaction(
+      deps_,
+      [&](Transaction& transaction) -> Result<Stats> {
+        return Stats{transaction.reports().winners_by_card(),
+                     transaction.reports().top_accounts(top_accounts),
+                     transaction.reports().unclaimed_past_deadline(deps_.clock.now())};
+      },
+      detail::Access::kReadOnly);
 }
 
 }  // namespace lottery

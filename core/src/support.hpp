@@ -23,16 +23,21 @@
 
 namespace lottery::detail {
 
+// What a unit of work does: a read-only one runs from one snapshot without a write
+// lock, and inside an update without a savepoint (it has nothing to undo).
+enum class Access { kReadWrite, kReadOnly };
+
 // Runs `work` in a transaction and commits it when the work succeeds; an Error result
 // rolls everything back. Storage failures become Error values, so no exception leaves
 // a use case, with one exception: a conflict under ConflictRetry::kByCaller propagates
 // to the caller, which retries its whole unit of work (retrying a part of it inside
 // would nest the retries, and cannot help a transaction the conflict aborted).
 template <class Work>
-auto in_transaction(const Dependencies& deps, Work&& work)
+auto in_transaction(const Dependencies& deps, Work&& work, Access access = Access::kReadWrite)
     -> std::invoke_result_t<Work&, Transaction&> {
   const auto once = [&] {
-    auto transaction = deps.transactions.begin();
+    auto transaction = access == Access::kReadOnly ? deps.transactions.begin_read_only()
+                                                   : deps.transactions.begin();
     auto result = work(*transaction);
     if (result) transaction->commit();
     return result;

@@ -58,15 +58,42 @@ TEST_F(ChatTest, AConflictInsideAUseCaseRetriesTheWholeUpdateOnly) {
   ChatBot bot(Dependencies{store_, clock_, random_, draw_randomness_, settings_}, updates,
               ChatSettings{"club_lottery_bot", "@club_admin"});
   const auto outcome =
+      bot.handle(next_update_, IncomingMessage{private_chat_of(TelegramUserId{kAdmin}),
+                                               true,
+                                               user(kAdmin),
+                                               next_update_,
+                                               "/add_account 2223 11-22-33-44-55-66-77",
+                                               {}});
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(nested_units, kConflictAttempts);
+}
+
+// A client's question is answered from the update's own transaction: a query opens no
+// savepoint (two statements fewer per update).
+TEST_F(ChatTest, AQueryInsideAnUpdateOpensNoSavepoint) {
+  register_client(kAnna, "2223");
+  ::testing::NiceMock<testing::MockUpdateTransactionManager> updates;
+  EXPECT_CALL(updates, begin_update()).WillOnce([&] {
+    auto update = std::make_unique<::testing::NiceMock<testing::MockUpdateTransaction>>(
+        store_.begin_update());
+    EXPECT_CALL(*update, nested()).Times(0);
+    return update;
+  });
+  ChatBot bot(Dependencies{store_, clock_, random_, draw_randomness_, settings_}, updates,
+              ChatSettings{"club_lottery_bot", "@club_admin"});
+  const auto outcome =
       bot.handle(next_update_, IncomingMessage{private_chat_of(TelegramUserId{kAnna}),
                                                true,
                                                user(kAnna),
                                                next_update_,
                                                "/my_account",
                                                {}});
-  ASSERT_FALSE(outcome);
-  EXPECT_EQ(outcome.error().code, ErrorCode::kConflict);
-  EXPECT_EQ(nested_units, kConflictAttempts);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->queued, 1U);
+  const auto replies = store_.snapshot().outbox;
+  ASSERT_FALSE(replies.empty());
+  EXPECT_THAT(replies.back().text, HasSubstr("2223"));
 }
 
 TEST_F(ChatTest, RegistrationSurvivesARestart) {

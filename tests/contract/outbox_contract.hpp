@@ -390,9 +390,41 @@ TYPED_TEST_P(OutboxContract, ALeaseKeepsAMessageFromOtherSendersUntilItEnds) {
   });
 }
 
+// A sender leases its whole round in one step: only what is due for it, as lease() would.
+TYPED_TEST_P(OutboxContract, LeasesARoundInOneStepOnlyWhatIsDue) {
+  const auto enqueue = [&](std::int64_t chat) {
+    Notification message;
+    message.chat = ChatId{chat};
+    message.kind = NotificationKind::kReply;
+    message.created_at = kT0;
+    return this->committed(
+        [&](Transaction& transaction) { return transaction.outbox().enqueue(message); });
+  };
+  const NotificationId first = enqueue(5);
+  const NotificationId second_of_chat = enqueue(5);  // not due: chat 5's first goes first
+  const NotificationId other = enqueue(6);
+  const NotificationId sent = enqueue(7);
+  const NotificationId taken = enqueue(8);
+  this->committed([&](Transaction& transaction) {
+    transaction.outbox().mark_sent(sent, kT0, 1);
+    EXPECT_TRUE(transaction.outbox().lease(taken, kT0, "b", kT0 + kLease));
+  });
+  const std::vector<NotificationId> asked{first, second_of_chat, other, sent, taken};
+  auto leased = this->committed([&](Transaction& transaction) {
+    return transaction.outbox().lease_all(asked, kT0, "o'neil:a", kT0 + kLease);
+  });
+  std::sort(leased.begin(), leased.end());
+  EXPECT_EQ(leased, (std::vector<NotificationId>{first, other}));
+  this->read([&](Transaction& transaction) {
+    EXPECT_TRUE(transaction.outbox().pending(10, kT0, "b", {}).size() == 1U);  // b's own
+    EXPECT_TRUE(transaction.outbox().lease_all({}, kT0, "b", kT0 + kLease).empty());
+  });
+}
+
 REGISTER_TYPED_TEST_SUITE_P(
-    OutboxContract, KeepsEveryFieldAndTheOrder, PostponesFailsAndRemembersSentMessages,
-    KeepsThePartsOfALongMessageAlreadySent, FindsTheProgressMessagesOfDrawsStillBeingAnnounced,
+    OutboxContract, LeasesARoundInOneStepOnlyWhatIsDue, KeepsEveryFieldAndTheOrder,
+    PostponesFailsAndRemembersSentMessages, KeepsThePartsOfALongMessageAlreadySent,
+    FindsTheProgressMessagesOfDrawsStillBeingAnnounced,
     RepliesAndAdminMessagesGoBeforeBulkNotifications, AChatsMessagesAreDueOneAfterAnother,
     ALeaseKeepsAMessageFromOtherSendersUntilItEnds, GivesUpTheQueuedRepliesOfAnUnreachableChat,
     LeavesALeasedReplyToItsSender, RemembersWhichChatsTheAdminsWereWarnedAbout,

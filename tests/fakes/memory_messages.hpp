@@ -57,6 +57,14 @@ class MemoryOutbox : public Outbox {
     delivery.leased_until = until;
     return true;
   }
+  std::vector<NotificationId> lease_all(std::span<const NotificationId> ids, Instant now,
+                                        const std::string& sender, Instant until) override {
+    std::vector<NotificationId> leased;
+    for (const NotificationId id : ids) {
+      if (lease(id, now, sender, until)) leased.push_back(id);
+    }
+    return leased;
+  }
   void release_leases(const std::string& sender) override {
     writes_.before("outbox.release_leases");
     for (auto& [id, delivery] : writes_.state().deliveries) {

@@ -155,7 +155,8 @@ TEST_F(QueryTest, StatsHasTheThreeReports) {
             ErrorCode::kNotAdmin);
 }
 
-// The use cases turn storage failures into Error values and retry conflicts.
+// The use cases turn storage failures into Error values and retry conflicts (shown on a
+// query: its unit of work is read-only).
 class StorageFailureTest : public CoreTest {
  protected:
   MockTransactionManager transactions_;
@@ -165,9 +166,10 @@ class StorageFailureTest : public CoreTest {
 };
 
 TEST_F(StorageFailureTest, AnUnreachableStoreBecomesAnError) {
-  EXPECT_CALL(transactions_, begin()).WillOnce(Invoke([]() -> std::unique_ptr<Transaction> {
-    throw StorageError(StorageError::Kind::kUnavailable, "connection refused");
-  }));
+  EXPECT_CALL(transactions_, begin_read_only())
+      .WillOnce(Invoke([]() -> std::unique_ptr<Transaction> {
+        throw StorageError(StorageError::Kind::kUnavailable, "connection refused");
+      }));
   const auto result = QueryService(failing_deps()).my_account(TelegramUserId{1});
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, ErrorCode::kStorageUnavailable);
@@ -176,13 +178,13 @@ TEST_F(StorageFailureTest, AnUnreachableStoreBecomesAnError) {
 TEST_F(StorageFailureTest, ConflictsAreRetriedThenReported) {
   register_user(1, "2223");
   int attempts = 0;
-  EXPECT_CALL(transactions_, begin()).Times(3).WillRepeatedly(Invoke([&]() {
+  EXPECT_CALL(transactions_, begin_read_only()).Times(3).WillRepeatedly(Invoke([&]() {
     if (++attempts < 3) throw StorageError(StorageError::Kind::kConflict, "serialization failure");
-    return store_.begin();
+    return store_.begin_read_only();
   }));
   EXPECT_TRUE(QueryService(failing_deps()).my_account(TelegramUserId{1}));
 
-  EXPECT_CALL(transactions_, begin())
+  EXPECT_CALL(transactions_, begin_read_only())
       .Times(3)
       .WillRepeatedly(Invoke([]() -> std::unique_ptr<Transaction> {
         throw StorageError(StorageError::Kind::kConflict, "serialization failure");
@@ -193,9 +195,10 @@ TEST_F(StorageFailureTest, ConflictsAreRetriedThenReported) {
 
 TEST_F(StorageFailureTest, UnderACallersUnitOfWorkAConflictIsLeftToTheCallerAtOnce) {
   register_user(1, "2223");
-  EXPECT_CALL(transactions_, begin()).WillOnce(Invoke([]() -> std::unique_ptr<Transaction> {
-    throw StorageError(StorageError::Kind::kConflict, "serialization failure");
-  }));
+  EXPECT_CALL(transactions_, begin_read_only())
+      .WillOnce(Invoke([]() -> std::unique_ptr<Transaction> {
+        throw StorageError(StorageError::Kind::kConflict, "serialization failure");
+      }));
   Dependencies deps = failing_deps();
   deps.conflicts = ConflictRetry::kByCaller;
   EXPECT_THROW((void)QueryService(deps).my_account(TelegramUserId{1}), StorageError);

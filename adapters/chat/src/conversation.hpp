@@ -20,14 +20,38 @@
 
 namespace lottery::chat {
 
+// A read-only unit of work inside an update: it reads through the update's own
+// transaction (seeing what the update wrote so far) and needs no savepoint, having
+// nothing to undo: two statements fewer for every query a client makes.
+class ReadThrough : public Transaction {
+ public:
+  explicit ReadThrough(Transaction& update) : update_(update) {}
+  UserRepository& users() override { return update_.users(); }
+  AccountRepository& accounts() override { return update_.accounts(); }
+  LotteryRepository& lotteries() override { return update_.lotteries(); }
+  EntryRepository& entries() override { return update_.entries(); }
+  WinnerRepository& winners() override { return update_.winners(); }
+  ReportQueries& reports() override { return update_.reports(); }
+  Outbox& outbox() override { return update_.outbox(); }
+  AuditLog& audit() override { return update_.audit(); }
+  std::unique_ptr<Transaction> nested() override { return update_.nested(); }
+  void commit() override {}
+
+ private:
+  Transaction& update_;
+};
+
 // The use cases' store while an update is handled: each unit of work they open is a
 // nested one (a savepoint) of the update's transaction, so whatever they do commits
-// with the update or not at all. Passed explicitly: no thread decides it.
+// with the update or not at all; one that only reads reads through it. Passed
+// explicitly: no thread decides it.
 class UpdateTransactions : public TransactionManager {
  public:
   explicit UpdateTransactions(Transaction& update) : update_(update) {}
   std::unique_ptr<Transaction> begin() override { return update_.nested(); }
-  std::unique_ptr<Transaction> begin_read_only() override { return update_.nested(); }
+  std::unique_ptr<Transaction> begin_read_only() override {
+    return std::make_unique<ReadThrough>(update_);
+  }
 
  private:
   Transaction& update_;

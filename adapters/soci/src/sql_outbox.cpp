@@ -237,6 +237,36 @@ class SqlOutbox : public Outbox {
     });
   }
 
+  std::vector<NotificationId> lease_all(std::span<const NotificationId> ids, Instant now,
+                                        const std::string& sender, Instant until) override {
+    if (ids.empty()) return {};
+    return guarded([&] {
+      // Ids are integers: written into the statement, nothing to escape. On PostgreSQL
+      // as one array literal, so that every round is the same statement to the server.
+      std::string list;
+      for (const NotificationId id : ids) {
+        list += (list.empty() ? "" : ",") + std::to_string(id.value());
+      }
+      const std::string which = dialect_ == Dialect::kPostgresql
+                                    ? "id = ANY ('{" + list + "}'::bigint[])"
+                                    : "id IN (" + list + ")";
+      long long at = micros(now);
+      long long lease_at = at;
+      long long end = micros(until);
+      std::string by = sender;
+      std::string holder = sender;
+      Rows rows(session_,
+                "UPDATE outbox SET leased_by = :holder, leased_until = lottery_ts(:until) "
+                "WHERE " +
+                    which + " AND " + std::string(kDue) + " RETURNING id",
+                use(holder, "holder"), use(end, "until"), use(at, "now"),
+                use(lease_at, "lease_now"), use(by, "sender"));
+      std::vector<NotificationId> leased;
+      for (const auto& row : rows) leased.push_back(NotificationId{integer(row, "id")});
+      return leased;
+    });
+  }
+
   void release_leases(const std::string& sender) override {
     guarded([&] {
       std::string by = sender;

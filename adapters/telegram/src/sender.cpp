@@ -9,6 +9,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "lottery/core/delivery_service.hpp"
@@ -333,12 +334,17 @@ std::vector<Sender::Impl::Delivery> Sender::Impl::deliver_all(
   const Instant leased_until = now + limits_.lease;
   std::vector<bool> leased(chosen.size(), false);
   {
+    std::vector<NotificationId> ids;
+    ids.reserve(chosen.size());
+    for (const Notification& notification : chosen) ids.push_back(notification.id);
     auto transaction = deps_.transactions.begin();
+    const auto taken = transaction->outbox().lease_all(ids, now, instance_, leased_until);
+    transaction->commit();
+    const std::set<NotificationId> ours(taken.begin(), taken.end());
     for (std::size_t i = 0; i < chosen.size(); ++i) {
-      leased[i] = transaction->outbox().lease(chosen[i].id, now, instance_, leased_until);
+      leased[i] = ours.contains(chosen[i].id);
       if (!leased[i]) outcomes[i] = Delivery::kTakenElsewhere;
     }
-    transaction->commit();
   }
   if (!pool_ || chosen.size() <= 1) {
     for (std::size_t i = 0; i < chosen.size(); ++i) {

@@ -49,6 +49,11 @@ class Outbox {
   // defines it; false when it is not (sent, or taken by another sender meanwhile).
   [[nodiscard]] virtual bool lease(NotificationId id, Instant now, const std::string& sender,
                                    Instant until) = 0;
+  // lease() for several in one step; the ids of those it leased, in no particular order.
+  [[nodiscard]] virtual std::vector<NotificationId> lease_all(std::span<const NotificationId> ids,
+                                                              Instant now,
+                                                              const std::string& sender,
+                                                              Instant until) = 0;
   // Ends every lease `sender` holds (a restarted sender takes back what it held).
   virtual void release_leases(const std::string& sender) = 0;
   // Records that Telegram accepted it, with the id of the message it became (ends its lease,
