@@ -23,8 +23,9 @@
 
 namespace lottery::detail {
 
-// What a unit of work does: a read-only one runs from one snapshot without a write
-// lock, and inside an update without a savepoint (it has nothing to undo).
+// What a unit of work does: a read-only one takes no write lock (on its own, it reads
+// from one snapshot; inside an update, it reads through the update's transaction
+// without a savepoint, having nothing to undo).
 enum class Access { kReadWrite, kReadOnly };
 
 // Runs `work` in a transaction and commits it when the work succeeds; an Error result
@@ -45,8 +46,11 @@ auto in_transaction(const Dependencies& deps, Work&& work, Access access = Acces
   try {
     return deps.conflicts == ConflictRetry::kByCaller ? once() : retry_conflicts(once);
   } catch (const StorageError& error) {
+    // A read-only unit under the caller's has no savepoint of its own (it reads through
+    // the caller's transaction): any failure may have spoilt that transaction, which
+    // must fail as a whole.
     if (deps.conflicts == ConflictRetry::kByCaller &&
-        error.kind() == StorageError::Kind::kConflict) {
+        (error.kind() == StorageError::Kind::kConflict || access == Access::kReadOnly)) {
       throw;
     }
     return tl::unexpected(storage_failure(error));

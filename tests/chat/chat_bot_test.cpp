@@ -55,15 +55,7 @@ TEST_F(ChatTest, AConflictInsideAUseCaseRetriesTheWholeUpdateOnly) {
     });
     return update;
   });
-  ChatBot bot(Dependencies{store_, clock_, random_, draw_randomness_, settings_}, updates,
-              ChatSettings{"club_lottery_bot", "@club_admin"});
-  const auto outcome =
-      bot.handle(next_update_, IncomingMessage{private_chat_of(TelegramUserId{kAdmin}),
-                                               true,
-                                               user(kAdmin),
-                                               next_update_,
-                                               "/add_account 2223 11-22-33-44-55-66-77",
-                                               {}});
+  const auto outcome = handle_through(updates, kAdmin, "/add_account 2223 11-22-33-44-55-66-77");
   ASSERT_FALSE(outcome);
   EXPECT_EQ(outcome.error().code, ErrorCode::kConflict);
   EXPECT_EQ(nested_units, kConflictAttempts);
@@ -80,20 +72,34 @@ TEST_F(ChatTest, AQueryInsideAnUpdateOpensNoSavepoint) {
     EXPECT_CALL(*update, nested()).Times(0);
     return update;
   });
-  ChatBot bot(Dependencies{store_, clock_, random_, draw_randomness_, settings_}, updates,
-              ChatSettings{"club_lottery_bot", "@club_admin"});
-  const auto outcome =
-      bot.handle(next_update_, IncomingMessage{private_chat_of(TelegramUserId{kAnna}),
-                                               true,
-                                               user(kAnna),
-                                               next_update_,
-                                               "/my_account",
-                                               {}});
+  const auto outcome = handle_through(updates, kAnna, "/my_account");
   ASSERT_TRUE(outcome);
   EXPECT_EQ(outcome->queued, 1U);
   const auto replies = store_.snapshot().outbox;
   ASSERT_FALSE(replies.empty());
   EXPECT_THAT(replies.back().text, HasSubstr("2223"));
+}
+
+// A query inside an update has no savepoint to fall back to, and on PostgreSQL a failed
+// statement spoils the update's transaction: a storage failure in it fails the whole
+// update (retried or given up as one), and nothing of it is committed.
+TEST_F(ChatTest, AStorageFailureInAQueryFailsTheWholeUpdate) {
+  register_client(kAnna, "2223");
+  ::testing::NiceMock<testing::MockUpdateTransactionManager> updates;
+  EXPECT_CALL(updates, begin_update()).WillOnce([&] {
+    auto update = std::make_unique<::testing::NiceMock<testing::MockUpdateTransaction>>(
+        store_.begin_update());
+    ON_CALL(*update, users()).WillByDefault([]() -> UserRepository& {
+      throw StorageError(StorageError::Kind::kRejected, "invalid input syntax");
+    });
+    return update;
+  });
+  const std::size_t queued_before = store_.snapshot().outbox.size();
+  const auto outcome = handle_through(updates, kAnna, "/my_account");
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().code, ErrorCode::kInvalidArgument);  // rejected: given up
+  EXPECT_EQ(store_.snapshot().outbox.size(), queued_before);
+  EXPECT_FALSE(store_.snapshot().processed_updates.contains(next_update_ - 1));
 }
 
 TEST_F(ChatTest, RegistrationSurvivesARestart) {

@@ -51,6 +51,17 @@ class ChatTest : public ::testing::Test {
         ChatSettings{"club_lottery_bot", "@club_admin"});
   }
 
+  // Handles one private message of `from` with a bot whose updates' transactions come
+  // from `updates` (a mock around the store, for the tests about units of work).
+  Result<UpdateOutcome> handle_through(UpdateTransactionManager& updates, std::int64_t from,
+                                       const std::string& text) {
+    ChatBot bot(Dependencies{store_, clock_, random_, draw_randomness_, settings_}, updates,
+                ChatSettings{"club_lottery_bot", "@club_admin"});
+    const std::int64_t update = next_update_++;
+    return bot.handle(update, IncomingMessage{private_chat_of(TelegramUserId{from}), true,
+                                              user(from), update, text, {}});
+  }
+
   ChatUser user(std::int64_t id) const {
     if (const auto named = names_.find(id); named != names_.end()) {
       return ChatUser{TelegramUserId{id}, "user" + std::to_string(id), named->second};

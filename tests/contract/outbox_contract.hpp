@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+
 #include "contract_fixture.hpp"
 #include "lottery/ports/storage_error.hpp"
 
@@ -405,19 +407,27 @@ TYPED_TEST_P(OutboxContract, LeasesARoundInOneStepOnlyWhatIsDue) {
   const NotificationId other = enqueue(6);
   const NotificationId sent = enqueue(7);
   const NotificationId taken = enqueue(8);
+  const NotificationId postponed = enqueue(9);
+  const NotificationId own = enqueue(10);
+  const NotificationId lapsed = enqueue(11);
   this->committed([&](Transaction& transaction) {
     transaction.outbox().mark_sent(sent, kT0, 1);
     EXPECT_TRUE(transaction.outbox().lease(taken, kT0, "b", kT0 + kLease));
+    transaction.outbox().postpone(postponed, kT0 + kLease);
+    EXPECT_TRUE(transaction.outbox().lease(own, kT0, "o'neil:a", kT0 + kLease));
+    EXPECT_TRUE(transaction.outbox().lease(lapsed, kT0 - 2 * kLease, "b", kT0 - kLease));
   });
-  const std::vector<NotificationId> asked{first, second_of_chat, other, sent, taken};
+  const std::vector<NotificationId> asked{first, second_of_chat, other, sent, taken, postponed,
+                                          own,   lapsed,         first};  // twice
   auto leased = this->committed([&](Transaction& transaction) {
     return transaction.outbox().lease_all(asked, kT0, "o'neil:a", kT0 + kLease);
   });
   std::sort(leased.begin(), leased.end());
-  EXPECT_EQ(leased, (std::vector<NotificationId>{first, other}));
+  EXPECT_EQ(leased, (std::vector<NotificationId>{first, other, own, lapsed}));
   this->read([&](Transaction& transaction) {
-    EXPECT_TRUE(transaction.outbox().pending(10, kT0, "b", {}).size() == 1U);  // b's own
-    EXPECT_TRUE(transaction.outbox().lease_all({}, kT0, "b", kT0 + kLease).empty());
+    EXPECT_EQ(transaction.outbox().pending(10, kT0, "b", {}).size(), 1U);  // b's own: 8
+    EXPECT_EQ(transaction.outbox().lease_all(asked, kT0, "b", kT0 + kLease),
+              std::vector<NotificationId>{taken});
   });
 }
 

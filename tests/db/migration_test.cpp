@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -247,6 +249,42 @@ INSTANTIATE_TEST_SUITE_P(Databases, MigrationTest,
                          ::testing::Values(DialectCase{"Sqlite", Dialect::kSqlite},
                                            DialectCase{"Postgres", Dialect::kPostgresql}),
                          [](const auto& test) { return std::string(test.param.name); });
+
+}  // namespace
+}  // namespace lottery::testing
+
+namespace lottery::testing {
+namespace {
+
+// Migration 016's time conversions give what 005's did, to the microsecond, whatever
+// the session's time zone (005's formulas are written out here as the reference).
+TEST(TimeFunctions, ConvertMicrosecondsExactlyInAnyTimeZone) {
+  const auto database = make_postgres_database();
+  soci::session session(*soci::factory_postgresql(), database->url().connect_string);
+  for (const std::string zone : {"UTC", "Pacific/Chatham", "Europe/Moscow", "America/St_Johns"}) {
+    session << "SET TimeZone = '" + zone + "'";
+    for (const long long micros : {-(1LL << 53), -1LL, 0LL, 1LL, 1'700'000'000'123'456LL,
+                                   4'102'444'800'000'001LL, 1LL << 53}) {
+      long long back = 0;
+      long long expected_back = 0;
+      int same_instant = 0;
+      long long first = micros;
+      long long second = micros;
+      long long third = micros;
+      session << "SELECT lottery_us(lottery_ts(:first)), "
+                 "(EXTRACT(EPOCH FROM TIMESTAMPTZ 'epoch' + :second * INTERVAL '1 microsecond') "
+                 "* 1000000)::BIGINT, "
+                 "CASE WHEN lottery_ts(:third) = "
+                 "TIMESTAMPTZ 'epoch' + :third2 * INTERVAL '1 microsecond' THEN 1 ELSE 0 END",
+          soci::use(first, "first"), soci::use(second, "second"), soci::use(third, "third"),
+          soci::use(micros, "third2"), soci::into(back), soci::into(expected_back),
+          soci::into(same_instant);
+      EXPECT_EQ(back, micros) << zone;
+      EXPECT_EQ(expected_back, micros) << zone;
+      EXPECT_EQ(same_instant, 1) << zone << " " << micros;
+    }
+  }
+}
 
 }  // namespace
 }  // namespace lottery::testing

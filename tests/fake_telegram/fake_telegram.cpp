@@ -35,7 +35,7 @@ namespace {
 constexpr auto kTuple = net::experimental::as_tuple(net::use_awaitable);
 
 struct Failure {
-  int status;
+  int status{0};
   std::string description;
   std::optional<int> retry_after;
   int after{0};  // calls answered normally before this failure
@@ -90,7 +90,7 @@ struct FakeTelegram::Impl {
   std::map<std::string, int> answering;
   std::map<std::string, int> most_answering;
   std::optional<double> limit_per_second;
-  FakeTelegram::AnsweredHook on_answered;  // set before the first call
+  FakeTelegram::AnsweredHook on_answered;  // guarded by mutex, called outside it
   std::map<std::int64_t, std::chrono::steady_clock::time_point> last_to_chat;
   std::deque<std::chrono::steady_clock::time_point> recent_sends;
   std::vector<std::shared_ptr<net::steady_timer>> pollers;
@@ -195,7 +195,14 @@ struct FakeTelegram::Impl {
       }
       auto [status, body] =
           co_await answer(method, request.body(), std::string(request[http::field::content_type]));
-      if (status == 200 && on_answered) on_answered(method, request.body());
+      if (status == 200) {
+        FakeTelegram::AnsweredHook hook;
+        {
+          std::lock_guard lock(mutex);
+          hook = on_answered;
+        }
+        if (hook) hook(method, request.body());
+      }
       {
         std::lock_guard lock(mutex);
         --answering[method];
@@ -413,7 +420,10 @@ std::int64_t FakeTelegram::push_button(std::int64_t user_id, std::int64_t messag
                                     {"text", "…"}}}}}});
 }
 
-void FakeTelegram::on_answered(AnsweredHook hook) { impl_->on_answered = std::move(hook); }
+void FakeTelegram::on_answered(AnsweredHook hook) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->on_answered = std::move(hook);
+}
 
 std::int64_t FakeTelegram::push_raw(const std::string& update_without_id) {
   return impl_->push(json::parse(update_without_id).as_object());

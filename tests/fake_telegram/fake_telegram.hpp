@@ -69,8 +69,7 @@ class FakeTelegram {
   // Every call of `method` waits this long before it is answered.
   void delay(const std::string& method, std::chrono::milliseconds length);
   // Called on the fake's thread with the method and the request's body of every call
-  // answered 200, before the answer is written; it may push updates. Set it before the
-  // first call.
+  // answered 200, before the answer is written; it may push updates.
   using AnsweredHook = std::function<void(const std::string& method, const std::string& body)>;
   void on_answered(AnsweredHook hook);
   // Enforce Telegram's limits on sendMessage (1 a second per chat, `per_second`

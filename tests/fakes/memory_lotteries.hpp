@@ -361,6 +361,7 @@ class MemoryReports : public ReportQueries {
       if (winner.is_claimed()) ++row->second.claimed_wins;
     }
     std::vector<WinnersByCardRow> rows;
+    rows.reserve(by_user.size());
     for (auto& [user, row] : by_user) rows.push_back(std::move(row));
     std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
       if (a.club_card.has_value() != b.club_card.has_value()) return a.club_card.has_value();

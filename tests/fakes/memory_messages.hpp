@@ -60,7 +60,7 @@ class MemoryOutbox : public Outbox {
   std::vector<NotificationId> lease_all(std::span<const NotificationId> ids, Instant now,
                                         const std::string& sender, Instant until) override {
     std::vector<NotificationId> leased;
-    for (const NotificationId id : ids) {
+    for (const NotificationId id : std::set<NotificationId>(ids.begin(), ids.end())) {
       if (lease(id, now, sender, until)) leased.push_back(id);
     }
     return leased;

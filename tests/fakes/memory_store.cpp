@@ -14,14 +14,17 @@ namespace lottery::testing {
 class MemoryTransaction : public UpdateTransaction {
  public:
   // A top-level transaction: holds the store's lock until it ends.
-  explicit MemoryTransaction(MemoryStore& store)
+  explicit MemoryTransaction(MemoryStore& store, bool read_only = false)
       : store_(store),
         lock_(store.mutex_),
         state_(store.state_),
-        writes_(state_, store.write_hook_) {}
+        writes_(state_, store.write_hook_, read_only) {}
   // A nested one: works on a copy of its parent's state, handed back on commit.
-  MemoryTransaction(MemoryStore& store, MemoryState& parent)
-      : store_(store), parent_(&parent), state_(parent), writes_(state_, store.write_hook_) {}
+  MemoryTransaction(MemoryStore& store, MemoryState& parent, bool read_only)
+      : store_(store),
+        parent_(&parent),
+        state_(parent),
+        writes_(state_, store.write_hook_, read_only) {}
 
   UserRepository& users() override { return users_; }
   AccountRepository& accounts() override { return accounts_; }
@@ -35,7 +38,7 @@ class MemoryTransaction : public UpdateTransaction {
   ProcessedUpdates& updates() override { return updates_; }
 
   std::unique_ptr<Transaction> nested() override {
-    return std::make_unique<MemoryTransaction>(store_, state_);
+    return std::make_unique<MemoryTransaction>(store_, state_, writes_.read_only());
   }
 
   void commit() override {
@@ -66,6 +69,10 @@ class MemoryTransaction : public UpdateTransaction {
 
 std::unique_ptr<Transaction> MemoryStore::begin() {
   return std::make_unique<MemoryTransaction>(*this);
+}
+
+std::unique_ptr<Transaction> MemoryStore::begin_read_only() {
+  return std::make_unique<MemoryTransaction>(*this, true);
 }
 
 std::unique_ptr<UpdateTransaction> MemoryStore::begin_update() {

@@ -53,8 +53,9 @@ struct MemoryState {
 class MemoryStore : public TransactionManager, public UpdateTransactionManager {
  public:
   std::unique_ptr<Transaction> begin() override;
-  // The same as begin(): the store's lock already gives every unit of work a snapshot.
-  std::unique_ptr<Transaction> begin_read_only() override { return begin(); }
+  // Like begin() (the store's lock already gives every unit of work a snapshot), but
+  // every write throws StorageError (rejected), as PostgreSQL's READ ONLY refuses it.
+  std::unique_ptr<Transaction> begin_read_only() override;
   std::unique_ptr<UpdateTransaction> begin_update() override;
 
   // The committed state.

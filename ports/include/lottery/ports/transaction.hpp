@@ -46,8 +46,10 @@ class TransactionManager {
 
   // Starts a transaction; throws StorageError when the store cannot be reached.
   [[nodiscard]] virtual std::unique_ptr<Transaction> begin() = 0;
-  // Starts a transaction that only reads, from one consistent snapshot, and takes no
-  // write lock (so readers never hold up writers); throws like begin().
+  // Starts a unit of work that only reads (a write through it is an error) and takes no
+  // write lock of its own: a transaction of its own reads from one consistent snapshot
+  // (so readers never hold up writers); one inside another unit of work reads through
+  // it. Throws like begin().
   [[nodiscard]] virtual std::unique_ptr<Transaction> begin_read_only() = 0;
 };
 
