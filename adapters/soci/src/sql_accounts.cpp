@@ -72,12 +72,12 @@ class SqlAccounts : public AccountRepository {
     });
   }
   std::vector<Account> list_by_owner(UserId owner) override {
+    static const HotStatement hot{
+        "lottery_accounts_by_owner",
+        std::string(kAccountColumns) + "WHERE owner_id = :owner ORDER BY account_number"};
     return guarded([&] {
-      long long key = owner.value();
       std::vector<Account> accounts;
-      Rows rows(session_,
-                std::string(kAccountColumns) + "WHERE owner_id = :owner ORDER BY account_number",
-                use(key, "owner"));
+      Rows rows(session_, hot, {{"owner", owner.value()}});
       for (const auto& row : rows) accounts.push_back(account_from(row));
       return accounts;
     });

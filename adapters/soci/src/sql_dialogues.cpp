@@ -24,13 +24,13 @@ class SqlDialogues : public DialogueRepository {
   explicit SqlDialogues(soci::session& session) : session_(session) {}
 
   std::optional<Dialogue> find(ChatId chat, TelegramUserId user) override {
+    // Every update asks whether a dialogue is open.
+    static const HotStatement hot{
+        "lottery_find_dialogue",
+        "SELECT name, step, data, lottery_us(updated_at) AS updated_at_us FROM dialogues "
+        "WHERE chat_id = :chat AND user_id = :user"};
     return guarded([&]() -> std::optional<Dialogue> {
-      long long chat_id = chat.value();
-      long long user_id = user.value();
-      Rows rows(session_,
-                "SELECT name, step, data, lottery_us(updated_at) AS updated_at_us FROM dialogues "
-                "WHERE chat_id = :chat AND user_id = :user",
-                use(chat_id, "chat"), use(user_id, "user"));
+      Rows rows(session_, hot, {{"chat", chat.value()}, {"user", user.value()}});
       for (const auto& row : rows) {
         return Dialogue{chat,
                         user,

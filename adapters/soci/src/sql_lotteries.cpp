@@ -179,16 +179,20 @@ class SqlLotteries : public LotteryRepository {
         // PostgreSQL's FOR UPDATE takes the row's, so a concurrent draw waits here.
         session_ << "UPDATE lotteries SET id = id WHERE id = :id", use(key, "id");
       }
-      const std::string sql = std::string(kLotteryColumns) + "WHERE id = :id" +
-                              (for_update && dialect_ == Dialect::kPostgresql ? " FOR UPDATE" : "");
+      // A win's title, a notification's prizes: read for most updates about wins.
+      static const HotStatement read{"lottery_find_lottery",
+                                     std::string(kLotteryColumns) + "WHERE id = :id"};
+      static const HotStatement locked{"lottery_find_lottery_for_update",
+                                       std::string(kLotteryColumns) + "WHERE id = :id FOR UPDATE"};
+      static const HotStatement prizes{
+          "lottery_find_prizes",
+          "SELECT place, prize FROM lottery_prizes WHERE lottery_id = :id ORDER BY place"};
       std::optional<Lottery> lottery;
-      Rows rows(session_, sql, use(key, "id"));
+      Rows rows(session_, for_update && dialect_ == Dialect::kPostgresql ? locked : read,
+                {{"id", key}});
       for (const auto& row : rows) lottery = lottery_from(row);
       if (!lottery) return std::nullopt;
-      Rows prize_rows(session_,
-                      "SELECT place, prize FROM lottery_prizes WHERE lottery_id = :id "
-                      "ORDER BY place",
-                      use(key, "id"));
+      Rows prize_rows(session_, prizes, {{"id", key}});
       for (const auto& row : prize_rows) {
         lottery->prizes.push_back(
             Prize{static_cast<int>(integer(row, "place")), text(row, "prize")});

@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <span>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -126,39 +127,38 @@ class SqlOutbox : public Outbox {
   }
 
   NotificationId enqueue(const Notification& notification) override {
+    // Every reply goes through here.
+    static const HotStatement hot{
+        "lottery_enqueue",
+        "INSERT INTO outbox (chat_id, kind, lottery_id, lottery_title, winner_id, place, prize, "
+        "account_number, deadline, count, detail, text, markup, reference, created_at) "
+        "VALUES (:chat, :kind, :lottery, :title, :winner, :place, :prize, :account, "
+        "lottery_ts(:deadline), :count, :detail, :text, :markup, :reference, "
+        "lottery_ts(:created_at)) RETURNING id"};
+    const auto id_of = []<typename Id>(const std::optional<Id>& id) {
+      return id ? SqlValue{static_cast<long long>(id->value())} : SqlValue{};
+    };
     return guarded([&] {
-      long long chat = notification.chat.value();
-      std::string kind(to_string(notification.kind));
-      Nullable<long long> lottery;
-      if (notification.lottery) lottery = {notification.lottery->value(), soci::i_ok};
-      std::string title = notification.lottery_title;
-      Nullable<long long> winner;
-      if (notification.winner) winner = {notification.winner->value(), soci::i_ok};
-      int place = notification.place;
-      std::string prize = notification.prize;
-      Nullable<std::string> account;
-      if (notification.account) account = {notification.account->str(), soci::i_ok};
-      Nullable<long long> deadline;
-      if (notification.deadline) deadline = {micros(*notification.deadline), soci::i_ok};
-      long long count = notification.count;
-      std::string detail = notification.detail;
-      std::string text = notification.text;
-      std::string markup = notification.markup;
-      long long reference = notification.reference;
-      long long created_at = micros(notification.created_at);
-      long long id = 0;
-      session_ << "INSERT INTO outbox (chat_id, kind, lottery_id, lottery_title, winner_id, "
-                  "place, prize, account_number, deadline, count, detail, text, markup, "
-                  "reference, created_at) VALUES (:chat, :kind, :lottery, :title, :winner, "
-                  ":place, :prize, :account, lottery_ts(:deadline), :count, :detail, :text, "
-                  ":markup, :reference, lottery_ts(:created_at)) RETURNING id",
-          use(chat, "chat"), use(kind, "kind"), use(lottery.value, lottery.indicator, "lottery"),
-          use(title, "title"), use(winner.value, winner.indicator, "winner"), use(place, "place"),
-          use(prize, "prize"), use(account.value, account.indicator, "account"),
-          use(deadline.value, deadline.indicator, "deadline"), use(count, "count"),
-          use(detail, "detail"), use(text, "text"), use(markup, "markup"),
-          use(reference, "reference"), use(created_at, "created_at"), into(id);
-      return NotificationId{id};
+      Rows rows(
+          session_, hot,
+          {{"chat", notification.chat.value()},
+           {"kind", std::string(to_string(notification.kind))},
+           {"lottery", id_of(notification.lottery)},
+           {"title", notification.lottery_title},
+           {"winner", id_of(notification.winner)},
+           {"place", static_cast<long long>(notification.place)},
+           {"prize", notification.prize},
+           {"account", notification.account ? SqlValue{notification.account->str()} : SqlValue{}},
+           {"deadline",
+            notification.deadline ? SqlValue{micros(*notification.deadline)} : SqlValue{}},
+           {"count", static_cast<long long>(notification.count)},
+           {"detail", notification.detail},
+           {"text", notification.text},
+           {"markup", notification.markup},
+           {"reference", static_cast<long long>(notification.reference)},
+           {"created_at", micros(notification.created_at)}});
+      for (const auto& row : rows) return NotificationId{integer(row, "id")};
+      throw StorageError(StorageError::Kind::kUnavailable, "the outbox gave no id");
     });
   }
 
@@ -221,47 +221,36 @@ class SqlOutbox : public Outbox {
   }
 
   bool lease(NotificationId id, Instant now, const std::string& sender, Instant until) override {
-    return guarded([&] {
-      long long key = id.value();
-      long long at = micros(now);
-      long long lease_at = at;
-      long long end = micros(until);
-      std::string by = sender;
-      std::string holder = sender;
-      return changed(session_,
-                     "UPDATE outbox SET leased_by = :holder, "
-                     "leased_until = lottery_ts(:until) WHERE id = :id AND " +
-                         std::string(kDue),
-                     use(holder, "holder"), use(end, "until"), use(key, "id"), use(at, "now"),
-                     use(lease_at, "lease_now"), use(by, "sender"));
-    });
+    return !lease_all(std::span(&id, 1), now, sender, until).empty();
   }
 
   std::vector<NotificationId> lease_all(std::span<const NotificationId> ids, Instant now,
                                         const std::string& sender, Instant until) override {
     if (ids.empty()) return {};
+    // One statement for a sender's round; the ids go as one value (an array on
+    // PostgreSQL, a JSON array on SQLite), so the statement is prepared once.
+    static const std::string kLease =
+        "UPDATE outbox SET leased_by = :sender, leased_until = lottery_ts(:until) WHERE ";
+    static const HotStatement postgresql{
+        "lottery_lease_round",
+        kLease + "id = ANY (CAST(:ids AS bigint[])) AND " + std::string(kDue) + " RETURNING id"};
+    static const HotStatement sqlite{"lottery_lease_round",
+                                     kLease + "id IN (SELECT value FROM json_each(:ids)) AND " +
+                                         std::string(kDue) + " RETURNING id"};
+    const bool on_postgresql = dialect_ == Dialect::kPostgresql;
+    std::string list;
+    for (const NotificationId id : ids) {
+      list += (list.empty() ? "" : ",") + std::to_string(id.value());
+    }
+    list = on_postgresql ? "{" + list + "}" : "[" + list + "]";
     return guarded([&] {
-      // Ids are integers: written into the statement, nothing to escape. On PostgreSQL
-      // as one array literal, so that every round is the same statement to the server.
-      std::string list;
-      for (const NotificationId id : ids) {
-        list += (list.empty() ? "" : ",") + std::to_string(id.value());
-      }
-      const std::string which = dialect_ == Dialect::kPostgresql
-                                    ? "id = ANY ('{" + list + "}'::bigint[])"
-                                    : "id IN (" + list + ")";
-      long long at = micros(now);
-      long long lease_at = at;
-      long long end = micros(until);
-      std::string by = sender;
-      std::string holder = sender;
-      Rows rows(session_,
-                "UPDATE outbox SET leased_by = :holder, leased_until = lottery_ts(:until) "
-                "WHERE " +
-                    which + " AND " + std::string(kDue) + " RETURNING id",
-                use(holder, "holder"), use(end, "until"), use(at, "now"),
-                use(lease_at, "lease_now"), use(by, "sender"));
       std::vector<NotificationId> leased;
+      Rows rows(session_, on_postgresql ? postgresql : sqlite,
+                {{"sender", sender},
+                 {"until", micros(until)},
+                 {"ids", list},
+                 {"now", micros(now)},
+                 {"lease_now", micros(now)}});
       for (const auto& row : rows) leased.push_back(NotificationId{integer(row, "id")});
       return leased;
     });
@@ -277,14 +266,15 @@ class SqlOutbox : public Outbox {
   }
 
   void mark_sent(NotificationId id, Instant at, std::optional<std::int64_t> message_id) override {
+    // Every message sent.
+    static const HotStatement hot{"lottery_mark_sent",
+                                  "UPDATE outbox SET sent_at = lottery_ts(:at), "
+                                  "telegram_message_id = COALESCE(:message, telegram_message_id), "
+                                  "leased_by = NULL, leased_until = NULL WHERE id = :id"};
     guarded([&] {
-      long long key = id.value();
-      long long when = micros(at);
-      auto message = nullable<long long>(message_id);
-      session_ << "UPDATE outbox SET sent_at = lottery_ts(:at), "
-                  "telegram_message_id = COALESCE(:message, telegram_message_id), "
-                  "leased_by = NULL, leased_until = NULL WHERE id = :id",
-          use(when, "at"), use(message.value, message.indicator, "message"), use(key, "id");
+      (void)execute_hot(
+          session_, hot,
+          {{"at", micros(at)}, {"message", value_or_null(message_id)}, {"id", id.value()}});
     });
   }
 

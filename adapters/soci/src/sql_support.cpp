@@ -4,7 +4,12 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <cctype>
 #include <cstring>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <utility>
 
 namespace lottery::db {
 namespace {
@@ -152,6 +157,172 @@ std::string sqlstate_in_flight() {
     return error.sqlstate();
   } catch (...) {
     return {};
+  }
+}
+
+namespace {
+
+bool is_postgresql(soci::session& session) { return session.get_backend_name() == "postgresql"; }
+
+bool starts_name(char c) { return std::islower(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+bool in_name(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+// The SQL with each :name replaced by $N, N the value's place in `values` (a :: cast is
+// left alone).
+std::string numbered(std::string_view sql, std::initializer_list<NamedValue> values) {
+  std::string out;
+  out.reserve(sql.size());
+  for (std::size_t at = 0; at < sql.size(); ++at) {
+    const bool placeholder = sql[at] == ':' && at + 1 < sql.size() && starts_name(sql[at + 1]) &&
+                             (at == 0 || sql[at - 1] != ':');
+    if (!placeholder) {
+      out += sql[at];
+      continue;
+    }
+    std::size_t end = at + 1;
+    while (end < sql.size() && in_name(sql[end])) ++end;
+    const std::string_view name = sql.substr(at + 1, end - at - 1);
+    std::size_t position = 0;
+    std::size_t index = 0;
+    for (const NamedValue& value : values) {
+      ++index;
+      if (value.name == name) {
+        position = index;
+        break;
+      }
+    }
+    if (position == 0) throw std::logic_error("no value for :" + std::string(name));
+    out += "$" + std::to_string(position);
+    at = end - 1;
+  }
+  return out;
+}
+
+// A value as an SQL literal. Texts are escape strings (E'…', backslashes and quotes
+// doubled), which read the same whatever standard_conforming_strings says.
+std::string literal(const SqlValue& value) {
+  if (std::holds_alternative<std::monostate>(value)) return "NULL";
+  if (const auto* number = std::get_if<long long>(&value)) return std::to_string(*number);
+  const auto& text = std::get<std::string>(value);
+  std::string quoted = "E'";
+  quoted.reserve(text.size() + 3);
+  for (const char c : text) {
+    if (c == '\\' || c == '\'') quoted += c;
+    quoted += c;
+  }
+  return quoted + "'";
+}
+
+std::string execute_text(const HotStatement& hot, std::initializer_list<NamedValue> values) {
+  std::string text = "EXECUTE " + std::string(hot.name);
+  if (values.size() == 0) return text;
+  text += "(";
+  bool first = true;
+  for (const NamedValue& value : values) {
+    text += (first ? "" : ", ") + literal(value.value);
+    first = false;
+  }
+  return text + ")";
+}
+
+// The hot statements prepared, by connection and server process (a reconnection is a
+// new connection, which prepares them again). Capped: forgotten entries are found on
+// the server again (pg_prepared_statements) instead of being prepared twice.
+constexpr std::size_t kMostRemembered = 4096;
+std::mutex hot_mutex;
+std::set<std::pair<ConnectionIdentity, std::string>> prepared_hot;
+
+void ensure_prepared(soci::session& session, const HotStatement& hot,
+                     std::initializer_list<NamedValue> values) {
+  auto key = std::pair{connection_identity(session), std::string(hot.name)};
+  {
+    const std::lock_guard lock(hot_mutex);
+    if (prepared_hot.contains(key)) return;
+  }
+  // PREPARE outlives the transaction it runs in: it belongs to the connection.
+  long long known = 0;
+  std::string name = hot.name;
+  session << "SELECT count(*) FROM pg_prepared_statements WHERE name = :name",
+      soci::use(name, "name"), soci::into(known);
+  if (known == 0) session << "PREPARE " + name + " AS " + numbered(hot.sql, values);
+  const std::lock_guard lock(hot_mutex);
+  if (prepared_hot.size() >= kMostRemembered) prepared_hot.clear();
+  prepared_hot.insert(std::move(key));
+}
+
+// Called while a hot statement's failure is handled: a statement the server no longer
+// has (SQLSTATE 26000) is prepared again next time.
+void forget_if_gone(soci::session& session, const HotStatement& hot) {
+  if (sqlstate_in_flight() != "26000") return;
+  const std::lock_guard lock(hot_mutex);
+  prepared_hot.erase(std::pair{connection_identity(session), std::string(hot.name)});
+}
+
+}  // namespace
+
+void BoundValues::bind(soci::statement& statement, std::initializer_list<NamedValue> values) {
+  // Reserved first: the statement keeps the addresses of what is bound.
+  integers_.reserve(values.size());
+  texts_.reserve(values.size());
+  indicators_.reserve(values.size());
+  for (const NamedValue& value : values) {
+    const std::string name(value.name);
+    if (const auto* text = std::get_if<std::string>(&value.value)) {
+      texts_.push_back(*text);
+      indicators_.push_back(soci::i_ok);
+      statement.exchange(soci::use(texts_.back(), indicators_.back(), name));
+    } else {
+      const auto* number = std::get_if<long long>(&value.value);
+      integers_.push_back(number != nullptr ? *number : 0);
+      indicators_.push_back(number != nullptr ? soci::i_ok : soci::i_null);
+      statement.exchange(soci::use(integers_.back(), indicators_.back(), name));
+    }
+  }
+}
+
+Rows::Rows(soci::session& session, const HotStatement& hot,
+           std::initializer_list<NamedValue> values)
+    : statement_(session) {
+  if (!is_postgresql(session)) {
+    values_.bind(statement_, values);
+    run(std::string(hot.sql));
+    return;
+  }
+  ensure_prepared(session, hot, values);
+  try {
+    run(execute_text(hot, values));
+  } catch (...) {
+    forget_if_gone(session, hot);
+    throw;
+  }
+}
+
+void Rows::run(const std::string& sql) {
+  statement_.alloc();
+  statement_.prepare(sql, soci::details::st_one_time_query);
+  statement_.define_and_bind();
+  statement_.exchange_for_rowset(soci::into(row_));
+  has_row_ = statement_.execute(true);
+}
+
+long long execute_hot(soci::session& session, const HotStatement& hot,
+                      std::initializer_list<NamedValue> values) {
+  if (!is_postgresql(session)) {
+    BoundValues bound;
+    soci::statement statement(session);
+    bound.bind(statement, values);
+    statement.alloc();
+    statement.prepare(std::string(hot.sql), soci::details::st_one_time_query);
+    statement.define_and_bind();
+    statement.execute(true);
+    return statement.get_affected_rows();
+  }
+  ensure_prepared(session, hot, values);
+  try {
+    return execute_once(session, execute_text(hot, values));
+  } catch (...) {
+    forget_if_gone(session, hot);
+    throw;
   }
 }
 

@@ -6,9 +6,12 @@
 #include <soci/soci.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 #include "lottery/core/time.hpp"
 #include "lottery/db/database.hpp"
@@ -65,6 +68,45 @@ template <class T, class U>
   return Nullable<T>{static_cast<T>(*optional), soci::i_ok};
 }
 
+// A value of a hot statement: NULL, an integer or a text.
+using SqlValue = std::variant<std::monostate, long long, std::string>;
+struct NamedValue {
+  std::string_view name;  // as the statement's SQL names it (:name)
+  SqlValue value;
+};
+
+template <class T>
+[[nodiscard]] SqlValue value_or_null(const std::optional<T>& optional) {
+  if (!optional) return std::monostate{};
+  if constexpr (std::is_integral_v<T>) {
+    return static_cast<long long>(*optional);
+  } else {
+    return std::string(*optional);
+  }
+}
+
+// A statement an update runs every time. PostgreSQL spent more CPU parsing and planning
+// such statements than running them (0.12 ms against 0.05 ms a lookup, measured with
+// pgbench), so on PostgreSQL each connection PREPAREs it once under `name` and then
+// EXECUTEs it with the values written in as escaped literals (EXECUTE takes no bound
+// parameters). On SQLite it runs with the values bound. `sql` names its values :name.
+struct HotStatement {
+  const char* name;  // unique among the hot statements, a lower-case SQL identifier
+  std::string sql;
+};
+
+// The values of a hot statement bound to a SOCI statement by name (SQLite), kept at
+// fixed addresses until the statement is gone.
+class BoundValues {
+ public:
+  void bind(soci::statement& statement, std::initializer_list<NamedValue> values);
+
+ private:
+  std::vector<long long> integers_;
+  std::vector<std::string> texts_;
+  std::vector<soci::indicator> indicators_;
+};
+
 // The rows of a query run once. SOCI's `session.prepare << …` makes PostgreSQL prepare
 // the statement, run it and DEALLOCATE it: three round trips for one query. This runs
 // it as a one-time query (PQexecParams): one round trip. Iterate it once, like a
@@ -80,6 +122,8 @@ class Rows {
     statement_.exchange_for_rowset(soci::into(row_));
     has_row_ = statement_.execute(true);
   }
+  // A hot statement (see HotStatement) with its values.
+  Rows(soci::session& session, const HotStatement& hot, std::initializer_list<NamedValue> values);
   // The statement holds the row by address: neither is to be copied or moved.
   Rows(const Rows&) = delete;
   Rows& operator=(const Rows&) = delete;
@@ -105,10 +149,16 @@ class Rows {
   Iterator end() { return Iterator(this); }
 
  private:
+  void run(const std::string& sql);
+  BoundValues values_;  // before the statement, which refers to them
   soci::statement statement_;
   soci::row row_;
   bool has_row_{false};
 };
+
+// Runs a hot statement (see HotStatement) and returns how many rows it changed.
+long long execute_hot(soci::session& session, const HotStatement& hot,
+                      std::initializer_list<NamedValue> values);
 
 // Runs a statement once (one round trip, as Rows) and returns how many rows it changed.
 template <class... Uses>

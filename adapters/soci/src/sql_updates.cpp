@@ -26,13 +26,12 @@ class SqlUpdates : public ProcessedUpdates {
   // One statement for the check and the record: on PostgreSQL a concurrent claim of
   // the same update waits on the key, then finds it taken.
   bool claim(std::int64_t update_id, Instant at) override {
+    static const HotStatement hot{
+        "lottery_claim_update",
+        "INSERT INTO processed_updates (update_id, processed_at) "
+        "VALUES (:id, lottery_ts(:at)) ON CONFLICT (update_id) DO NOTHING"};
     return guarded([&] {
-      long long key = update_id;
-      long long when = micros(at);
-      return changed(session_,
-                     "INSERT INTO processed_updates (update_id, processed_at) "
-                     "VALUES (:id, lottery_ts(:at)) ON CONFLICT (update_id) DO NOTHING",
-                     use(key, "id"), use(when, "at"));
+      return execute_hot(session_, hot, {{"id", update_id}, {"at", micros(at)}}) == 1;
     });
   }
 

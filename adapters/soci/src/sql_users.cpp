@@ -53,8 +53,14 @@ class SqlUsers : public UserRepository {
     return one(std::string(kUserColumns) + "WHERE id = :key", key);
   }
   std::optional<User> find_by_telegram_id(TelegramUserId telegram_id) override {
-    long long key = telegram_id.value();
-    return one(std::string(kUserColumns) + "WHERE telegram_id = :key", key);
+    // Every update asks who wrote it.
+    static const HotStatement hot{"lottery_user_by_telegram_id",
+                                  std::string(kUserColumns) + "WHERE telegram_id = :key"};
+    return guarded([&]() -> std::optional<User> {
+      Rows rows(session_, hot, {{"key", telegram_id.value()}});
+      for (const auto& row : rows) return user_from(row);
+      return std::nullopt;
+    });
   }
   std::optional<User> find_by_club_card(const ClubCard& card) override {
     std::string key = card.str();

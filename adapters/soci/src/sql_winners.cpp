@@ -132,10 +132,16 @@ class SqlWinners : public WinnerRepository {
   }
 
   std::vector<Winner> list_by_user(UserId user) override {
-    long long key = user.value();
-    return select(
-        std::string(kWinnerColumns) + "WHERE user_id = :key ORDER BY created_at DESC, id DESC",
-        key);
+    // A client's /my_account.
+    static const HotStatement hot{
+        "lottery_wins_by_user",
+        std::string(kWinnerColumns) + "WHERE user_id = :key ORDER BY created_at DESC, id DESC"};
+    return guarded([&] {
+      std::vector<Winner> winners;
+      Rows rows(session_, hot, {{"key", user.value()}});
+      for (const auto& row : rows) winners.push_back(winner_from(row));
+      return winners;
+    });
   }
 
   std::vector<Winner> open_by_account(AccountId account) override {
