@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -64,7 +65,7 @@ void wait_for(const std::function<bool()>& condition, const char* what) {
   const auto limit = Clock::now() + std::chrono::minutes{10};
   while (!condition()) {
     if (Clock::now() > limit) throw std::runtime_error(std::string("timed out: ") + what);
-    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
   }
 }
 
@@ -85,7 +86,7 @@ long peak_rss_kib(int pid) {
   return -1;
 }
 
-double postgres_cpu_seconds() {
+double postgres_cpu_seconds(const std::vector<int>& except) {
   const char* main_pid = std::getenv("LOTTERY_TEST_POSTGRES_PID");
   if (main_pid == nullptr) throw std::runtime_error("LOTTERY_TEST_POSTGRES_PID is not set");
   const int server = std::stoi(main_pid);
@@ -95,6 +96,7 @@ double postgres_cpu_seconds() {
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
     const auto fields = stat_fields(entry.path().string() + "/stat");
     if (fields.size() < 18 || fields[4] != std::to_string(server)) continue;  // 4: parent
+    if (std::find(except.begin(), except.end(), std::stoi(name)) != except.end()) continue;
     seconds += ticks_to_seconds(std::stod(fields[14]) + std::stod(fields[15]));
   }
   return seconds;
@@ -119,6 +121,25 @@ double pgbench_tps(int clients) {
   if (at == std::string::npos) throw std::runtime_error("pgbench: no tps in " + measured.out);
   (void)run_process({"/usr/bin/psql", "-q", base, "-c", "DROP DATABASE lottery_pgbench"});
   return std::stod(measured.out.substr(at + 6));
+}
+
+std::unique_ptr<ChildProcess> start_bot(FakeTelegram& fake, const std::string& database_url,
+                                        EnvironmentChanges settings, const std::string& log) {
+  settings["TELEGRAM_BOT_TOKEN"] = kBenchToken;
+  settings["TELEGRAM_API_URL"] = fake.base_url();
+  settings["DATABASE_URL"] = database_url;
+  settings["LOG_LEVEL"] = "warn";
+  const auto started = Clock::now();
+  auto bot = std::make_unique<ChildProcess>(
+      std::vector<std::string>{std::string(LOTTERY_BIN_DIR) + "/lottery-bot"}, settings, log);
+  const bool polling = fake.wait_until(
+      [&](const FakeTelegram& telegram) {
+        const auto polled = telegram.last_call("getUpdates");
+        return polled && *polled > started;
+      },
+      std::chrono::seconds{30});
+  if (!polling) throw std::runtime_error("the bot did not start: " + bot->log());
+  return bot;
 }
 
 double percentile(std::vector<double> values, double fraction) {

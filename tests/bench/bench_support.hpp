@@ -6,8 +6,12 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "fake_telegram.hpp"
+#include "process.hpp"
 
 namespace lottery::testing::bench {
 
@@ -30,13 +34,25 @@ void wait_for(const std::function<bool()>& condition, const char* what);
 // The process's peak resident memory (VmHWM), KiB.
 [[nodiscard]] long peak_rss_kib(int pid);
 // CPU seconds of the test PostgreSQL: its main process (LOTTERY_TEST_POSTGRES_PID),
-// the children it reaped and those alive now (the backends of the connections).
-[[nodiscard]] double postgres_cpu_seconds();
+// the children it reaped and those alive now (the backends of the connections) but
+// the backends in `except` (the benchmark's own connections).
+[[nodiscard]] double postgres_cpu_seconds(const std::vector<int>& except = {});
 
 // pgbench -N (TPC-B without the contended updates) with `clients` connections, 15 s,
 // on the test server; transactions per second.
 [[nodiscard]] double pgbench_tps(int clients);
 
 [[nodiscard]] double percentile(std::vector<double> values, double fraction);
+
+// The real lottery-bot (build/bin) on `database_url`, polling `fake` with the benchmark's
+// token, with `settings` added to its environment (the admin, the pool, the send rate);
+// returns once it polls, or throws after 30 s. Its log goes to `log`.
+[[nodiscard]] std::unique_ptr<ChildProcess> start_bot(FakeTelegram& fake,
+                                                      const std::string& database_url,
+                                                      EnvironmentChanges settings,
+                                                      const std::string& log);
+
+// The token start_bot gives the bot.
+inline constexpr const char* kBenchToken = "123456789:AAH-bench_token_for_the_fake_server";
 
 }  // namespace lottery::testing::bench

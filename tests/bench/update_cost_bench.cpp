@@ -27,6 +27,7 @@
 #include <iostream>
 #include <memory>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,7 +46,6 @@
 namespace lottery::testing::bench {
 namespace {
 
-constexpr const char* kToken = "123456789:AAH-bench_token_for_the_fake_server";
 constexpr std::int64_t kAdmin = 999'999;
 constexpr int kChats = 5'000;
 constexpr int kPerChat = 4;
@@ -145,6 +145,8 @@ class Probe {
       bot_database_.open(*soci::factory_postgresql(), database.url().connect_string);
       statistics_.open(*soci::factory_postgresql(),
                        db::parse_database_url(postgres_base_url()).value().connect_string);
+      bot_database_ << "SELECT pg_backend_pid()", soci::into(backends_.emplace_back());
+      statistics_ << "SELECT pg_backend_pid()", soci::into(backends_.emplace_back());
       const auto port_at = database.url_text().rfind(':');
       port_ = std::stoi(database.url_text().substr(port_at + 1));
     } else {
@@ -153,6 +155,8 @@ class Probe {
   }
 
   [[nodiscard]] bool postgres() const { return postgres_; }
+  // The server processes of the probe's own connections, left out of the server's CPU.
+  [[nodiscard]] const std::vector<int>& backends() const { return backends_; }
 
   long long scalar(const std::string& query) {
     long long value = 0;
@@ -235,6 +239,7 @@ class Probe {
   bool postgres_;
   soci::session bot_database_;
   soci::session statistics_;
+  std::vector<int> backends_;
   int port_{0};
 };
 
@@ -251,13 +256,14 @@ struct Cost {
 Cost measure(Probe& probe, int bot_pid, int updates, const std::function<void()>& run) {
   probe.reset_statements();
   const long long trips_before = probe.round_trips(bot_pid);
-  const double postgres_before = probe.postgres() ? postgres_cpu_seconds() : 0;
+  const double postgres_before = probe.postgres() ? postgres_cpu_seconds(probe.backends()) : 0;
   const double bot_before = cpu_seconds(bot_pid);
   const auto start = Clock::now();
   run();
   const double seconds = seconds_since(start);
   const double bot = cpu_seconds(bot_pid) - bot_before;
-  const double postgres = probe.postgres() ? postgres_cpu_seconds() - postgres_before : 0;
+  const double postgres =
+      probe.postgres() ? postgres_cpu_seconds(probe.backends()) - postgres_before : 0;
   const long long trips = probe.round_trips(bot_pid) - trips_before;
   const double count = updates;
   return Cost{count / seconds,
@@ -308,29 +314,16 @@ RoundResult run_round(Club& club, Traffic& traffic, int round, bool print_statem
   auto& answers = traffic.answers;
   replies = 0;
   answers = 0;
-  const auto started = Clock::now();
   const std::string log = "/tmp/lottery-bench-cost-" + std::to_string(::getpid()) + ".log";
-  ChildProcess bot({std::string(LOTTERY_BIN_DIR) + "/lottery-bot"},
-                   {{"TELEGRAM_BOT_TOKEN", kToken},
-                    {"TELEGRAM_API_URL", fake.base_url()},
-                    {"DATABASE_URL", club.database->url_text()},
-                    {"DATABASE_POOL_SIZE", std::to_string(kPoolSize)},
-                    {"ADMIN_IDS", std::to_string(kAdmin)},
-                    {"SEND_RATE", "1000"},
-                    {"LOG_LEVEL", "warn"}},
-                   log);
-  if (!fake.wait_until(
-          [&](const FakeTelegram& telegram) {
-            const auto polled = telegram.last_call("getUpdates");
-            return polled && *polled > started;
-          },
-          std::chrono::seconds{30})) {
-    throw std::runtime_error("the bot did not start: " + bot.log());
-  }
+  const auto bot = start_bot(fake, club.database->url_text(),
+                             {{"DATABASE_POOL_SIZE", std::to_string(kPoolSize)},
+                              {"ADMIN_IDS", std::to_string(kAdmin)},
+                              {"SEND_RATE", "1000"}},
+                             log);
   Probe probe(*club.database);
   RoundResult result;
 
-  result.outstanding = measure(probe, bot.pid(), kUpdates, [&] {
+  result.outstanding = measure(probe, bot->pid(), kUpdates, [&] {
     for (int chat = 1; chat <= kChats; ++chat) traffic.sent[static_cast<std::size_t>(chat)] = 1;
     traffic.outstanding = true;
     for (int chat = 1; chat <= kChats; ++chat) fake.push_message(chat, "/my_account");
@@ -349,7 +342,7 @@ RoundResult run_round(Club& club, Traffic& traffic, int round, bool print_statem
   }
 
   replies = 0;
-  result.queued = measure(probe, bot.pid(), kUpdates, [&] {
+  result.queued = measure(probe, bot->pid(), kUpdates, [&] {
     for (int each = 0; each < kPerChat; ++each) {
       for (int chat = 1; chat <= kChats; ++chat) fake.push_message(chat, "/my_account");
     }
@@ -357,7 +350,7 @@ RoundResult run_round(Club& club, Traffic& traffic, int round, bool print_statem
   });
 
   const auto& presses = club.presses[static_cast<std::size_t>(round)];
-  result.confirm = measure(probe, bot.pid(), kPresses, [&] {
+  result.confirm = measure(probe, bot->pid(), kPresses, [&] {
     for (const auto& [user, winner] : presses) {
       fake.push_button(user, 1, "confirm_win_" + std::to_string(winner));
     }
@@ -376,9 +369,9 @@ RoundResult run_round(Club& club, Traffic& traffic, int round, bool print_statem
     throw std::runtime_error("confirm: " + std::to_string(confirmed) + " wins confirmed of " +
                              std::to_string(kPresses));
   }
-  result.peak_rss_kib = peak_rss_kib(bot.pid());
-  bot.signal(SIGTERM);
-  (void)bot.wait(std::chrono::seconds{10});
+  result.peak_rss_kib = peak_rss_kib(bot->pid());
+  bot->signal(SIGTERM);
+  (void)bot->wait(std::chrono::seconds{10});
   std::remove(log.c_str());
   return result;
 }

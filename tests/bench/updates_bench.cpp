@@ -49,14 +49,16 @@ using bench::card_of;
 using bench::chat_of;
 using bench::Clock;
 using bench::cpu_seconds;
+using bench::kBenchToken;
 using bench::peak_rss_kib;
 using bench::percentile;
 using bench::pgbench_tps;
 using bench::seconds_since;
+using bench::start_bot;
 using bench::wait_for;
 using std::chrono::duration;
 
-constexpr const char* kToken = "123456789:AAH-bench_token_for_the_fake_server";
+constexpr const char* kToken = kBenchToken;
 constexpr std::int64_t kAdmin = 999'999;
 constexpr int kRegistered = 5'000;      // clients with a card, a code and an account
 constexpr int kSaturation = 20'000;     // updates queued at once
@@ -172,25 +174,11 @@ struct BotRun {
 BotRun run_bot(Club& club) {
   FakeTelegram fake;
   const std::string log = "/tmp/lottery-bench-bot-" + std::to_string(::getpid()) + ".log";
-  ChildProcess bot({std::string(LOTTERY_BIN_DIR) + "/lottery-bot"},
-                   {{"TELEGRAM_BOT_TOKEN", kToken},
-                    {"TELEGRAM_API_URL", fake.base_url()},
-                    {"DATABASE_URL", club.database->url_text()},
-                    {"DATABASE_POOL_SIZE", std::to_string(kPoolSize)},
-                    {"ADMIN_IDS", std::to_string(kAdmin)},
-                    {"SEND_RATE", "1000"},
-                    {"LOG_LEVEL", "warn"}},
-                   log);
-  if (!fake.wait_until(
-          [](const FakeTelegram& telegram) {
-            for (const auto& call : telegram.calls()) {
-              if (call.method == "getUpdates") return true;
-            }
-            return false;
-          },
-          std::chrono::seconds{30})) {
-    throw std::runtime_error("the bot did not start: " + bot.log());
-  }
+  const auto bot = start_bot(fake, club.database->url_text(),
+                             {{"DATABASE_POOL_SIZE", std::to_string(kPoolSize)},
+                              {"ADMIN_IDS", std::to_string(kAdmin)},
+                              {"SEND_RATE", "1000"}},
+                             log);
 
   // 2. Saturation: the dialogues' steps keep their order, the rest is shuffled in.
   std::mt19937 random(20261126);
@@ -216,11 +204,11 @@ BotRun run_bot(Club& club) {
       last = fake.push_message(any_client(random), "/my_account");
     }
   }
-  const double cpu_before = cpu_seconds(bot.pid());
+  const double cpu_before = cpu_seconds(bot->pid());
   wait_for([&] { return fake.confirmed_offset() > last; }, "saturation: handled");
   BotRun run;
   run.handled_per_second = kSaturation / seconds_since(start);
-  run.cpu_per_update_ms = (cpu_seconds(bot.pid()) - cpu_before) * 1000.0 / kSaturation;
+  run.cpu_per_update_ms = (cpu_seconds(bot->pid()) - cpu_before) * 1000.0 / kSaturation;
   wait_for([&] { return all_delivered(*club.database); }, "saturation: delivered");
   run.saturation_per_second = kSaturation / seconds_since(start);
 
@@ -258,9 +246,9 @@ BotRun run_bot(Club& club) {
       }
     }
   }
-  run.peak_rss_kib = peak_rss_kib(bot.pid());
-  bot.signal(SIGTERM);
-  (void)bot.wait(std::chrono::seconds{10});
+  run.peak_rss_kib = peak_rss_kib(bot->pid());
+  bot->signal(SIGTERM);
+  (void)bot->wait(std::chrono::seconds{10});
   std::remove(log.c_str());
   return run;
 }
@@ -276,13 +264,8 @@ NotificationRun run_notifications(Club& club) {
   FakeTelegram fake;
   fake.enforce_limits(30.0);
   const std::string log = "/tmp/lottery-bench-notify-" + std::to_string(::getpid()) + ".log";
-  ChildProcess bot({std::string(LOTTERY_BIN_DIR) + "/lottery-bot"},
-                   {{"TELEGRAM_BOT_TOKEN", kToken},
-                    {"TELEGRAM_API_URL", fake.base_url()},
-                    {"DATABASE_URL", club.database->url_text()},
-                    {"ADMIN_IDS", std::to_string(kAdmin)},
-                    {"LOG_LEVEL", "warn"}},
-                   log);
+  const auto bot =
+      start_bot(fake, club.database->url_text(), {{"ADMIN_IDS", std::to_string(kAdmin)}}, log);
   system::SystemClock clock;
   system::SecureRandom random;
   system::HmacDrawRandomness cryptography;
@@ -331,8 +314,8 @@ NotificationRun run_notifications(Club& club) {
   run.refused_429 = attempts - accepted;
   run.per_second =
       static_cast<double>(in_window) / duration<double>(winners.back() - winners.front()).count();
-  bot.signal(SIGTERM);
-  (void)bot.wait(std::chrono::seconds{10});
+  bot->signal(SIGTERM);
+  (void)bot->wait(std::chrono::seconds{10});
   std::remove(log.c_str());
   return run;
 }
