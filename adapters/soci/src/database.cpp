@@ -30,6 +30,8 @@ void identity(sqlite_api::sqlite3_context* context, int /*count*/,
 void prepare_session(soci::session& session, Dialect dialect) {
   if (dialect == Dialect::kPostgresql) {
     session << "SET client_min_messages = warning";
+    // Texts go into EXECUTE as literals: no byte of a UTF-8 character is a quote.
+    session << "SET client_encoding = 'UTF8'";
     return;
   }
   auto* handle = static_cast<sqlite_api::sqlite3*>(sqlite_connection(session));
@@ -118,6 +120,7 @@ struct Database::Impl {
   // A session that lost its connection (a database restart, a network cut) is
   // reconnected once before the caller gives up.
   void reconnect(soci::session& session) const {
+    forget_prepared(session);  // the next connection may look the same (address, pid)
     session.close();
     open(session);
   }
@@ -313,7 +316,6 @@ std::unique_ptr<UpdateTransaction> Database::open(bool read_only) {
 }
 
 Dialect Database::dialect() const { return impl_->url.dialect; }
-
 const std::string& Database::database_name() const { return impl_->url.database_name; }
 
 namespace {
@@ -442,10 +444,6 @@ void begin_exclusive(soci::session& session, Dialect dialect) {
     session.begin();
   }
 }
-
-}  // namespace
-
-namespace {
 
 // Held while this process migrates (PostgreSQL: a session advisory lock), so that two
 // starting instances do not migrate at once.

@@ -24,23 +24,21 @@ class SqlAudit : public AuditLog {
   explicit SqlAudit(soci::session& session) : session_(session) {}
 
   void append(const AuditEvent& event) override {
+    // Every change of a win, an account or a lottery.
+    static const HotStatement hot{
+        "lottery_audit_append",
+        "INSERT INTO audit_events (at, actor_kind, actor_telegram_id, action, lottery_id, "
+        "winner_id, details) VALUES (lottery_ts(:at), :actor, :telegram, :action, :lottery, "
+        ":winner, :details)"};
     guarded([&] {
-      long long at = micros(event.at);
-      std::string actor(to_string(event.actor.kind));
-      Nullable<long long> telegram;
-      if (event.actor.telegram_id) telegram = {event.actor.telegram_id->value(), soci::i_ok};
-      std::string action(to_string(event.action));
-      Nullable<long long> lottery;
-      if (event.lottery) lottery = {event.lottery->value(), soci::i_ok};
-      Nullable<long long> winner;
-      if (event.winner) winner = {event.winner->value(), soci::i_ok};
-      std::string details = event.details;
-      session_ << "INSERT INTO audit_events (at, actor_kind, actor_telegram_id, action, "
-                  "lottery_id, winner_id, details) VALUES (lottery_ts(:at), :actor, :telegram, "
-                  ":action, :lottery, :winner, :details)",
-          use(at, "at"), use(actor, "actor"), use(telegram.value, telegram.indicator, "telegram"),
-          use(action, "action"), use(lottery.value, lottery.indicator, "lottery"),
-          use(winner.value, winner.indicator, "winner"), use(details, "details");
+      (void)execute_hot(session_, hot,
+                        {{"at", micros(event.at)},
+                         {"actor", std::string(to_string(event.actor.kind))},
+                         {"telegram", id_or_null(event.actor.telegram_id)},
+                         {"action", std::string(to_string(event.action))},
+                         {"lottery", id_or_null(event.lottery)},
+                         {"winner", id_or_null(event.winner)},
+                         {"details", event.details}});
     });
   }
 

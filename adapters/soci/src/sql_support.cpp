@@ -199,7 +199,8 @@ std::string numbered(std::string_view sql, std::initializer_list<NamedValue> val
 }
 
 // A value as an SQL literal. Texts are escape strings (E'…', backslashes and quotes
-// doubled), which read the same whatever standard_conforming_strings says.
+// doubled), which read the same whatever standard_conforming_strings says; a NUL byte,
+// which would end the statement's text inside the literal, is left out.
 std::string literal(const SqlValue& value) {
   if (std::holds_alternative<std::monostate>(value)) return "NULL";
   if (const auto* number = std::get_if<long long>(&value)) return std::to_string(*number);
@@ -207,6 +208,7 @@ std::string literal(const SqlValue& value) {
   std::string quoted = "E'";
   quoted.reserve(text.size() + 3);
   for (const char c : text) {
+    if (c == '\0') continue;
     if (c == '\\' || c == '\'') quoted += c;
     quoted += c;
   }
@@ -239,26 +241,45 @@ void ensure_prepared(soci::session& session, const HotStatement& hot,
     const std::lock_guard lock(hot_mutex);
     if (prepared_hot.contains(key)) return;
   }
-  // PREPARE outlives the transaction it runs in: it belongs to the connection.
+  // PREPARE outlives the transaction it runs in: it belongs to the connection. One the
+  // server has although this process forgot it may be outdated: it is replaced.
   long long known = 0;
   std::string name = hot.name;
   session << "SELECT count(*) FROM pg_prepared_statements WHERE name = :name",
       soci::use(name, "name"), soci::into(known);
-  if (known == 0) session << "PREPARE " + name + " AS " + numbered(hot.sql, values);
+  if (known != 0) session << "DEALLOCATE " + name;
+  const std::string types = hot.parameter_types.empty() ? "" : " (" + hot.parameter_types + ")";
+  session << "PREPARE " + name + types + " AS " + numbered(hot.sql, values);
   const std::lock_guard lock(hot_mutex);
   if (prepared_hot.size() >= kMostRemembered) prepared_hot.clear();
   prepared_hot.insert(std::move(key));
 }
 
-// Called while a hot statement's failure is handled: a statement the server no longer
-// has (SQLSTATE 26000) is prepared again next time.
-void forget_if_gone(soci::session& session, const HotStatement& hot) {
-  if (sqlstate_in_flight() != "26000") return;
-  const std::lock_guard lock(hot_mutex);
-  prepared_hot.erase(std::pair{connection_identity(session), std::string(hot.name)});
+// Called while a hot statement's failure is handled. A statement the server no longer
+// has (SQLSTATE 26000: a DEALLOCATE, a DISCARD ALL, a restarted server behind a
+// connection that looks the same) or that a migration outdated (0A000: its columns
+// changed type): the connection's statements are prepared again, and the unit of work,
+// which the failure aborted, is retried as a conflict.
+void recover_if_outdated(soci::session& session) {
+  const std::string state = sqlstate_in_flight();
+  if (state != "26000" && state != "0A000") return;
+  forget_prepared(session);
+  throw StorageError(StorageError::Kind::kConflict,
+                     "a prepared statement was outdated (SQLSTATE " + state + ")");
 }
 
 }  // namespace
+
+void forget_prepared(soci::session& session) {
+  // A session whose last reconnection failed has no backend (and no name) left.
+  if (session.get_backend() == nullptr || !is_postgresql(session)) return;
+  const ConnectionIdentity connection = connection_identity(session);
+  const std::lock_guard lock(hot_mutex);
+  auto first = prepared_hot.lower_bound(std::pair{connection, std::string()});
+  auto last = first;
+  while (last != prepared_hot.end() && last->first == connection) ++last;
+  prepared_hot.erase(first, last);
+}
 
 void BoundValues::bind(soci::statement& statement, std::initializer_list<NamedValue> values) {
   // Reserved first: the statement keeps the addresses of what is bound.
@@ -269,6 +290,7 @@ void BoundValues::bind(soci::statement& statement, std::initializer_list<NamedVa
     const std::string name(value.name);
     if (const auto* text = std::get_if<std::string>(&value.value)) {
       texts_.push_back(*text);
+      std::erase(texts_.back(), '\0');  // as on PostgreSQL (see literal)
       indicators_.push_back(soci::i_ok);
       statement.exchange(soci::use(texts_.back(), indicators_.back(), name));
     } else {
@@ -292,7 +314,7 @@ Rows::Rows(soci::session& session, const HotStatement& hot,
   try {
     run(execute_text(hot, values));
   } catch (...) {
-    forget_if_gone(session, hot);
+    recover_if_outdated(session);
     throw;
   }
 }
@@ -321,7 +343,7 @@ long long execute_hot(soci::session& session, const HotStatement& hot,
   try {
     return execute_once(session, execute_text(hot, values));
   } catch (...) {
-    forget_if_gone(session, hot);
+    recover_if_outdated(session);
     throw;
   }
 }

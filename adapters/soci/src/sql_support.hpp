@@ -85,15 +85,29 @@ template <class T>
   }
 }
 
+// A strong id (anything with an integer value()) or NULL.
+template <class Id>
+[[nodiscard]] SqlValue id_or_null(const std::optional<Id>& id) {
+  return id ? SqlValue{static_cast<long long>(id->value())} : SqlValue{};
+}
+
 // A statement an update runs every time. PostgreSQL spent more CPU parsing and planning
 // such statements than running them (0.12 ms against 0.05 ms a lookup, measured with
 // pgbench), so on PostgreSQL each connection PREPAREs it once under `name` and then
 // EXECUTEs it with the values written in as escaped literals (EXECUTE takes no bound
 // parameters). On SQLite it runs with the values bound. `sql` names its values :name.
+// A text value loses any NUL byte (PostgreSQL stores none).
 struct HotStatement {
   const char* name;  // unique among the hot statements, a lower-case SQL identifier
   std::string sql;
+  // The types of the values in the order they are given, where PostgreSQL cannot infer
+  // them from the SQL (e.g. "bigint, text"); empty: inferred.
+  std::string parameter_types = {};
 };
+
+// Forgets which hot statements a PostgreSQL connection has prepared (it is closing or
+// lost them): each is prepared again on its next use.
+void forget_prepared(soci::session& session);
 
 // The values of a hot statement bound to a SOCI statement by name (SQLite), kept at
 // fixed addresses until the statement is gone.

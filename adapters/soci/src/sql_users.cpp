@@ -49,8 +49,14 @@ class SqlUsers : public UserRepository {
   explicit SqlUsers(soci::session& session) : session_(session) {}
 
   std::optional<User> find(UserId id) override {
-    long long key = id.value();
-    return one(std::string(kUserColumns) + "WHERE id = :key", key);
+    // A win's owner, on every notification about it.
+    static const HotStatement hot{"lottery_find_user",
+                                  std::string(kUserColumns) + "WHERE id = :key"};
+    return guarded([&]() -> std::optional<User> {
+      Rows rows(session_, hot, {{"key", id.value()}});
+      for (const auto& row : rows) return user_from(row);
+      return std::nullopt;
+    });
   }
   std::optional<User> find_by_telegram_id(TelegramUserId telegram_id) override {
     // Every update asks who wrote it.

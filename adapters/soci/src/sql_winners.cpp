@@ -98,10 +98,14 @@ class SqlWinners : public WinnerRepository {
   }
 
   std::optional<Winner> find(WinnerId id) override {
-    long long key = id.value();
-    auto found = select(std::string(kWinnerColumns) + "WHERE id = :key", key);
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
+    // Every press of a win's button.
+    static const HotStatement hot{"lottery_find_win",
+                                  std::string(kWinnerColumns) + "WHERE id = :key"};
+    return guarded([&]() -> std::optional<Winner> {
+      Rows rows(session_, hot, {{"key", id.value()}});
+      for (const auto& row : rows) return winner_from(row);
+      return std::nullopt;
+    });
   }
 
   std::optional<WinnerVerification> verification(WinnerId id) override {
@@ -199,24 +203,27 @@ class SqlWinners : public WinnerRepository {
 
   bool claim(WinnerId id, Instant now, ClaimMethod how,
              std::optional<TelegramUserId> admin) override {
+    // Every confirm press; claim-once is the status condition and the affected rows.
+    static const HotStatement claim_win{
+        "lottery_claim_win",
+        "UPDATE winners SET status = 'claimed', is_claimed = TRUE, "
+        "claimed_at = lottery_ts(:at), claimed_how = :how "
+        "WHERE id = :id AND status = 'pending' AND deadline > lottery_ts(:before)"};
+    static const HotStatement verified{
+        "lottery_claim_verified",
+        "UPDATE winner_verifications SET is_verified = TRUE, "
+        "verified_at = lottery_ts(:at), verified_by = :by WHERE winner_id = :id"};
     return guarded([&] {
-      long long key = id.value();
-      long long at = micros(now);
-      long long before = micros(now);
-      std::string method(to_string(how));
-      if (!changed(session_,
-                   "UPDATE winners SET status = 'claimed', is_claimed = TRUE, "
-                   "claimed_at = lottery_ts(:at), claimed_how = :how "
-                   "WHERE id = :id AND status = 'pending' "
-                   "AND deadline > lottery_ts(:before)",
-                   use(at, "at"), use(method, "how"), use(key, "id"), use(before, "before"))) {
+      const long long at = micros(now);
+      if (execute_hot(session_, claim_win,
+                      {{"at", at},
+                       {"how", std::string(to_string(how))},
+                       {"id", id.value()},
+                       {"before", at}}) != 1) {
         return false;
       }
-      Nullable<long long> by;
-      if (admin) by = {admin->value(), soci::i_ok};
-      session_ << "UPDATE winner_verifications SET is_verified = TRUE, "
-                  "verified_at = lottery_ts(:at), verified_by = :by WHERE winner_id = :id",
-          use(at, "at"), use(by.value, by.indicator, "by"), use(key, "id");
+      (void)execute_hot(session_, verified,
+                        {{"at", at}, {"by", id_or_null(admin)}, {"id", id.value()}});
       return true;
     });
   }
