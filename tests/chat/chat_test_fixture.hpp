@@ -58,8 +58,9 @@ class ChatTest : public ::testing::Test {
     ChatBot bot(Dependencies{store_, clock_, random_, draw_randomness_, settings_}, updates,
                 ChatSettings{"club_lottery_bot", "@club_admin"});
     const std::int64_t update = next_update_++;
-    return bot.handle(update, IncomingMessage{private_chat_of(TelegramUserId{from}), true,
-                                              user(from), update, text, {}});
+    return bot.handle(
+        update,
+        IncomingMessage{private_chat_of(TelegramUserId{from}), true, user(from), update, text, {}});
   }
 
   ChatUser user(std::int64_t id) const {
