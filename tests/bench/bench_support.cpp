@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "lottery/core/lottery_service.hpp"
 #include "process.hpp"
 #include "test_databases.hpp"
 
@@ -146,6 +147,25 @@ double percentile(std::vector<double> values, double fraction) {
   std::sort(values.begin(), values.end());
   const auto index = static_cast<std::size_t>(fraction * static_cast<double>(values.size() - 1));
   return values[index];
+}
+
+std::vector<Press> draw_full_lottery(const Dependencies& deps, TestDatabase& database) {
+  LotteryService lotteries(deps);
+  std::vector<Prize> prizes;
+  for (int place = 1; place <= Lottery::kMaxPlaces; ++place) prizes.push_back({place, "Приз"});
+  const auto lottery = lotteries.create(Requester::system(), "Бенчмарк", prizes);
+  if (!lottery || !lotteries.enrol_all_active(Requester::system(), lottery->id)) {
+    throw std::runtime_error("setup: a lottery failed");
+  }
+  const auto drawn = lotteries.draw(Requester::system(), lottery->id);
+  if (!drawn) throw std::runtime_error("setup: a draw failed");
+  std::vector<Press> presses;
+  auto transaction = database.begin();
+  for (const Winner& win : drawn->winners) {
+    const auto owner = transaction->users().find(*win.user);
+    presses.emplace_back(owner->telegram_id.value(), win.id.value());
+  }
+  return presses;
 }
 
 }  // namespace lottery::testing::bench

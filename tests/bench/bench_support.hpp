@@ -8,10 +8,13 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fake_telegram.hpp"
+#include "lottery/core/dependencies.hpp"
 #include "process.hpp"
+#include "test_databases.hpp"
 
 namespace lottery::testing::bench {
 
@@ -25,6 +28,13 @@ using Clock = std::chrono::steady_clock;
 // A client's club card, and the account numbers of the form 50-00-…, one per `series`.
 [[nodiscard]] std::string card_of(int client);
 [[nodiscard]] std::string account_of(int client, int series = 0);
+
+// A pending win and who may press its button: the winner's Telegram id, the win's id.
+using Press = std::pair<std::int64_t, std::int64_t>;
+// A lottery of Lottery::kMaxPlaces places with every active account entered, drawn;
+// each of its wins as a press. Throws when a step fails.
+[[nodiscard]] std::vector<Press> draw_full_lottery(const Dependencies& deps,
+                                                   TestDatabase& database);
 
 // Waits for `condition`, polling; throws after ten minutes.
 void wait_for(const std::function<bool()>& condition, const char* what);

@@ -15,6 +15,7 @@
 //                           they cause is delivered.
 //
 // Run by `make bench` (scripts/with-postgres provides the server and its process id).
+// LOTTERY_BENCH_STORE=postgresql or =sqlite runs one store only (for an experiment).
 
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
@@ -24,6 +25,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <regex>
@@ -111,23 +113,11 @@ Club make_club(bool postgres) {
   if (!AccountService(deps).import_accounts(Requester::system(), lines, std::nullopt)) {
     throw std::runtime_error("setup: accounts failed");
   }
-  LotteryService lotteries(deps);
-  std::vector<Prize> prizes;
-  for (int place = 1; place <= Lottery::kMaxPlaces; ++place) prizes.push_back({place, "Приз"});
   for (int round = 0; round < kRounds; ++round) {
     auto& presses = club.presses.emplace_back();
     while (presses.size() < kPresses) {
-      const auto lottery = lotteries.create(Requester::system(), "Бенчмарк", prizes);
-      if (!lottery || !lotteries.enrol_all_active(Requester::system(), lottery->id)) {
-        throw std::runtime_error("setup: a lottery failed");
-      }
-      const auto drawn = lotteries.draw(Requester::system(), lottery->id);
-      if (!drawn) throw std::runtime_error("setup: a draw failed");
-      auto transaction = club.database->begin();
-      for (const Winner& win : drawn->winners) {
-        const auto owner = transaction->users().find(*win.user);
-        presses.emplace_back(owner->telegram_id.value(), win.id.value());
-      }
+      const auto drawn = draw_full_lottery(deps, *club.database);
+      presses.insert(presses.end(), drawn.begin(), drawn.end());
     }
   }
   // The draws' notifications are not part of what is measured.
@@ -384,8 +374,11 @@ void print_row(const char* store, int round, const char* workload, const Cost& c
 }
 
 int run() {
+  const char* only = std::getenv("LOTTERY_BENCH_STORE");
+  const std::string chosen = only != nullptr ? only : "";
   std::vector<std::pair<const char*, std::vector<RoundResult>>> stores;
   for (const bool postgres : {true, false}) {
+    if (!chosen.empty() && chosen != (postgres ? "postgresql" : "sqlite")) continue;
     const char* name = postgres ? "PostgreSQL" : "SQLite";
     std::cout << name << ": " << kChats << " clients with two accounts, " << kRounds * kPresses
               << " pending wins..." << std::endl;
@@ -398,8 +391,12 @@ int run() {
       rounds.push_back(run_round(club, traffic, round, postgres && round == 0));
     }
   }
-  std::cout << "\npgbench -N -c " << kPoolSize << "..." << std::endl;
-  const double tps = pgbench_tps(kPoolSize);
+  const bool with_postgres = chosen.empty() || chosen == "postgresql";
+  double tps = 0;
+  if (with_postgres) {
+    std::cout << "\npgbench -N -c " << kPoolSize << "..." << std::endl;
+    tps = pgbench_tps(kPoolSize);
+  }
 
   std::printf("\n%-10s %5s  %-24s %9s %8s %8s %8s %8s  %7s %7s\n", "store", "round", "workload",
               "updates/s", "bot ms", "PG ms", "sum ms", "PG core", "stmts", "trips");
@@ -413,7 +410,9 @@ int run() {
                   static_cast<double>(rounds[round].peak_rss_kib) / 1024.0);
     }
   }
-  std::printf("\npgbench -N -c %d on the same server: %.0f tps\n", kPoolSize, tps);
+  if (with_postgres) {
+    std::printf("\npgbench -N -c %d on the same server: %.0f tps\n", kPoolSize, tps);
+  }
   std::printf(
       "(ms: CPU per update; PG core: PostgreSQL's share of one core during the run;\n"
       " stmts, trips: statements and round trips to PostgreSQL per update)\n");

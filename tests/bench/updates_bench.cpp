@@ -131,20 +131,7 @@ Club make_club() {
   if (!AccountService(deps).import_accounts(Requester::system(), lines, std::nullopt)) {
     throw std::runtime_error("setup: accounts failed");
   }
-  LotteryService lotteries(deps);
-  std::vector<Prize> prizes;
-  for (int place = 1; place <= Lottery::kMaxPlaces; ++place) prizes.push_back({place, "Приз"});
-  const auto lottery = lotteries.create(Requester::system(), "Бенчмарк", prizes);
-  if (!lottery || !lotteries.enrol_all_active(Requester::system(), lottery->id)) {
-    throw std::runtime_error("setup: lottery failed");
-  }
-  const auto drawn = lotteries.draw(Requester::system(), lottery->id);
-  if (!drawn) throw std::runtime_error("setup: draw failed");
-  auto transaction = club.database->begin();
-  for (const Winner& win : drawn->winners) {
-    const auto owner = transaction->users().find(*win.user);
-    club.winners.emplace_back(owner->telegram_id.value(), win.id.value());
-  }
+  club.winners = bench::draw_full_lottery(deps, *club.database);
   // The draw's notifications are not part of what is measured.
   club.database->execute("UPDATE outbox SET sent_at = now()");
   return club;
