@@ -211,7 +211,7 @@ void check_database(const std::stop_token& stop, db::Database& database,
                     telegram::HealthMonitor& health) {
   while (!stop.stop_requested()) {
     try {
-      (void)database.begin();
+      database.ping();
       health.database_checked(true);
     } catch (const std::exception& error) {
       health.database_checked(false, error.what());

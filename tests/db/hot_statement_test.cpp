@@ -1,6 +1,9 @@
 // The hot statements (prepared once per connection on PostgreSQL, bound on SQLite) on
 // the real databases: the same values stored on both, and a prepared statement a
-// migration outdated is prepared again instead of failing for good.
+// migration outdated is prepared again instead of failing for good. With them, the
+// deferred BEGIN (sent with a transaction's first statement on PostgreSQL): a unit of
+// work stays whole whichever statement comes first, and a connection lost between
+// units of work is replaced without losing one.
 
 #include <gtest/gtest.h>
 
@@ -44,6 +47,46 @@ TEST_P(HotStatements, ATextWithANulByteIsStoredWithoutIt) {
   EXPECT_EQ(due.front().text, "допосле");
 }
 
+Notification reply_to(std::int64_t chat) {
+  Notification notification;
+  notification.chat = ChatId{chat};
+  notification.kind = NotificationKind::kReply;
+  notification.text = "ответ";
+  return notification;
+}
+
+// The BEGIN goes out with the first statement, a hot one (EXECUTE) or any other: either
+// way, everything after it is undone by a rollback and kept by a commit.
+TEST_P(HotStatements, AUnitOfWorkIsWholeWhicheverStatementComesFirst) {
+  const auto count = [&] {
+    return database_->scalar("SELECT count(*) FROM lotteries") * 10 +
+           database_->scalar("SELECT count(*) FROM outbox");
+  };
+  Lottery lottery;
+  lottery.title = "Тест";
+  {
+    auto transaction = database_->begin_update();
+    (void)transaction->outbox().enqueue(reply_to(1));  // a hot statement first
+    (void)transaction->lotteries().insert(lottery);    // then a plain one
+  }
+  {
+    auto transaction = database_->begin_update();
+    (void)transaction->lotteries().insert(lottery);  // a plain statement first
+    (void)transaction->outbox().enqueue(reply_to(2));
+  }
+  EXPECT_EQ(count(), 0) << "a rolled-back unit of work left rows behind";
+  {
+    auto transaction = database_->begin_update();
+    (void)transaction->lotteries().insert(lottery);
+    (void)transaction->outbox().enqueue(reply_to(3));
+    transaction->commit();
+  }
+  // Units of work that run nothing commit and roll back all the same.
+  database_->begin_update()->commit();
+  { auto untouched = database_->begin_read_only(); }
+  EXPECT_EQ(count(), 11);
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, HotStatements,
                          ::testing::Values(Store::kSqlite, Store::kPostgres),
                          [](const auto& parameter) {
@@ -68,6 +111,39 @@ TEST(HotStatementsOnPostgres, AStatementAMigrationOutdatedIsPreparedAgain) {
     EXPECT_EQ(error.kind(), StorageError::Kind::kConflict) << error.what();
   }
   // ...and runs prepared anew from then on.
+  EXPECT_FALSE(find().has_value());
+  EXPECT_FALSE(find().has_value());
+}
+
+// The server ends the pool's one connection between two units of work (a restart, an
+// idle timeout): the next unit of work fails as a conflict at its first statement, the
+// one that carried its BEGIN, so nothing of it ran and it is retried; the one after
+// runs on a new connection.
+TEST(HotStatementsOnPostgres, AConnectionLostBetweenUnitsOfWorkIsReplaced) {
+  const auto database = make_postgres_database(true, 1);
+  long long backend = 0;
+  {
+    auto transaction = database->begin();
+    (void)transaction->users().find_by_telegram_id(TelegramUserId{9'876'543'211});
+    backend = database->scalar(
+        "SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query LIKE "
+        "'%(9876543211)%'");
+  }
+  ASSERT_GT(backend, 0);
+  // Waits (up to 10 s) until the backend is gone.
+  ASSERT_EQ(database->scalar("SELECT CASE WHEN pg_terminate_backend(" + std::to_string(backend) +
+                             ", 10000) THEN 1 ELSE 0 END"),
+            1);
+  const auto find = [&] {
+    auto transaction = database->begin();
+    return transaction->users().find_by_telegram_id(TelegramUserId{42});
+  };
+  try {
+    (void)find();
+    ADD_FAILURE() << "a statement ran on a connection the server ended";
+  } catch (const StorageError& error) {
+    EXPECT_EQ(error.kind(), StorageError::Kind::kConflict) << error.what();
+  }
   EXPECT_FALSE(find().has_value());
   EXPECT_FALSE(find().has_value());
 }

@@ -7,19 +7,14 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
-#include <set>
 
 #include "embedded_migrations.hpp"
 #include "repositories.hpp"
-#include "sql_script.hpp"
+#include "schema_migrations.hpp"
 #include "sql_support.hpp"
 
 namespace lottery::db {
 namespace {
-
-// An arbitrary constant: the PostgreSQL advisory lock that serialises migrations of
-// bot processes starting at the same time.
-constexpr long long kMigrationLock = 7274002;
 
 void identity(sqlite_api::sqlite3_context* context, int /*count*/,
               sqlite_api::sqlite3_value** values) {
@@ -32,6 +27,7 @@ void prepare_session(soci::session& session, Dialect dialect) {
     session << "SET client_min_messages = warning";
     // Texts go into EXECUTE as literals: no byte of a UTF-8 character is a quote.
     session << "SET client_encoding = 'UTF8'";
+    watch_statements(session);
     return;
   }
   auto* handle = static_cast<sqlite_api::sqlite3*>(sqlite_connection(session));
@@ -117,8 +113,11 @@ struct Database::Impl {
     prepare_session(session, url.dialect);
   }
 
-  // A session that lost its connection (a database restart, a network cut) is
-  // reconnected once before the caller gives up.
+  // A session that lost its connection (a database restart, a network cut) connects
+  // again before its next unit of work.
+  void reconnect_if_lost(soci::session& session) const {
+    if (connection_lost(session)) reconnect(session);
+  }
   void reconnect(soci::session& session) const {
     forget_prepared(session);  // the next connection may look the same (address, pid)
     session.close();
@@ -136,23 +135,22 @@ namespace {
 // On SQLite it begins IMMEDIATE, taking the write lock at once: two deferred
 // transactions that both read and then write would otherwise fail one of them at
 // once with SQLITE_BUSY, while an immediate one simply waits its turn (busy_timeout).
-// A read-only one takes no lock: deferred on SQLite (WAL gives it a snapshot at its
-// first read), REPEATABLE READ READ ONLY on PostgreSQL (one snapshot for every read).
+// A read-only one takes no lock: deferred on SQLite (WAL: a snapshot at its first read),
+// REPEATABLE READ READ ONLY on PostgreSQL, whose BEGIN goes with the first statement.
 class OpenTransaction {
  public:
   OpenTransaction(soci::session& session, Dialect dialect, bool read_only) : session_(session) {
     if (dialect == Dialect::kSqlite) {
       session_ << (read_only ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE");
-    } else if (read_only) {
-      session_ << "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     } else {
-      session_.begin();
+      defer_begin(session_,
+                  read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN");
     }
   }
   OpenTransaction(const OpenTransaction&) = delete;
   OpenTransaction& operator=(const OpenTransaction&) = delete;
   ~OpenTransaction() {
-    if (done_) return;
+    if (done_ || !end_deferred_begin(session_)) return;  // nothing began: nothing to undo
     try {
       session_.rollback();
     } catch (...) {
@@ -160,7 +158,7 @@ class OpenTransaction {
     }
   }
   void commit() {
-    session_.commit();
+    if (end_deferred_begin(session_)) session_.commit();
     done_ = true;
   }
 
@@ -298,21 +296,31 @@ std::unique_ptr<UpdateTransaction> Database::open(bool read_only) {
   auto lease = impl_->lease();
   std::unique_ptr<OpenTransaction> transaction;
   const Dialect dialect = impl_->url.dialect;
-  try {
-    transaction = std::make_unique<OpenTransaction>(lease.session(), dialect, read_only);
-  } catch (const soci::sqlite3_soci_error&) {
-    // SQLite: another connection held the write lock past busy_timeout.
-    guarded([&] {
+  guarded([&] {
+    impl_->reconnect_if_lost(lease.session());
+    try {
       transaction = std::make_unique<OpenTransaction>(lease.session(), dialect, read_only);
-    });
-  } catch (const soci::soci_error&) {
-    guarded([&] {
-      impl_->reconnect(lease.session());
+    } catch (const soci::sqlite3_soci_error&) {
+      // SQLite: another connection held the write lock past busy_timeout.
       transaction = std::make_unique<OpenTransaction>(lease.session(), dialect, read_only);
-    });
-  }
+    }
+  });
   return std::make_unique<SqlTransaction>(std::move(lease), std::move(transaction),
                                           impl_->url.dialect);
+}
+
+void Database::ping() {
+  auto lease = impl_->lease();
+  soci::session& session = lease.session();
+  guarded([&] {
+    try {
+      impl_->reconnect_if_lost(session);
+      session << "SELECT 1";
+    } catch (const soci::soci_error&) {
+      impl_->reconnect(session);  // the server may have restarted since the last statement
+      session << "SELECT 1";
+    }
+  });
 }
 
 Dialect Database::dialect() const { return impl_->url.dialect; }
@@ -379,186 +387,14 @@ std::unique_ptr<Database::JobLock> Database::try_lock_job(std::string_view job) 
   return std::make_unique<AdvisoryJobLock>(std::move(hold), *impl_->job_session, name);
 }
 
-namespace {
-
-bool table_exists(soci::session& session, Dialect dialect, const std::string& table) {
-  long long count = 0;
-  std::string name = table;
-  if (dialect == Dialect::kPostgresql) {
-    session << "SELECT count(*) FROM information_schema.tables "
-               "WHERE table_schema = current_schema() AND table_name = :name",
-        soci::use(name, "name"), soci::into(count);
-  } else {
-    session << "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :name",
-        soci::use(name, "name"), soci::into(count);
-  }
-  return count > 0;
-}
-
-bool column_exists(soci::session& session, Dialect dialect, const std::string& table,
-                   const std::string& column) {
-  long long count = 0;
-  std::string table_name = table;
-  std::string column_name = column;
-  if (dialect == Dialect::kPostgresql) {
-    session << "SELECT count(*) FROM information_schema.columns WHERE table_schema = "
-               "current_schema() AND table_name = :table AND column_name = :column",
-        soci::use(table_name, "table"), soci::use(column_name, "column"), soci::into(count);
-  } else {
-    session << "SELECT count(*) FROM pragma_table_info(:table) WHERE name = :column",
-        soci::use(table_name, "table"), soci::use(column_name, "column"), soci::into(count);
-  }
-  return count > 0;
-}
-
-std::set<std::string> applied_migrations(soci::session& session) {
-  std::set<std::string> applied;
-  soci::rowset<std::string> rows = (session.prepare << "SELECT version FROM schema_migrations");
-  for (const auto& version : rows) applied.insert(version);
-  return applied;
-}
-
-// The migrations a database of the first bot already has: its tables exist, the
-// migration history does not.
-std::vector<std::string> legacy_baseline(soci::session& session, Dialect dialect,
-                                         const std::vector<EmbeddedMigration>& migrations) {
-  if (!table_exists(session, dialect, "users")) return {};
-  if (table_exists(session, dialect, "accounts")) {
-    throw MigrationError("schema_migrations",
-                         "the database has tables but no migration history, and its shape is "
-                         "not the first bot's; refusing to guess");
-  }
-  const std::size_t count = column_exists(session, dialect, "users", "club_card_number") ? 2 : 1;
-  std::vector<std::string> baseline;
-  for (std::size_t i = 0; i < count && i < migrations.size(); ++i) {
-    baseline.emplace_back(migrations[i].file);
-  }
-  return baseline;
-}
-
-void begin_exclusive(soci::session& session, Dialect dialect) {
-  // SQLite: take the write lock at once, so two processes migrate one after the other.
-  if (dialect == Dialect::kSqlite) {
-    session << "BEGIN IMMEDIATE";
-  } else {
-    session.begin();
-  }
-}
-
-// Held while this process migrates (PostgreSQL: a session advisory lock), so that two
-// starting instances do not migrate at once.
-class MigrationLock {
- public:
-  MigrationLock(soci::session& session, Dialect dialect)
-      : session_(session), held_(dialect == Dialect::kPostgresql) {
-    if (!held_) return;
-    guarded([&] { session_ << "SELECT pg_advisory_lock(" + std::to_string(kMigrationLock) + ")"; });
-  }
-  MigrationLock(const MigrationLock&) = delete;
-  MigrationLock& operator=(const MigrationLock&) = delete;
-  ~MigrationLock() {
-    if (!held_) return;
-    try {
-      session_ << "SELECT pg_advisory_unlock(" + std::to_string(kMigrationLock) + ")";
-    } catch (...) {
-      // The lock ends with the session anyway.
-    }
-  }
-
- private:
-  soci::session& session_;
-  bool held_;
-};
-
-// The migration table, created on first use; a database of the first bot (without it)
-// has the migrations its shape corresponds to recorded as adopted.
-std::vector<std::string> ensure_migration_table(soci::session& session, Dialect dialect,
-                                                const std::vector<EmbeddedMigration>& migrations) {
-  std::vector<std::string> adopted;
-  guarded([&] {
-    begin_exclusive(session, dialect);
-    try {
-      if (!table_exists(session, dialect, "schema_migrations")) {
-        adopted = legacy_baseline(session, dialect, migrations);
-        session << (dialect == Dialect::kPostgresql
-                        ? "CREATE TABLE schema_migrations (version VARCHAR(255) PRIMARY KEY, "
-                          "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
-                        : "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, "
-                          "applied_at INTEGER NOT NULL DEFAULT (CAST((julianday('now') - "
-                          "2440587.5) * 86400000000 AS INTEGER)))");
-        for (std::string version : adopted) {
-          session << "INSERT INTO schema_migrations (version) VALUES (:version)",
-              soci::use(version, "version");
-        }
-      }
-      session.commit();
-    } catch (...) {
-      session.rollback();
-      throw;
-    }
-  });
-  return adopted;
-}
-
-// Applies one migration in its own transaction unless it is recorded; whether it ran.
-bool apply_migration(soci::session& session, Dialect dialect, const EmbeddedMigration& migration) {
-  const std::string file(migration.file);
-  try {
-    begin_exclusive(session, dialect);
-    try {
-      if (applied_migrations(session).contains(file)) {
-        session.rollback();
-        return false;
-      }
-      for (const std::string& statement : split_sql_script(migration.sql)) session << statement;
-      std::string version = file;
-      session << "INSERT INTO schema_migrations (version) VALUES (:version)",
-          soci::use(version, "version");
-      session.commit();
-      return true;
-    } catch (...) {
-      session.rollback();
-      throw;
-    }
-  } catch (const soci::soci_error& error) {
-    throw MigrationError(file, error.get_error_message());
-  }
-}
-
-}  // namespace
-
 MigrationReport Database::migrate() {
   auto lease = impl_->lease();
-  soci::session& session = lease.session();
-  const Dialect dialect = impl_->url.dialect;
-  const auto& migrations = impl_->migrations();
-  const MigrationLock lock(session, dialect);
-  MigrationReport report;
-  report.adopted = ensure_migration_table(session, dialect, migrations);
-  for (const EmbeddedMigration& migration : migrations) {
-    if (apply_migration(session, dialect, migration)) report.applied.emplace_back(migration.file);
-  }
-  return report;
+  return apply_migrations(lease.session(), impl_->url.dialect, impl_->migrations());
 }
 
 std::vector<std::string> Database::pending_migrations() {
   auto lease = impl_->lease();
-  soci::session& session = lease.session();
-  const auto& migrations = impl_->migrations();
-  return guarded([&] {
-    std::set<std::string> applied;
-    if (table_exists(session, impl_->url.dialect, "schema_migrations")) {
-      applied = applied_migrations(session);
-    } else {
-      const auto baseline = legacy_baseline(session, impl_->url.dialect, migrations);
-      applied.insert(baseline.begin(), baseline.end());
-    }
-    std::vector<std::string> pending;
-    for (const EmbeddedMigration& migration : migrations) {
-      if (!applied.contains(std::string(migration.file))) pending.emplace_back(migration.file);
-    }
-    return pending;
-  });
+  return unapplied_migrations(lease.session(), impl_->url.dialect, impl_->migrations());
 }
 
 void Database::clear_all_data() {

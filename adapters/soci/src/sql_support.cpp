@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -227,6 +228,11 @@ std::string execute_text(const HotStatement& hot, std::initializer_list<NamedVal
   return text + ")";
 }
 
+// A statement's text with the BEGIN it carries, if any (the result is the statement's).
+std::string with_begin(const std::string& begin, const std::string& statement) {
+  return begin.empty() ? statement : begin + "; " + statement;
+}
+
 // The hot statements prepared, by connection and server process (a reconnection is a
 // new connection, which prepares them again). Capped: forgotten entries are found on
 // the server again (pg_prepared_statements) instead of being prepared twice.
@@ -270,6 +276,85 @@ void recover_if_outdated(soci::session& session) {
 
 }  // namespace
 
+namespace {
+
+// The BEGINs waiting for their transaction's first statement, by session.
+struct DeferredBegin {
+  std::string statement;
+  bool sent{false};
+};
+std::mutex deferred_mutex;
+std::map<const soci::session*, DeferredBegin> deferred_begins;
+
+// The BEGIN to send now, if one is waiting; recorded as sent from here on (if it fails,
+// the ROLLBACK that follows is harmless).
+std::string take_deferred_begin(const soci::session& session) {
+  const std::lock_guard lock(deferred_mutex);
+  const auto found = deferred_begins.find(&session);
+  if (found == deferred_begins.end() || found->second.sent) return {};
+  found->second.sent = true;
+  return found->second.statement;
+}
+
+// Called while the statement that carried a BEGIN fails: a lost connection means
+// nothing of the unit of work ran, which may then start again on a new connection.
+void retry_if_connection_lost(soci::session& session, const std::string& detail) {
+  if (connection_lost(session)) {
+    throw StorageError(StorageError::Kind::kConflict,
+                       "the connection was lost as the transaction began: " + detail);
+  }
+}
+
+// SOCI calls its session's logger before it prepares or runs any statement.
+class StatementWatch : public soci::logger_impl {
+ public:
+  explicit StatementWatch(soci::session& session) : session_(&session) {}
+  void start_query(const std::string& /*query*/) override { send_deferred_begin(*session_); }
+
+ private:
+  logger_impl* do_clone() const override { return new StatementWatch(*session_); }
+  soci::session* session_;
+};
+
+}  // namespace
+
+void watch_statements(soci::session& session) {
+  if (is_postgresql(session)) session.set_logger(new StatementWatch(session));
+}
+
+void defer_begin(soci::session& session, std::string begin_statement) {
+  const std::lock_guard lock(deferred_mutex);
+  deferred_begins[&session] = DeferredBegin{std::move(begin_statement), false};
+}
+
+void send_deferred_begin(soci::session& session) {
+  const std::string begin = take_deferred_begin(session);
+  if (begin.empty()) return;
+  auto* connection = static_cast<PGconn*>(libpq_connection(session));
+  PGresult* result = PQexec(connection, begin.c_str());
+  const bool begun = PQresultStatus(result) == PGRES_COMMAND_OK;
+  PQclear(result);
+  if (begun) return;
+  const std::string detail = PQerrorMessage(connection);
+  retry_if_connection_lost(session, detail);
+  throw StorageError(StorageError::Kind::kUnavailable, "BEGIN failed: " + detail);
+}
+
+bool end_deferred_begin(soci::session& session) {
+  const std::lock_guard lock(deferred_mutex);
+  const auto found = deferred_begins.find(&session);
+  if (found == deferred_begins.end()) return true;
+  const bool sent = found->second.sent;
+  deferred_begins.erase(found);
+  return sent;
+}
+
+bool connection_lost(soci::session& session) {
+  if (session.get_backend() == nullptr) return true;  // its last reconnection failed
+  if (!is_postgresql(session)) return false;
+  return PQstatus(static_cast<PGconn*>(libpq_connection(session))) == CONNECTION_BAD;
+}
+
 void forget_prepared(soci::session& session) {
   // A session whose last reconnection failed has no backend (and no name) left.
   if (session.get_backend() == nullptr || !is_postgresql(session)) return;
@@ -311,10 +396,12 @@ Rows::Rows(soci::session& session, const HotStatement& hot,
     return;
   }
   ensure_prepared(session, hot, values);
+  const std::string begin = take_deferred_begin(session);
   try {
-    run(execute_text(hot, values));
+    run(with_begin(begin, execute_text(hot, values)));
   } catch (...) {
     recover_if_outdated(session);
+    if (!begin.empty()) retry_if_connection_lost(session, "a hot statement failed");
     throw;
   }
 }
@@ -340,10 +427,12 @@ long long execute_hot(soci::session& session, const HotStatement& hot,
     return statement.get_affected_rows();
   }
   ensure_prepared(session, hot, values);
+  const std::string begin = take_deferred_begin(session);
   try {
-    return execute_once(session, execute_text(hot, values));
+    return execute_once(session, with_begin(begin, execute_text(hot, values)));
   } catch (...) {
     recover_if_outdated(session);
+    if (!begin.empty()) retry_if_connection_lost(session, "a hot statement failed");
     throw;
   }
 }

@@ -105,6 +105,24 @@ struct HotStatement {
   std::string parameter_types = {};
 };
 
+// PostgreSQL: a transaction's BEGIN goes out with its first statement instead of
+// alone, one round trip less per unit of work (and none for one that runs nothing). A
+// hot statement carries it in its own text ("BEGIN; EXECUTE …"); any other statement,
+// or a COPY, sends it just before (the session's statement hook, installed by
+// watch_statements). Nothing changes for the transaction: its snapshot is taken at its
+// first statement either way. A connection found lost by the statement that carried
+// the BEGIN fails the unit of work as a conflict, so it is retried on a new connection.
+void watch_statements(soci::session& session);
+void defer_begin(soci::session& session, std::string begin_statement);
+// Sends the deferred BEGIN now, if one is waiting (before using libpq directly).
+void send_deferred_begin(soci::session& session);
+// Ends the deferral when the transaction ends: true when the BEGIN went out (so a
+// COMMIT or ROLLBACK must follow), false when nothing was sent at all.
+[[nodiscard]] bool end_deferred_begin(soci::session& session);
+// Whether the session has lost its connection: libpq saw a statement fail on it, or the
+// last reconnection failed (it has no connection at all).
+[[nodiscard]] bool connection_lost(soci::session& session);
+
 // Forgets which hot statements a PostgreSQL connection has prepared (it is closing or
 // lost them): each is prepared again on its next use.
 void forget_prepared(soci::session& session);

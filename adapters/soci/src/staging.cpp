@@ -28,6 +28,7 @@ constexpr std::size_t kCopyBufferBytes = 1U << 20U;
 
 void copy_in(soci::session& session, const char* copy_statement, std::size_t count,
              const std::function<void(std::size_t, std::string&)>& write_row) {
+  send_deferred_begin(session);  // libpq directly: SOCI's statement hook does not see it
   auto* connection = static_cast<PGconn*>(libpq_connection(session));
   PGresult* started = PQexec(connection, copy_statement);
   const bool copying = PQresultStatus(started) == PGRES_COPY_IN;

@@ -46,6 +46,11 @@ class Database : public TransactionManager, public UpdateTransactionManager, pub
   [[nodiscard]] std::unique_ptr<Transaction> begin_read_only() override;
   [[nodiscard]] std::unique_ptr<UpdateTransaction> begin_update() override;
 
+  // Asks the server a trivial question on a pooled session (a transaction's BEGIN waits
+  // for its first statement, so begin() alone proves nothing). Throws StorageError when
+  // the database does not answer.
+  void ping();
+
   [[nodiscard]] Dialect dialect() const;
   [[nodiscard]] const std::string& database_name() const;
 
