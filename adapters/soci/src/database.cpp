@@ -45,6 +45,10 @@ void prepare_session(soci::session& session, Dialect dialect) {
   std::string mode;
   session << "PRAGMA journal_mode = WAL", soci::into(mode);
   session << "PRAGMA synchronous = NORMAL";
+  // 256 KiB of page cache per connection instead of SQLite's 2 MiB: the bot's peak RSS
+  // fell from 36-41 to 31-32 MiB with no measurable cost (the file's pages stay in the
+  // kernel's cache); 128 KiB cost a fifth of the throughput (docs/PERFORMANCE.md).
+  session << "PRAGMA cache_size = -256";
 }
 
 std::string quoted_identifier(const std::string& name) {
