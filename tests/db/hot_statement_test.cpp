@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <optional>
 #include <string>
 
 #include "lottery/ports/storage_error.hpp"
@@ -74,6 +76,14 @@ TEST_P(HotStatements, AUnitOfWorkIsWholeWhicheverStatementComesFirst) {
     (void)transaction->lotteries().insert(lottery);  // a plain statement first
     (void)transaction->outbox().enqueue(reply_to(2));
   }
+  {
+    auto transaction = database_->begin_update();
+    const std::array rows{
+        AccountImportRow{AccountNumber::parse("12-34-56-78-90-12-34").value(), std::nullopt}};
+    (void)transaction->accounts().import_new(rows, Instant{});  // a bulk import (COPY) first
+    (void)transaction->outbox().enqueue(reply_to(3));
+  }
+  EXPECT_EQ(database_->scalar("SELECT count(*) FROM accounts"), 0);
   EXPECT_EQ(count(), 0) << "a rolled-back unit of work left rows behind";
   {
     auto transaction = database_->begin_update();
@@ -93,33 +103,38 @@ INSTANTIATE_TEST_SUITE_P(Databases, HotStatements,
                            return parameter.param == Store::kSqlite ? "Sqlite" : "Postgres";
                          });
 
+// A lookup of its own unit of work, by a hot statement.
+std::optional<User> find_user(TestDatabase& database) {
+  auto transaction = database.begin();
+  return transaction->users().find_by_telegram_id(TelegramUserId{42});
+}
+
+// The lookup fails once, as a conflict its unit of work retries, and runs from then on.
+void expect_one_retried_conflict(TestDatabase& database, const char* if_it_ran) {
+  try {
+    (void)find_user(database);
+    ADD_FAILURE() << if_it_ran;
+  } catch (const StorageError& error) {
+    EXPECT_EQ(error.kind(), StorageError::Kind::kConflict) << error.what();
+  }
+  EXPECT_FALSE(find_user(database).has_value());
+  EXPECT_FALSE(find_user(database).has_value());
+}
+
 // PostgreSQL keeps a prepared statement's result type: once a newer instance's
 // migration changes a column it returns, it refuses to run it (SQLSTATE 0A000).
 TEST(HotStatementsOnPostgres, AStatementAMigrationOutdatedIsPreparedAgain) {
   const auto database = make_postgres_database(true, 1);
-  const auto find = [&] {
-    auto transaction = database->begin();
-    return transaction->users().find_by_telegram_id(TelegramUserId{42});
-  };
-  ASSERT_FALSE(find().has_value());  // prepared on the one connection
+  ASSERT_FALSE(find_user(*database).has_value());  // prepared on the one connection
   database->execute("ALTER TABLE users ALTER COLUMN username TYPE TEXT");
-  // The statement fails once, as a conflict its unit of work retries...
-  try {
-    (void)find();
-    ADD_FAILURE() << "the outdated statement ran";
-  } catch (const StorageError& error) {
-    EXPECT_EQ(error.kind(), StorageError::Kind::kConflict) << error.what();
-  }
-  // ...and runs prepared anew from then on.
-  EXPECT_FALSE(find().has_value());
-  EXPECT_FALSE(find().has_value());
+  expect_one_retried_conflict(*database, "the outdated statement ran");
 }
 
 // The server ends the pool's one connection between two units of work (a restart, an
-// idle timeout): the next unit of work fails as a conflict at its first statement, the
-// one that carried its BEGIN, so nothing of it ran and it is retried; the one after
-// runs on a new connection.
-TEST(HotStatementsOnPostgres, AConnectionLostBetweenUnitsOfWorkIsReplaced) {
+// idle timeout): its closing words wait on the idle socket, so the next unit of work
+// finds the connection lost before it begins and reconnects; nothing fails, not even a
+// unit of work outside any retry.
+TEST(HotStatementsOnPostgres, AConnectionTheServerEndedIsReplacedBeforeTheNextUnitOfWork) {
   const auto database = make_postgres_database(true, 1);
   long long backend = 0;
   {
@@ -134,18 +149,37 @@ TEST(HotStatementsOnPostgres, AConnectionLostBetweenUnitsOfWorkIsReplaced) {
   ASSERT_EQ(database->scalar("SELECT CASE WHEN pg_terminate_backend(" + std::to_string(backend) +
                              ", 10000) THEN 1 ELSE 0 END"),
             1);
-  const auto find = [&] {
-    auto transaction = database->begin();
-    return transaction->users().find_by_telegram_id(TelegramUserId{42});
-  };
-  try {
-    (void)find();
-    ADD_FAILURE() << "a statement ran on a connection the server ended";
-  } catch (const StorageError& error) {
-    EXPECT_EQ(error.kind(), StorageError::Kind::kConflict) << error.what();
+  {
+    auto transaction = database->begin_update();
+    (void)transaction->outbox().enqueue(reply_to(1));
+    transaction->commit();
   }
-  EXPECT_FALSE(find().has_value());
-  EXPECT_FALSE(find().has_value());
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox"), 1);
+  EXPECT_FALSE(find_user(*database).has_value());
+}
+
+// A hot statement that carried the BEGIN and was refused (here for invalid UTF-8) ran
+// after its BEGIN: the transaction is aborted, so what the unit of work tries next fails
+// too instead of running on its own, and nothing of it stays.
+TEST(HotStatementsOnPostgres, AStatementRefusedWithItsBeginLeavesNothingToRunAlone) {
+  const auto database = make_postgres_database(true, 1);
+  Notification broken = reply_to(1);
+  broken.text = "\xff\xfe";
+  Lottery lottery;
+  lottery.title = "Тест";
+  {
+    auto transaction = database->begin_update();
+    try {
+      (void)transaction->outbox().enqueue(broken);
+      ADD_FAILURE() << "PostgreSQL stored invalid UTF-8";
+    } catch (const StorageError& error) {
+      EXPECT_EQ(error.kind(), StorageError::Kind::kRejected) << error.what();
+    }
+    EXPECT_THROW((void)transaction->lotteries().insert(lottery), StorageError);
+  }
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM lotteries"), 0)
+      << "a statement after the refusal ran outside the transaction";
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox"), 0);
 }
 
 }  // namespace

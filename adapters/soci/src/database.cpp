@@ -101,6 +101,7 @@ struct Database::Impl {
   }
 
   void release(soci::session& session) {
+    (void)end_deferred_begin(session);  // nothing of this lease's transaction stays behind
     {
       std::lock_guard lock(mutex);
       idle.push_back(&session);
@@ -117,8 +118,8 @@ struct Database::Impl {
     prepare_session(session, url.dialect);
   }
 
-  // A session that lost its connection (a database restart, a network cut) connects
-  // again before its next unit of work.
+  // A session found to have lost its connection (connection_lost) connects again before
+  // its next unit of work.
   void reconnect_if_lost(soci::session& session) const {
     if (connection_lost(session)) reconnect(session);
   }
@@ -236,7 +237,9 @@ class SqlSavepoint : public SqlUnitOfWork<Transaction> {
 // made only when asked for).
 class SqlTransaction : public SqlUnitOfWork<UpdateTransaction> {
  public:
-  SqlTransaction(Database::Impl::Lease lease, std::unique_ptr<OpenTransaction> transaction,
+  // Taken by reference: should making the repositories throw, the caller still holds
+  // both and ends them in order, the transaction before the lease of its session.
+  SqlTransaction(Database::Impl::Lease&& lease, std::unique_ptr<OpenTransaction>&& transaction,
                  Dialect dialect)
       : SqlUnitOfWork<UpdateTransaction>(lease.session(), dialect),
         lease_(std::move(lease)),

@@ -1,6 +1,7 @@
 #include "sql_support.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -305,7 +306,9 @@ void retry_if_connection_lost(soci::session& session, const std::string& detail)
   }
 }
 
-// SOCI calls its session's logger before it prepares or runs any statement.
+// SOCI 4.0.3 calls its session's logger when it prepares a statement (not when a
+// statement prepared earlier runs again: every statement here is prepared inside the
+// unit of work that runs it).
 class StatementWatch : public soci::logger_impl {
  public:
   explicit StatementWatch(soci::session& session) : session_(&session) {}
@@ -352,7 +355,16 @@ bool end_deferred_begin(soci::session& session) {
 bool connection_lost(soci::session& session) {
   if (session.get_backend() == nullptr) return true;  // its last reconnection failed
   if (!is_postgresql(session)) return false;
-  return PQstatus(static_cast<PGconn*>(libpq_connection(session))) == CONNECTION_BAD;
+  auto* connection = static_cast<PGconn*>(libpq_connection(session));
+  // An idle connection has nothing to read. A server that ended it (a restart, an idle
+  // timeout, pg_terminate_backend) sent its last words and closed it: reading them, and
+  // the end of the stream, makes libpq mark the connection bad, with no round trip.
+  pollfd readable{PQsocket(connection), POLLIN, 0};
+  if (PQstatus(connection) == CONNECTION_OK && readable.fd >= 0 && ::poll(&readable, 1, 0) > 0) {
+    (void)PQconsumeInput(connection);
+    (void)PQconsumeInput(connection);
+  }
+  return PQstatus(connection) == CONNECTION_BAD;
 }
 
 void forget_prepared(soci::session& session) {

@@ -116,11 +116,12 @@ void watch_statements(soci::session& session);
 void defer_begin(soci::session& session, std::string begin_statement);
 // Sends the deferred BEGIN now, if one is waiting (before using libpq directly).
 void send_deferred_begin(soci::session& session);
-// Ends the deferral when the transaction ends: true when the BEGIN went out (so a
-// COMMIT or ROLLBACK must follow), false when nothing was sent at all.
+// Ends the deferral when the transaction ends: false when its BEGIN never went out (no
+// COMMIT or ROLLBACK must follow), true otherwise, and when nothing was deferred.
 [[nodiscard]] bool end_deferred_begin(soci::session& session);
-// Whether the session has lost its connection: libpq saw a statement fail on it, or the
-// last reconnection failed (it has no connection at all).
+// Whether the session has lost its connection: libpq saw it fail, the server's closing
+// words wait on the idle socket, or the last reconnection failed (no connection at all).
+// A connection cut without a word (a network partition) is found by its next statement.
 [[nodiscard]] bool connection_lost(soci::session& session);
 
 // Forgets which hot statements a PostgreSQL connection has prepared (it is closing or
