@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <vector>
 
 #include "lottery/core/csv.hpp"
 #include "lottery/core/draw_publication.hpp"
@@ -105,14 +106,17 @@ Result<MyAccount> QueryService::my_account(TelegramUserId telegram_id) {
         for (Account& account : transaction.accounts().list_by_owner(user->id)) {
           if (account.is_active) view.active_accounts.push_back(std::move(account));
         }
-        std::map<LotteryId, std::string> titles;
-        for (Winner& win : transaction.winners().list_by_user(user->id)) {
-          auto [title, inserted] = titles.try_emplace(win.lottery);
-          if (inserted) {
-            const auto lottery = transaction.lotteries().find(win.lottery);
-            title->second = lottery ? lottery->title : std::string{};
-          }
-          view.wins.push_back(WinView{std::move(win), title->second});
+        std::vector<Winner> wins = transaction.winners().list_by_user(user->id);
+        std::vector<LotteryId> lotteries;
+        for (const Winner& win : wins) lotteries.push_back(win.lottery);
+        std::sort(lotteries.begin(), lotteries.end());
+        lotteries.erase(std::unique(lotteries.begin(), lotteries.end()), lotteries.end());
+        // The titles in one step, not a lottery with its prizes per lottery.
+        const auto titles = transaction.lotteries().titles(lotteries);
+        for (Winner& win : wins) {
+          const auto title = titles.find(win.lottery);
+          view.wins.push_back(
+              WinView{std::move(win), title != titles.end() ? title->second : std::string{}});
         }
         return view;
       },

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <array>
+#include <map>
+#include <string>
 
 #include "contract_fixture.hpp"
 
@@ -36,6 +38,19 @@ TYPED_TEST_P(LotteryRepositoryContract, ListsNewestFirst) {
   });
 }
 
+TYPED_TEST_P(LotteryRepositoryContract, NamesTheTitlesOfThoseThatExist) {
+  const LotteryId spring = this->add_lottery("Весенний «розыгрыш» 'Клуба'");
+  const LotteryId summer = this->add_lottery("Летний");
+  const LotteryId missing{summer.value() + 100};
+  this->read([&](Transaction& transaction) {
+    const std::array ids{summer, missing, spring, summer};
+    const std::map<LotteryId, std::string> expected{{spring, "Весенний «розыгрыш» 'Клуба'"},
+                                                    {summer, "Летний"}};
+    EXPECT_EQ(transaction.lotteries().titles(ids), expected);
+    EXPECT_TRUE(transaction.lotteries().titles({}).empty());
+  });
+}
+
 TYPED_TEST_P(LotteryRepositoryContract, MarksDrawnOnlyOnce) {
   const LotteryId id = this->add_lottery();
   const Instant drawn_at = kT0 + std::chrono::hours{1};
@@ -58,7 +73,7 @@ TYPED_TEST_P(LotteryRepositoryContract, MarksDrawnOnlyOnce) {
 }
 
 REGISTER_TYPED_TEST_SUITE_P(LotteryRepositoryContract, StoresTheLotteryWithItsPrizesAndSeed,
-                            ListsNewestFirst, MarksDrawnOnlyOnce);
+                            ListsNewestFirst, NamesTheTitlesOfThoseThatExist, MarksDrawnOnlyOnce);
 
 template <class Backend>
 class EntryRepositoryContract : public ContractTest<Backend> {};

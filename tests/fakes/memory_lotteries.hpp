@@ -29,6 +29,15 @@ class MemoryLotteries : public LotteryRepository {
     return found == lotteries().end() ? std::nullopt : std::optional{found->second};
   }
   std::optional<Lottery> find_for_update(LotteryId id) override { return find(id); }
+  std::map<LotteryId, std::string> titles(std::span<const LotteryId> ids) override {
+    std::map<LotteryId, std::string> found;
+    for (const LotteryId id : ids) {
+      if (const auto lottery = lotteries().find(id.value()); lottery != lotteries().end()) {
+        found.emplace(id, lottery->second.title);
+      }
+    }
+    return found;
+  }
   std::vector<Lottery> list() override {
     std::vector<Lottery> all;
     for (const auto& [id, lottery] : lotteries()) all.push_back(lottery);

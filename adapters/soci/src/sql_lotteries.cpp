@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <span>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -102,6 +103,23 @@ class SqlLotteries : public LotteryRepository {
   std::optional<Lottery> find(LotteryId id) override { return find_one(id, false); }
 
   std::optional<Lottery> find_for_update(LotteryId id) override { return find_one(id, true); }
+
+  std::map<LotteryId, std::string> titles(std::span<const LotteryId> ids) override {
+    static const HotStatement postgresql{
+        "lottery_titles",
+        "SELECT id, title FROM lotteries WHERE id = ANY (CAST(:ids AS bigint[]))"};
+    static const HotStatement sqlite{
+        "lottery_titles",
+        "SELECT id, title FROM lotteries WHERE id IN (SELECT value FROM json_each(:ids))"};
+    std::map<LotteryId, std::string> found;
+    if (ids.empty()) return found;
+    return guarded([&] {
+      Rows rows(session_, dialect_ == Dialect::kPostgresql ? postgresql : sqlite,
+                {{"ids", id_list(ids, dialect_)}});
+      for (const auto& row : rows) found.emplace(LotteryId{integer(row, "id")}, text(row, "title"));
+      return found;
+    });
+  }
 
   std::vector<Lottery> list() override {
     return guarded([&] {

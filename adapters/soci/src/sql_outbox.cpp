@@ -182,11 +182,7 @@ class SqlOutbox : public Outbox {
                                      kLease + "id IN (SELECT value FROM json_each(:ids)) AND " +
                                          std::string(kDue) + " RETURNING id"};
     const bool on_postgresql = dialect_ == Dialect::kPostgresql;
-    std::string list;
-    for (const NotificationId id : ids) {
-      list += (list.empty() ? "" : ",") + std::to_string(id.value());
-    }
-    list = on_postgresql ? "{" + list + "}" : "[" + list + "]";
+    const std::string list = id_list(ids, dialect_);
     return guarded([&] {
       std::vector<NotificationId> leased;
       Rows rows(session_, on_postgresql ? postgresql : sqlite,

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -89,6 +90,16 @@ template <class T>
 template <class Id>
 [[nodiscard]] SqlValue id_or_null(const std::optional<Id>& id) {
   return id ? SqlValue{static_cast<long long>(id->value())} : SqlValue{};
+}
+
+// Ids as one value of a hot statement, so that it is prepared once whatever their
+// number: an array literal on PostgreSQL ("{1,2}", for `= ANY (CAST(:ids AS bigint[]))`),
+// a JSON array on SQLite ("[1,2]", for `IN (SELECT value FROM json_each(:ids))`).
+template <class Id>
+[[nodiscard]] std::string id_list(std::span<const Id> ids, Dialect dialect) {
+  std::string list;
+  for (const Id& id : ids) list += (list.empty() ? "" : ",") + std::to_string(id.value());
+  return dialect == Dialect::kPostgresql ? "{" + list + "}" : "[" + list + "]";
 }
 
 // A statement an update runs every time. PostgreSQL spent more CPU parsing and planning

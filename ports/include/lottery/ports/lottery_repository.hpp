@@ -1,7 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "lottery/core/ids.hpp"
@@ -22,6 +25,9 @@ class LotteryRepository {
   // Like find, and holds the lottery locked against concurrent draws, redraws and
   // enrolments until this transaction ends.
   [[nodiscard]] virtual std::optional<Lottery> find_for_update(LotteryId id) = 0;
+  // The titles of those of these lotteries that exist, by id, in one step (without
+  // their prizes: a client's wins name their lotteries).
+  [[nodiscard]] virtual std::map<LotteryId, std::string> titles(std::span<const LotteryId> ids) = 0;
   // Every lottery, newest first.
   [[nodiscard]] virtual std::vector<Lottery> list() = 0;
   // open -> drawn with the time and the shuffle cursor, only if it is still open;
