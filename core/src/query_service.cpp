@@ -108,6 +108,7 @@ Result<MyAccount> QueryService::my_account(TelegramUserId telegram_id) {
         }
         std::vector<Winner> wins = transaction.winners().list_by_user(user->id);
         std::vector<LotteryId> lotteries;
+        lotteries.reserve(wins.size());
         for (const Winner& win : wins) lotteries.push_back(win.lottery);
         std::sort(lotteries.begin(), lotteries.end());
         lotteries.erase(std::unique(lotteries.begin(), lotteries.end()), lotteries.end());

@@ -107,6 +107,7 @@ TYPED_TEST_P(UserRepositoryContract, FindsUsersByUsernameAndPhone) {
   this->read([&](Transaction& transaction) {
     const auto ids_of = [](const std::vector<User>& users) {
       std::vector<UserId> found;
+      found.reserve(users.size());
       for (const User& user : users) found.push_back(user.id);
       return found;
     };
