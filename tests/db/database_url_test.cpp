@@ -10,7 +10,8 @@ TEST(DatabaseUrl, ParsesAPostgresqlUrl) {
   ASSERT_TRUE(url) << url.error();
   EXPECT_EQ(url->dialect, Dialect::kPostgresql);
   EXPECT_EQ(url->connect_string,
-            "host='db.example' port='5433' dbname='lottery' user='club' password='s3cret'");
+            "host='db.example' port='5433' dbname='lottery' user='club' password='s3cret' "
+            "connect_timeout='10'");
   EXPECT_EQ(url->database_name, "lottery");
   EXPECT_EQ(url->redacted, "postgresql://club:***@db.example:5433/lottery");
 }
@@ -20,14 +21,28 @@ TEST(DatabaseUrl, DecodesEscapesAndQuotesValues) {
       parse_database_url("postgres://us%40er:p%27a%20ss@127.0.0.1/my%20db?sslmode=require");
   ASSERT_TRUE(url) << url.error();
   EXPECT_EQ(url->connect_string,
-            "host='127.0.0.1' dbname='my db' user='us@er' password='p\\'a ss' sslmode='require'");
+            "host='127.0.0.1' dbname='my db' user='us@er' password='p\\'a ss' sslmode='require' "
+            "connect_timeout='10'");
   EXPECT_EQ(url->redacted.find("a%20ss"), std::string::npos);
 }
 
 TEST(DatabaseUrl, AcceptsIpv6HostsAndNoCredentials) {
   const auto url = parse_database_url("postgresql://[::1]:5432/lottery");
   ASSERT_TRUE(url) << url.error();
-  EXPECT_EQ(url->connect_string, "host='::1' port='5432' dbname='lottery'");
+  EXPECT_EQ(url->connect_string, "host='::1' port='5432' dbname='lottery' connect_timeout='10'");
+}
+
+// A connection attempt gives up after 10 s unless the URL says otherwise.
+TEST(DatabaseUrl, KeepsTheUrlsOwnConnectTimeout) {
+  const auto url = parse_database_url("postgresql://db.example/lottery?connect_timeout=3");
+  ASSERT_TRUE(url) << url.error();
+  EXPECT_EQ(url->connect_string, "host='db.example' dbname='lottery' connect_timeout='3'");
+  // A password that reads like the setting is only a password.
+  const auto tricky = parse_database_url("postgresql://u:x%20connect_timeout%3D1@db/lottery");
+  ASSERT_TRUE(tricky) << tricky.error();
+  EXPECT_EQ(tricky->connect_string,
+            "host='db' dbname='lottery' user='u' password='x connect_timeout=1' "
+            "connect_timeout='10'");
 }
 
 TEST(DatabaseUrl, ParsesSqlitePaths) {

@@ -60,7 +60,9 @@ using Failure = std::optional<std::string>;  // why a part of the URL is refused
 // A libpq conninfo string under construction: key='value' pairs.
 struct Conninfo {
   std::string text;
+  bool has_connect_timeout{false};
   void add(std::string_view key, const std::string& value) {
+    has_connect_timeout = has_connect_timeout || key == "connect_timeout";
     if (!text.empty()) text.push_back(' ');
     text.append(key);
     text.push_back('=');
@@ -168,6 +170,9 @@ tl::expected<DatabaseUrl, std::string> parse_postgresql(std::string_view rest) {
   connect.add("dbname", database);
   if (!credentials.text.empty()) connect.text += " " + credentials.text;
   if (const auto failure = read_query(query, connect, redacted)) return bad(*failure);
+  // A server that drops packets would otherwise hold a (re)connection for the kernel's
+  // two minutes of SYN retries, and the worker waiting on it.
+  if (!connect.has_connect_timeout) connect.add("connect_timeout", "10");
   DatabaseUrl parsed;
   parsed.dialect = Dialect::kPostgresql;
   parsed.connect_string = std::move(connect.text);
