@@ -159,15 +159,21 @@ TEST_F(Adversarial, FloodsWithoutTheSecretCostLittleAndDeliveriesGoOn) {
 TEST_F(Adversarial, SlowHeadersDoNotCrowdOutDeliveries) {
   start_webhook({{"MAX_CONNECTIONS", "64"}});
   std::atomic<bool> attacking{true};
+  std::atomic<bool> connected{false};
   std::jthread slowloris([&] {
     std::vector<RawConnection> slow;
     for (int i = 0; i < 300; ++i) slow.emplace_back(port_);
+    // The deliveries come once the attackers are in: a delivery that connected while
+    // attackers still poured in would itself be the longest idle after 64 of them.
+    connected = true;
+    connected.notify_all();
     const std::string request = "GET /healthz HTTP/1.1\r\nX-Slow: ";
     for (std::size_t byte = 0; attacking; ++byte) {
       for (auto& connection : slow) (void)connection.send(std::string(1, request[byte % 30]));
       std::this_thread::sleep_for(100ms);  // the attack's pace
     }
   });
+  connected.wait(false);
   Clock::duration slowest{};
   std::size_t most_descriptors = 0;
   for (std::int64_t user = 1; user <= 8; ++user) {
