@@ -13,10 +13,26 @@
 
 #include "fake_telegram.hpp"
 #include "lottery/core/dependencies.hpp"
+#include "lottery/system/hmac_draw_randomness.hpp"
+#include "lottery/system/secure_random.hpp"
+#include "lottery/system/system_clock.hpp"
 #include "process.hpp"
 #include "test_databases.hpp"
 
 namespace lottery::testing::bench {
+
+// The system's clock and randomness and settings with one admin, for setting a club up
+// through the core before a benchmark.
+struct CorePorts {
+  explicit CorePorts(std::int64_t admin) { settings.admins = {TelegramUserId{admin}}; }
+  [[nodiscard]] Dependencies dependencies(TransactionManager& transactions) {
+    return Dependencies{transactions, clock, random, cryptography, settings};
+  }
+  system::SystemClock clock;
+  system::SecureRandom random;
+  system::HmacDrawRandomness cryptography;
+  Settings settings;
+};
 
 using Clock = std::chrono::steady_clock;
 

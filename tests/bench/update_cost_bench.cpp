@@ -39,9 +39,6 @@
 #include "lottery/core/account_service.hpp"
 #include "lottery/core/lottery_service.hpp"
 #include "lottery/db/database_url.hpp"
-#include "lottery/system/hmac_draw_randomness.hpp"
-#include "lottery/system/secure_random.hpp"
-#include "lottery/system/system_clock.hpp"
 #include "process.hpp"
 #include "test_databases.hpp"
 
@@ -81,12 +78,8 @@ Club make_club(bool postgres) {
   Club club{
       postgres ? make_postgres_database(true, kPoolSize) : make_sqlite_database(true, kPoolSize),
       {}};
-  system::SystemClock clock;
-  system::SecureRandom random;
-  system::HmacDrawRandomness cryptography;
-  Settings settings;
-  settings.admins = {TelegramUserId{kAdmin}};
-  const Dependencies deps{*club.database, clock, random, cryptography, settings};
+  CorePorts ports(kAdmin);
+  const Dependencies deps = ports.dependencies(*club.database);
   {
     auto transaction = club.database->begin();
     for (int client = 1; client <= kChats; ++client) {
@@ -96,7 +89,7 @@ Club make_club(bool postgres) {
       user.club_card = ClubCard::parse(card_of(client)).value();
       user.is_registered = true;
       user.verification_code = code_for(client);
-      user.created_at = clock.now();
+      user.created_at = ports.clock.now();
       if (!transaction->users().insert(user)) throw std::runtime_error("setup: a client failed");
     }
     transaction->commit();

@@ -34,9 +34,6 @@
 #include "fake_telegram.hpp"
 #include "lottery/core/account_service.hpp"
 #include "lottery/core/lottery_service.hpp"
-#include "lottery/system/hmac_draw_randomness.hpp"
-#include "lottery/system/secure_random.hpp"
-#include "lottery/system/system_clock.hpp"
 #include "lottery/telegram/api_client.hpp"
 #include "process.hpp"
 #include "test_databases.hpp"
@@ -48,6 +45,7 @@ using bench::account_of;
 using bench::card_of;
 using bench::chat_of;
 using bench::Clock;
+using bench::CorePorts;
 using bench::cpu_seconds;
 using bench::kBenchToken;
 using bench::peak_rss_kib;
@@ -105,12 +103,8 @@ struct Club {
 // Registered clients with an account each, and a drawn lottery of 100 pending wins.
 Club make_club() {
   Club club{make_postgres_database(true, kPoolSize), {}};
-  system::SystemClock clock;
-  system::SecureRandom random;
-  system::HmacDrawRandomness cryptography;
-  Settings settings;
-  settings.admins = {TelegramUserId{kAdmin}};
-  const Dependencies deps{*club.database, clock, random, cryptography, settings};
+  CorePorts ports(kAdmin);
+  const Dependencies deps = ports.dependencies(*club.database);
   // The clients by SQL (the registration dialogue is measured below, not here); codes
   // are "2222" and four letters of the alphabet, distinct per client.
   club.database->execute(
@@ -253,12 +247,8 @@ NotificationRun run_notifications(Club& club) {
   const std::string log = "/tmp/lottery-bench-notify-" + std::to_string(::getpid()) + ".log";
   const auto bot =
       start_bot(fake, club.database->url_text(), {{"ADMIN_IDS", std::to_string(kAdmin)}}, log);
-  system::SystemClock clock;
-  system::SecureRandom random;
-  system::HmacDrawRandomness cryptography;
-  Settings settings;
-  settings.admins = {TelegramUserId{kAdmin}};
-  LotteryService lotteries(Dependencies{*club.database, clock, random, cryptography, settings});
+  CorePorts ports(kAdmin);
+  LotteryService lotteries(ports.dependencies(*club.database));
   std::vector<Prize> prizes;
   for (int place = 1; place <= Lottery::kMaxPlaces; ++place) prizes.push_back({place, "Приз"});
   const std::size_t before =
