@@ -18,7 +18,7 @@ using ::testing::Not;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::uint64_t kMegabyte = 1024 * 1024;
+constexpr std::uint64_t kMegabyte = 1024ULL * 1024ULL;
 // The bot's peak RSS under attack. A sanitized build carries its shadow memory and
 // quarantine: the bound is looser there, and still far below the gigabytes before.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -87,6 +87,7 @@ TEST_F(Adversarial, DescriptorExhaustionDoesNotStopTheWebhook) {
   launcher_ = {"/usr/bin/prlimit", "--nofile=128:128", "--"};
   start_webhook();
   std::vector<RawConnection> idle;
+  idle.reserve(400);
   for (int i = 0; i < 400; ++i) idle.emplace_back(port_);
   const auto [status, took] = deliver(1);
   EXPECT_EQ(status, 200);
@@ -113,6 +114,7 @@ TEST_F(Adversarial, FloodsWithoutTheSecretCostLittleAndDeliveriesGoOn) {
   std::atomic<bool> attacking{true};
   std::atomic<int> cut{0};  // trailer floods the bot stopped reading
   std::vector<std::jthread> attackers;
+  attackers.reserve(4);
   for (int i = 0; i < 4; ++i) {
     attackers.emplace_back([&] {
       RawConnection connection(port_);
@@ -162,6 +164,7 @@ TEST_F(Adversarial, SlowHeadersDoNotCrowdOutDeliveries) {
   std::atomic<bool> connected{false};
   std::jthread slowloris([&] {
     std::vector<RawConnection> slow;
+    slow.reserve(300);
     for (int i = 0; i < 300; ++i) slow.emplace_back(port_);
     // The deliveries come once the attackers are in: a delivery that connected while
     // attackers still poured in would itself be the longest idle after 64 of them.
