@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -199,6 +200,16 @@ class Rows {
   soci::row row_;
   bool has_row_{false};
 };
+
+// The first row of a hot statement, made into a value by `from`, or nothing.
+template <class From>
+auto first_row(soci::session& session, const HotStatement& hot,
+               std::initializer_list<NamedValue> values, From&& from)
+    -> std::optional<std::invoke_result_t<From, const soci::row&>> {
+  Rows rows(session, hot, values);
+  for (const auto& row : rows) return from(row);
+  return std::nullopt;
+}
 
 // Runs a hot statement (see HotStatement) and returns how many rows it changed.
 long long execute_hot(soci::session& session, const HotStatement& hot,

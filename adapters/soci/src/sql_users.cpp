@@ -52,20 +52,14 @@ class SqlUsers : public UserRepository {
     // A win's owner, on every notification about it.
     static const HotStatement hot{"lottery_find_user",
                                   std::string(kUserColumns) + "WHERE id = :key"};
-    return guarded([&]() -> std::optional<User> {
-      Rows rows(session_, hot, {{"key", id.value()}});
-      for (const auto& row : rows) return user_from(row);
-      return std::nullopt;
-    });
+    return guarded([&] { return first_row(session_, hot, {{"key", id.value()}}, user_from); });
   }
   std::optional<User> find_by_telegram_id(TelegramUserId telegram_id) override {
     // Every update asks who wrote it.
     static const HotStatement hot{"lottery_user_by_telegram_id",
                                   std::string(kUserColumns) + "WHERE telegram_id = :key"};
-    return guarded([&]() -> std::optional<User> {
-      Rows rows(session_, hot, {{"key", telegram_id.value()}});
-      for (const auto& row : rows) return user_from(row);
-      return std::nullopt;
+    return guarded([&] {
+      return first_row(session_, hot, {{"key", telegram_id.value()}}, user_from);
     });
   }
   std::optional<User> find_by_club_card(const ClubCard& card) override {

@@ -101,11 +101,7 @@ class SqlWinners : public WinnerRepository {
     // Every press of a win's button.
     static const HotStatement hot{"lottery_find_win",
                                   std::string(kWinnerColumns) + "WHERE id = :key"};
-    return guarded([&]() -> std::optional<Winner> {
-      Rows rows(session_, hot, {{"key", id.value()}});
-      for (const auto& row : rows) return winner_from(row);
-      return std::nullopt;
-    });
+    return guarded([&] { return first_row(session_, hot, {{"key", id.value()}}, winner_from); });
   }
 
   std::optional<WinnerVerification> verification(WinnerId id) override {
